@@ -1,0 +1,274 @@
+//! Stage 2, **block**: candidate pairs from several blocking rules, never
+//! all n² pairs. Rules are OR-ed; a pair found by several rules is kept
+//! once (by the first rule that finds it). Blocks larger than
+//! [`BlockingSettings::max_block_size`] are not dropped but compared with a
+//! sorted window, and reported.
+
+pub mod rule;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use rule::{BlockKey, BlockingRule};
+
+use crate::normalize::record::{Attr, NormalizedRecord};
+
+/// Whether records of one source are compared with each other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkMode {
+    /// Link across sources and deduplicate within them (one source alone:
+    /// deduplication).
+    #[default]
+    LinkAndDedupe,
+    /// Only pairs of records from different sources.
+    LinkOnly,
+}
+
+/// How candidate pairs are generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockingSettings {
+    /// The rules, OR-ed.
+    pub rules: Vec<BlockingRule>,
+    /// Blocks with more records than this are compared with a sorted
+    /// window instead of all pairs.
+    pub max_block_size: usize,
+    /// In an oversized block, each record is compared with this many
+    /// neighbours in name order.
+    pub window: usize,
+}
+
+impl Default for BlockingSettings {
+    fn default() -> Self {
+        BlockingSettings {
+            rules: Vec::new(),
+            max_block_size: 400,
+            window: 20,
+        }
+    }
+}
+
+/// What a rule will generate, computed before generating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleEstimate {
+    /// The rule's name.
+    pub rule: String,
+    /// Records that have every key of the rule.
+    pub records_with_key: usize,
+    /// Pairs the rule generates (before removing pairs earlier rules found).
+    pub pairs: u64,
+    /// Pairs all-pairs comparison of its blocks would have generated.
+    pub pairs_uncapped: u64,
+    /// Blocks over the size limit.
+    pub oversized_blocks: usize,
+    /// Size of the largest block.
+    pub largest_block: usize,
+}
+
+/// A block over the size limit, compared with a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversizedBlock {
+    /// The rule.
+    pub rule: String,
+    /// Records in the block.
+    pub size: usize,
+}
+
+/// What blocking did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockingReport {
+    /// Per rule: estimate and the new pairs it contributed.
+    pub rules: Vec<(RuleEstimate, u64)>,
+    /// Blocks that were windowed, largest first (at most 20 listed).
+    pub oversized: Vec<OversizedBlock>,
+    /// Distinct candidate pairs.
+    pub pairs: u64,
+}
+
+/// A candidate pair of record indices, `a < b`.
+pub type Pair = (u32, u32);
+
+struct Blocks {
+    /// (key, record) sorted.
+    entries: Vec<(u64, u32)>,
+    /// Start offsets of each block in `entries`, plus the end.
+    bounds: Vec<usize>,
+}
+
+fn blocks_of(keys: &[Option<u64>]) -> Blocks {
+    let mut entries: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| k.map(|k| (k, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let mut bounds = Vec::new();
+    for i in 0..entries.len() {
+        if i == 0 || entries[i].0 != entries[i - 1].0 {
+            bounds.push(i);
+        }
+    }
+    bounds.push(entries.len());
+    Blocks { entries, bounds }
+}
+
+/// Counts pairs of a block under the link mode (cross-source only for LinkOnly).
+fn block_pairs(members: &[(u64, u32)], sources: &[u32], mode: LinkMode) -> u64 {
+    let n = members.len() as u64;
+    let all = n * n.saturating_sub(1) / 2;
+    if mode == LinkMode::LinkAndDedupe {
+        return all;
+    }
+    let mut per: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    for (_, r) in members {
+        *per.entry(sources[*r as usize]).or_default() += 1;
+    }
+    all - per.values().map(|c| c * c.saturating_sub(1) / 2).sum::<u64>()
+}
+
+/// Candidate pair generation for a fixed set of normalized records.
+pub struct Blocker<'a> {
+    settings: &'a BlockingSettings,
+    mode: LinkMode,
+    records: &'a [NormalizedRecord],
+    sources: &'a [u32],
+    /// keys[rule][record]
+    keys: Vec<Vec<Option<u64>>>,
+}
+
+impl<'a> Blocker<'a> {
+    /// Computes every rule's key for every record (in parallel).
+    pub fn new(settings: &'a BlockingSettings, mode: LinkMode, records: &'a [NormalizedRecord], sources: &'a [u32]) -> Self {
+        let keys = settings
+            .rules
+            .iter()
+            .map(|rule| records.par_iter().map(|r| rule.key(r)).collect())
+            .collect();
+        Blocker {
+            settings,
+            mode,
+            records,
+            sources,
+            keys,
+        }
+    }
+
+    /// The pair count each rule will generate, without generating pairs.
+    pub fn estimate(&self) -> Vec<RuleEstimate> {
+        self.settings
+            .rules
+            .iter()
+            .zip(&self.keys)
+            .map(|(rule, keys)| {
+                let blocks = blocks_of(keys);
+                let mut est = RuleEstimate {
+                    rule: rule.name.clone(),
+                    records_with_key: blocks.entries.len(),
+                    pairs: 0,
+                    pairs_uncapped: 0,
+                    oversized_blocks: 0,
+                    largest_block: 0,
+                };
+                for w in blocks.bounds.windows(2) {
+                    let members = &blocks.entries[w[0]..w[1]];
+                    let full = block_pairs(members, self.sources, self.mode);
+                    est.pairs_uncapped += full;
+                    est.largest_block = est.largest_block.max(members.len());
+                    if members.len() > self.settings.max_block_size {
+                        est.oversized_blocks += 1;
+                        est.pairs += (members.len() * self.settings.window) as u64;
+                    } else {
+                        est.pairs += full;
+                    }
+                }
+                est
+            })
+            .collect()
+    }
+
+    /// True when records `a` and `b` agree on every key of rule `rule`.
+    pub fn agrees(&self, rule: usize, a: u32, b: u32) -> bool {
+        self.keys
+            .get(rule)
+            .is_some_and(|k| matches!((k[a as usize], k[b as usize]), (Some(x), Some(y)) if x == y))
+    }
+
+    fn found_by_earlier(&self, rule: usize, a: u32, b: u32) -> bool {
+        self.keys[..rule]
+            .iter()
+            .any(|k| matches!((k[a as usize], k[b as usize]), (Some(x), Some(y)) if x == y))
+    }
+
+    fn keep(&self, rule: usize, a: u32, b: u32) -> bool {
+        (self.mode == LinkMode::LinkAndDedupe || self.sources[a as usize] != self.sources[b as usize])
+            && !self.found_by_earlier(rule, a, b)
+    }
+
+    /// Name-order key for windowing an oversized block.
+    fn sort_key(&self, r: u32) -> (&str, &str, &str, u32) {
+        let rec = &self.records[r as usize];
+        (
+            rec.get(Attr::Surname).unwrap_or(""),
+            rec.get(Attr::Given).unwrap_or(""),
+            rec.get(Attr::DateOfBirth).unwrap_or(""),
+            r,
+        )
+    }
+
+    fn pairs_of_block(&self, rule: usize, members: &[(u64, u32)]) -> Vec<Pair> {
+        let mut out = Vec::new();
+        let push = |out: &mut Vec<Pair>, x: u32, y: u32| {
+            let (a, b) = if x < y { (x, y) } else { (y, x) };
+            if self.keep(rule, a, b) {
+                out.push((a, b));
+            }
+        };
+        if members.len() <= self.settings.max_block_size {
+            for i in 0..members.len() {
+                for j in i + 1..members.len() {
+                    push(&mut out, members[i].1, members[j].1);
+                }
+            }
+        } else {
+            let mut ids: Vec<u32> = members.iter().map(|m| m.1).collect();
+            ids.sort_by(|x, y| self.sort_key(*x).cmp(&self.sort_key(*y)));
+            for i in 0..ids.len() {
+                for j in i + 1..(i + 1 + self.settings.window).min(ids.len()) {
+                    push(&mut out, ids[i], ids[j]);
+                }
+            }
+        }
+        out
+    }
+
+    /// Generates the distinct candidate pairs of all rules, in a
+    /// deterministic order (rule by rule, block by block), and the report.
+    pub fn pairs(&self) -> (Vec<Pair>, BlockingReport) {
+        let estimates = self.estimate();
+        let mut report = BlockingReport::default();
+        let mut all = Vec::new();
+        for (rule, keys) in self.keys.iter().enumerate() {
+            let blocks = blocks_of(keys);
+            let ranges: Vec<(usize, usize)> = blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
+            let found: Vec<Vec<Pair>> = ranges
+                .par_iter()
+                .map(|&(s, e)| self.pairs_of_block(rule, &blocks.entries[s..e]))
+                .collect();
+            for &(s, e) in &ranges {
+                if e - s > self.settings.max_block_size {
+                    report.oversized.push(OversizedBlock {
+                        rule: self.settings.rules[rule].name.clone(),
+                        size: e - s,
+                    });
+                }
+            }
+            let before = all.len();
+            all.extend(found.into_iter().flatten());
+            report.rules.push((estimates[rule].clone(), (all.len() - before) as u64));
+        }
+        report.oversized.sort_by(|a, b| b.size.cmp(&a.size).then(a.rule.cmp(&b.rule)));
+        report.oversized.truncate(20);
+        report.pairs = all.len() as u64;
+        (all, report)
+    }
+}

@@ -1,0 +1,122 @@
+//! Blocking rules as data: a rule is a conjunction of keys; two records are
+//! a candidate pair under a rule when every key is present and equal.
+
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::phonetic::soundex;
+use crate::normalize::record::{Attr, NormalizedRecord};
+
+/// One part of a blocking key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BlockKey {
+    /// The whole normalized value.
+    Exact {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// The first `n` characters (values shorter than `n` are used whole).
+    Prefix {
+        /// The attribute.
+        attr: Attr,
+        /// Number of characters.
+        n: usize,
+    },
+    /// The last `n` characters (phone last digits).
+    Suffix {
+        /// The attribute.
+        attr: Attr,
+        /// Number of characters.
+        n: usize,
+    },
+    /// The Soundex code of the first word.
+    Soundex {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// The year of birth.
+    BirthYear,
+    /// Month and day of birth, whatever the year.
+    BirthMonthDay,
+}
+
+impl BlockKey {
+    /// Feeds this key's value for `r` into the hasher; false when missing.
+    fn hash_into(&self, r: &NormalizedRecord, h: &mut impl Hasher) -> bool {
+        match self {
+            BlockKey::Exact { attr } => r.get(*attr).map(|v| v.hash(h)).is_some(),
+            BlockKey::Prefix { attr, n } => r
+                .get(*attr)
+                .map(|v| v.chars().take(*n).for_each(|c| c.hash(h)))
+                .is_some(),
+            BlockKey::Suffix { attr, n } => r
+                .get(*attr)
+                .filter(|v| v.chars().count() >= *n)
+                .map(|v| {
+                    let skip = v.chars().count() - n;
+                    v.chars().skip(skip).for_each(|c| c.hash(h))
+                })
+                .is_some(),
+            BlockKey::Soundex { attr } => r
+                .get(*attr)
+                .map(|v| soundex(v.split(' ').next().unwrap_or(v)))
+                .filter(|s| !s.is_empty())
+                .map(|s| s.hash(h))
+                .is_some(),
+            BlockKey::BirthYear => r.dob.map(|d| d.year.hash(h)).is_some(),
+            BlockKey::BirthMonthDay => r.dob.map(|d| (d.month, d.day).hash(h)).is_some(),
+        }
+    }
+
+    /// The attribute this key reads.
+    pub fn attr(&self) -> Attr {
+        match self {
+            BlockKey::Exact { attr } | BlockKey::Prefix { attr, .. } | BlockKey::Suffix { attr, .. } | BlockKey::Soundex { attr } => *attr,
+            BlockKey::BirthYear | BlockKey::BirthMonthDay => Attr::DateOfBirth,
+        }
+    }
+
+    /// Short description (`surname`, `soundex(surname)`, `first 3 of postcode`).
+    pub fn describe(&self) -> String {
+        match self {
+            BlockKey::Exact { attr } => format!("{attr:?}"),
+            BlockKey::Prefix { attr, n } => format!("first {n} of {attr:?}"),
+            BlockKey::Suffix { attr, n } => format!("last {n} of {attr:?}"),
+            BlockKey::Soundex { attr } => format!("soundex({attr:?})"),
+            BlockKey::BirthYear => "birth year".into(),
+            BlockKey::BirthMonthDay => "birth month and day".into(),
+        }
+    }
+}
+
+/// A blocking rule: records agreeing on all keys are compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockingRule {
+    /// Name shown in reports.
+    pub name: String,
+    /// Keys that must all agree.
+    pub keys: Vec<BlockKey>,
+}
+
+impl BlockingRule {
+    /// A rule named after its keys.
+    pub fn new(keys: Vec<BlockKey>) -> BlockingRule {
+        let name = keys.iter().map(BlockKey::describe).collect::<Vec<_>>().join(" & ");
+        BlockingRule { name, keys }
+    }
+
+    /// The rule's key for a record as a 64-bit hash, or `None` when any
+    /// part is missing. Stable within a build (fixed-key hashing).
+    pub fn key(&self, r: &NormalizedRecord) -> Option<u64> {
+        let mut h = std::hash::DefaultHasher::new();
+        for (i, k) in self.keys.iter().enumerate() {
+            i.hash(&mut h);
+            if !k.hash_into(r, &mut h) {
+                return None;
+            }
+        }
+        Some(h.finish())
+    }
+}

@@ -1,0 +1,181 @@
+//! Stage 5, **cluster**: linked pairs become identities. Links are taken
+//! strongest first; two groups are joined only when no pair across them is
+//! scored as clearly different people, so a household (same surname,
+//! address and phone, different given names and birth dates) is not
+//! chained into one identity through a record that lacks those fields.
+
+use serde::{Deserialize, Serialize};
+
+/// Clustering options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSettings {
+    /// Two groups are not joined when any pair across them has a match
+    /// probability below this ("clearly different people").
+    pub veto_probability: f64,
+    /// At most this many cross pairs are scored for one join; beyond it
+    /// the first members of each group (in input order) are checked.
+    pub max_cross_checks: usize,
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        ClusterSettings {
+            veto_probability: 0.01,
+            max_cross_checks: 4096,
+        }
+    }
+}
+
+/// A link between two records with its match weight.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// First record index.
+    pub a: u32,
+    /// Second record index.
+    pub b: u32,
+    /// Match weight (log2 odds).
+    pub weight: f64,
+}
+
+/// The result of clustering.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clustering {
+    /// Cluster id of every record; ids are numbered in input order of each
+    /// cluster's first record, so they are stable for the same input.
+    pub cluster_of: Vec<u32>,
+    /// The links that joined groups (the spanning links of each cluster).
+    pub accepted: Vec<Link>,
+    /// Links above the threshold that were refused because a pair across
+    /// the two groups was clearly different.
+    pub vetoed: usize,
+}
+
+impl Clustering {
+    /// Number of clusters.
+    pub fn cluster_count(&self) -> usize {
+        self.cluster_of.iter().map(|&c| c as usize + 1).max().unwrap_or(0)
+    }
+
+    /// Records of each cluster, by cluster id.
+    pub fn members(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.cluster_count()];
+        for (r, &c) in self.cluster_of.iter().enumerate() {
+            out[c as usize].push(r as u32);
+        }
+        out
+    }
+}
+
+struct Groups {
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+}
+
+impl Groups {
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+}
+
+/// Clusters `n` records from `links` (any order; sorted here by weight,
+/// strongest first, ties by record indices). `score(a, b)` gives the match
+/// weight of any two records and is used to check joins; `veto_weight` is
+/// the weight below which a pair counts as clearly different.
+pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, veto_weight: f64, score: impl Fn(u32, u32) -> f64) -> Clustering {
+    links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+    let mut g = Groups {
+        parent: (0..n as u32).collect(),
+        members: (0..n as u32).map(|i| vec![i]).collect(),
+    };
+    let mut accepted = Vec::new();
+    let mut vetoed = 0;
+    for link in links {
+        let (ra, rb) = (g.find(link.a), g.find(link.b));
+        if ra == rb {
+            continue;
+        }
+        let (big, small) = if g.members[ra as usize].len() >= g.members[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let (ma, mb) = (&g.members[big as usize], &g.members[small as usize]);
+        let veto = if ma.len() == 1 && mb.len() == 1 {
+            false
+        } else {
+            // Check the cross pairs, bounded: the first members of each group.
+            let limit = settings.max_cross_checks.max(1);
+            let take_b = mb.len().min(limit);
+            let take_a = ma.len().min((limit / take_b).max(1));
+            ma[..take_a].iter().any(|&x| {
+                mb[..take_b]
+                    .iter()
+                    .any(|&y| !(x == link.a && y == link.b || x == link.b && y == link.a) && score(x, y) < veto_weight)
+            })
+        };
+        if veto {
+            vetoed += 1;
+            continue;
+        }
+        let moved = std::mem::take(&mut g.members[small as usize]);
+        g.members[big as usize].extend(moved);
+        g.members[big as usize].sort_unstable();
+        g.parent[small as usize] = big;
+        accepted.push(link);
+    }
+    let mut id_of_root = vec![u32::MAX; n];
+    let mut next = 0;
+    let mut cluster_of = vec![0; n];
+    for i in 0..n as u32 {
+        let r = g.find(i) as usize;
+        if id_of_root[r] == u32::MAX {
+            id_of_root[r] = next;
+            next += 1;
+        }
+        cluster_of[i as usize] = id_of_root[r];
+    }
+    Clustering {
+        cluster_of,
+        accepted,
+        vetoed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_through_a_sparse_record_is_vetoed() {
+        // 0 and 2 are clearly different; 1 links strongly to both.
+        let w = |a: u32, b: u32| -> f64 {
+            match (a.min(b), a.max(b)) {
+                (0, 1) => 10.0,
+                (1, 2) => 9.0,
+                (0, 2) => -20.0,
+                _ => -30.0,
+            }
+        };
+        let links = vec![
+            Link { a: 0, b: 1, weight: 10.0 },
+            Link { a: 1, b: 2, weight: 9.0 },
+        ];
+        let c = cluster(4, links, &ClusterSettings::default(), -6.6, w);
+        assert_eq!(c.cluster_of, vec![0, 0, 1, 2]);
+        assert_eq!(c.vetoed, 1);
+        assert_eq!(c.accepted.len(), 1);
+    }
+
+    #[test]
+    fn ids_follow_input_order() {
+        let links = vec![Link { a: 2, b: 3, weight: 5.0 }];
+        let c = cluster(4, links, &ClusterSettings::default(), -6.6, |_, _| 5.0);
+        assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
+        assert_eq!(c.members(), vec![vec![0], vec![1], vec![2, 3]]);
+    }
+}

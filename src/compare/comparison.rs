@@ -1,0 +1,128 @@
+//! A comparison: an ordered list of levels for one field, each with its
+//! trained m and u probabilities.
+
+use serde::{Deserialize, Serialize};
+
+use super::predicate::Predicate;
+use crate::normalize::record::{Attr, NormalizedRecord};
+
+/// One level of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Level {
+    /// Human label (`exact`, `jaro_winkler >= 0.92`, `else`).
+    pub label: String,
+    /// The condition for this level.
+    pub when: Predicate,
+    /// True for the level that means "no information" (a value missing):
+    /// it adds no weight and is not trained.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_null: bool,
+    /// P(level | the records match). Trained by EM.
+    pub m: f64,
+    /// P(level | the records do not match). Estimated from random pairs.
+    pub u: f64,
+    /// Adjust the weight for how common the agreed value is (exact levels).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tf_adjust: bool,
+}
+
+impl Level {
+    /// A level with untrained starting probabilities.
+    pub fn new(label: &str, when: Predicate, m: f64, u: f64) -> Level {
+        Level {
+            label: label.to_string(),
+            when,
+            is_null: false,
+            m,
+            u,
+            tf_adjust: false,
+        }
+    }
+
+    /// The level meaning "missing on either side".
+    pub fn null(attrs: Vec<Attr>) -> Level {
+        Level {
+            is_null: true,
+            ..Level::new("null", Predicate::AnyNull { attrs }, 1.0, 1.0)
+        }
+    }
+
+    /// Marks the level for term-frequency adjustment.
+    pub fn with_tf(mut self) -> Level {
+        self.tf_adjust = true;
+        self
+    }
+
+    /// Match weight: log2(m / u), 0 for the null level.
+    pub fn weight(&self) -> f64 {
+        if self.is_null {
+            0.0
+        } else {
+            (self.m.max(1e-9) / self.u.max(1e-9)).log2()
+        }
+    }
+}
+
+/// A comparison of one field (or a group of attributes) between two
+/// records, as ordered levels; the first level whose condition holds wins,
+/// and the last level is `else`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Name shown in explanations (`given_name`, `email`).
+    pub name: String,
+    /// The levels, most specific first, `else` last.
+    pub levels: Vec<Level>,
+}
+
+impl Comparison {
+    /// The index of the first level whose condition holds. Never fails:
+    /// a comparison without a matching level gets its last level.
+    #[inline]
+    pub fn level_of(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> u8 {
+        self.levels
+            .iter()
+            .position(|l| l.when.holds(a, b))
+            .unwrap_or(self.levels.len().saturating_sub(1)) as u8
+    }
+
+    /// The attribute of the term-frequency adjusted level, if any.
+    pub fn tf_attr(&self) -> Option<Attr> {
+        self.levels
+            .iter()
+            .find(|l| l.tf_adjust)
+            .and_then(|l| l.when.exact_attr())
+    }
+
+    /// The attributes any level reads.
+    pub fn attrs(&self) -> Vec<Attr> {
+        let mut out = Vec::new();
+        for l in &self.levels {
+            l.when.attrs(&mut out);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Checks the shape: at least two levels, names set, the last is `else`.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.name.is_empty() {
+            return Err("a comparison has no name".into());
+        }
+        if self.levels.len() < 2 || self.levels.len() > 250 {
+            return Err(format!("comparison '{}' needs 2 to 250 levels", self.name));
+        }
+        if !matches!(self.levels.last().map(|l| &l.when), Some(Predicate::Else)) {
+            return Err(format!("comparison '{}' must end with an 'else' level", self.name));
+        }
+        for l in &self.levels {
+            if !(l.m.is_finite() && l.u.is_finite() && l.m >= 0.0 && l.u >= 0.0 && l.m <= 1.0 && l.u <= 1.0) {
+                return Err(format!(
+                    "comparison '{}' level '{}': m and u must be probabilities",
+                    self.name, l.label
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! The conditions a comparison level tests, as plain data.
+
+use serde::{Deserialize, Serialize};
+
+use super::similarity::{edit_distance, jaro_winkler};
+use crate::normalize::name::nickname_match;
+use crate::normalize::record::{Attr, NormalizedRecord};
+
+/// A condition on a pair of normalized records. Comparison levels are
+/// ordered lists of these; the first that holds decides the level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Predicate {
+    /// Either record lacks any of these attributes.
+    AnyNull {
+        /// Attributes that must all be present on both sides.
+        attrs: Vec<Attr>,
+    },
+    /// Neither record has this attribute.
+    BothNull {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// Exactly one record has this attribute.
+    OneNull {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// Both have the attribute and the values are equal.
+    Exact {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// Jaro-Winkler similarity at least `min`.
+    JaroWinkler {
+        /// The attribute.
+        attr: Attr,
+        /// Lowest similarity, 0..=1.
+        min: f64,
+    },
+    /// Edit distance (with adjacent transpositions) at most `max`.
+    EditDistance {
+        /// The attribute.
+        attr: Attr,
+        /// Largest distance.
+        max: usize,
+    },
+    /// The last `n` characters are equal (both values at least `n` long).
+    SameEnding {
+        /// The attribute.
+        attr: Attr,
+        /// Number of characters.
+        n: usize,
+    },
+    /// The first `n` characters are equal (both values at least `n` long).
+    SameStart {
+        /// The attribute.
+        attr: Attr,
+        /// Number of characters.
+        n: usize,
+    },
+    /// Given names that the nickname table says can be the same (`bill` / `william`).
+    Nickname,
+    /// One given name is an initial and the other starts with it.
+    Initial,
+    /// The two attributes are swapped between the records (given name in
+    /// the surname column), each side at least `min` Jaro-Winkler similar.
+    Swapped {
+        /// First attribute (e.g. given name).
+        first: Attr,
+        /// Second attribute (e.g. surname).
+        second: Attr,
+        /// Lowest similarity of each crossed pair.
+        min: f64,
+    },
+    /// Dates of birth with day and month swapped.
+    DateTransposed,
+    /// Dates of birth whose `YYYYMMDD` digits differ by at most `max` edits.
+    DateDigits {
+        /// Largest edit distance.
+        max: usize,
+    },
+    /// Dates of birth in the same year.
+    SameYear,
+    /// Every listed condition holds.
+    All {
+        /// The conditions.
+        of: Vec<Predicate>,
+    },
+    /// At least one listed condition holds.
+    Any {
+        /// The conditions.
+        of: Vec<Predicate>,
+    },
+    /// Always holds: the last level of every comparison.
+    Else,
+}
+
+fn both<'a>(a: &'a NormalizedRecord, b: &'a NormalizedRecord, attr: Attr) -> Option<(&'a str, &'a str)> {
+    Some((a.get(attr)?, b.get(attr)?))
+}
+
+impl Predicate {
+    /// Whether the condition holds for the pair. Symmetric in `a` and `b`.
+    pub fn holds(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
+        match self {
+            Predicate::AnyNull { attrs } => attrs.iter().any(|&x| a.get(x).is_none() || b.get(x).is_none()),
+            Predicate::BothNull { attr } => a.get(*attr).is_none() && b.get(*attr).is_none(),
+            Predicate::OneNull { attr } => a.get(*attr).is_none() != b.get(*attr).is_none(),
+            Predicate::Exact { attr } => both(a, b, *attr).is_some_and(|(x, y)| x == y),
+            Predicate::JaroWinkler { attr, min } => both(a, b, *attr).is_some_and(|(x, y)| jaro_winkler(x, y) >= *min),
+            Predicate::EditDistance { attr, max } => {
+                both(a, b, *attr).is_some_and(|(x, y)| x.len().abs_diff(y.len()) <= *max && edit_distance(x, y) <= *max)
+            }
+            Predicate::SameEnding { attr, n } => both(a, b, *attr).is_some_and(|(x, y)| {
+                x.len() >= *n && y.len() >= *n && x.is_char_boundary(x.len() - n) && y.is_char_boundary(y.len() - n) && x[x.len() - n..] == y[y.len() - n..]
+            }),
+            Predicate::SameStart { attr, n } => both(a, b, *attr).is_some_and(|(x, y)| {
+                let (mut cx, mut cy) = (x.chars(), y.chars());
+                (0..*n).all(|_| matches!((cx.next(), cy.next()), (Some(p), Some(q)) if p == q))
+            }),
+            Predicate::Nickname => both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y)),
+            Predicate::Initial => both(a, b, Attr::Given).is_some_and(|(x, y)| {
+                let (short, long) = if x.chars().count() <= y.chars().count() { (x, y) } else { (y, x) };
+                short.chars().count() == 1 && long.starts_with(short)
+            }),
+            Predicate::Swapped { first, second, min } => {
+                match (a.get(*first), a.get(*second), b.get(*first), b.get(*second)) {
+                    (Some(a1), Some(a2), Some(b1), Some(b2)) => {
+                        a1 != a2 && jaro_winkler(a1, b2) >= *min && jaro_winkler(a2, b1) >= *min
+                    }
+                    _ => false,
+                }
+            }
+            Predicate::DateTransposed => match (a.dob, b.dob) {
+                (Some(x), Some(y)) => x.year == y.year && x.month == y.day && x.day == y.month && x != y,
+                _ => false,
+            },
+            Predicate::DateDigits { max } => match (a.dob, b.dob) {
+                (Some(x), Some(y)) => {
+                    let fx = format!("{:04}{:02}{:02}", x.year, x.month, x.day);
+                    let fy = format!("{:04}{:02}{:02}", y.year, y.month, y.day);
+                    edit_distance(&fx, &fy) <= *max
+                }
+                _ => false,
+            },
+            Predicate::SameYear => matches!((a.dob, b.dob), (Some(x), Some(y)) if x.year == y.year),
+            Predicate::All { of } => of.iter().all(|p| p.holds(a, b)),
+            Predicate::Any { of } => of.iter().any(|p| p.holds(a, b)),
+            Predicate::Else => true,
+        }
+    }
+
+    /// Adds the attributes this condition reads to `out`.
+    pub fn attrs(&self, out: &mut Vec<Attr>) {
+        match self {
+            Predicate::AnyNull { attrs } => out.extend(attrs),
+            Predicate::BothNull { attr }
+            | Predicate::OneNull { attr }
+            | Predicate::Exact { attr }
+            | Predicate::JaroWinkler { attr, .. }
+            | Predicate::EditDistance { attr, .. }
+            | Predicate::SameEnding { attr, .. }
+            | Predicate::SameStart { attr, .. } => out.push(*attr),
+            Predicate::Nickname | Predicate::Initial => out.push(Attr::Given),
+            Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
+            Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => out.push(Attr::DateOfBirth),
+            Predicate::All { of } | Predicate::Any { of } => of.iter().for_each(|p| p.attrs(out)),
+            Predicate::Else => {}
+        }
+    }
+
+    /// The attribute whose value an exact-match level refers to, for
+    /// term-frequency adjustment.
+    pub fn exact_attr(&self) -> Option<Attr> {
+        match self {
+            Predicate::Exact { attr } => Some(*attr),
+            _ => None,
+        }
+    }
+}

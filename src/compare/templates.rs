@@ -1,0 +1,251 @@
+//! Comparison templates per kind of field: Splink-style domain knowledge as
+//! data. Each returns a [`Comparison`] with untrained starting m and u.
+
+use super::comparison::{Comparison, Level};
+use super::predicate::Predicate;
+use crate::normalize::record::Attr;
+
+fn comparison(name: &str, levels: Vec<Level>) -> Comparison {
+    Comparison {
+        name: name.to_string(),
+        levels,
+    }
+}
+
+fn jw(attr: Attr, min: f64) -> Predicate {
+    Predicate::JaroWinkler { attr, min }
+}
+
+fn exact(attr: Attr) -> Predicate {
+    Predicate::Exact { attr }
+}
+
+/// Given name: exact (term-frequency adjusted), nickname, close spelling,
+/// initial, given and surname swapped, similar, else.
+pub fn given_name() -> Comparison {
+    comparison(
+        "given_name",
+        vec![
+            Level::null(vec![Attr::Given]),
+            Level::new("exact", exact(Attr::Given), 0.80, 0.02).with_tf(),
+            Level::new("nickname", Predicate::Nickname, 0.05, 0.002),
+            Level::new("jaro_winkler >= 0.92", jw(Attr::Given, 0.92), 0.05, 0.005),
+            Level::new("initial", Predicate::Initial, 0.03, 0.01),
+            Level::new(
+                "swapped with surname",
+                Predicate::Swapped {
+                    first: Attr::Given,
+                    second: Attr::Surname,
+                    min: 0.92,
+                },
+                0.02,
+                0.0001,
+            ),
+            Level::new("jaro_winkler >= 0.80", jw(Attr::Given, 0.80), 0.02, 0.05),
+            Level::new("else", Predicate::Else, 0.03, 0.91),
+        ],
+    )
+}
+
+/// Surname: exact (term-frequency adjusted), one edit, close spelling,
+/// swapped with the given name, similar, else.
+pub fn surname() -> Comparison {
+    comparison(
+        "surname",
+        vec![
+            Level::null(vec![Attr::Surname]),
+            Level::new("exact", exact(Attr::Surname), 0.85, 0.005).with_tf(),
+            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Surname, max: 1 }, 0.05, 0.002),
+            Level::new("jaro_winkler >= 0.92", jw(Attr::Surname, 0.92), 0.03, 0.005),
+            Level::new(
+                "swapped with given name",
+                Predicate::Swapped {
+                    first: Attr::Surname,
+                    second: Attr::Given,
+                    min: 0.92,
+                },
+                0.02,
+                0.0001,
+            ),
+            Level::new("jaro_winkler >= 0.80", jw(Attr::Surname, 0.80), 0.02, 0.03),
+            Level::new("else", Predicate::Else, 0.03, 0.96),
+        ],
+    )
+}
+
+/// Generational suffix: `jr` against `sr` tells father from son. Both
+/// missing is no information; one missing is its own level.
+pub fn name_suffix() -> Comparison {
+    comparison(
+        "name_suffix",
+        vec![
+            Level {
+                is_null: true,
+                ..Level::new("null", Predicate::BothNull { attr: Attr::Suffix }, 1.0, 1.0)
+            },
+            Level::new("exact", exact(Attr::Suffix), 0.8, 0.1),
+            Level::new("one missing", Predicate::OneNull { attr: Attr::Suffix }, 0.15, 0.5),
+            Level::new("else", Predicate::Else, 0.05, 0.4),
+        ],
+    )
+}
+
+/// Email: exact, same local part at another domain, similar local part, else.
+pub fn email() -> Comparison {
+    comparison(
+        "email",
+        vec![
+            Level::null(vec![Attr::Email]),
+            Level::new("exact", exact(Attr::Email), 0.8, 0.0001).with_tf(),
+            Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002),
+            Level::new("local part jaro_winkler >= 0.88", jw(Attr::EmailLocal, 0.88), 0.05, 0.002),
+            Level::new("else", Predicate::Else, 0.1, 0.9977),
+        ],
+    )
+}
+
+/// Phone: exact national number, one digit wrong or two swapped, same last
+/// seven digits, else.
+pub fn phone() -> Comparison {
+    comparison(
+        "phone",
+        vec![
+            Level::null(vec![Attr::Phone]),
+            Level::new("exact", exact(Attr::Phone), 0.8, 0.0001).with_tf(),
+            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Phone, max: 1 }, 0.05, 0.0001),
+            Level::new("same last 7 digits", Predicate::SameEnding { attr: Attr::Phone, n: 7 }, 0.03, 0.0001),
+            Level::new("else", Predicate::Else, 0.12, 0.9997),
+        ],
+    )
+}
+
+/// Street address: number and street exact, number exact and street close,
+/// street exact (other number), street close, else. The unit is compared
+/// when both records have one.
+pub fn street() -> Comparison {
+    let number = exact(Attr::HouseNumber);
+    comparison(
+        "street",
+        vec![
+            Level::null(vec![Attr::Street]),
+            Level::new(
+                "number and street exact",
+                Predicate::All {
+                    of: vec![number.clone(), exact(Attr::Street)],
+                },
+                0.75,
+                0.0001,
+            ),
+            Level::new(
+                "number exact, street jaro_winkler >= 0.88",
+                Predicate::All {
+                    of: vec![number.clone(), jw(Attr::Street, 0.88)],
+                },
+                0.1,
+                0.0001,
+            ),
+            Level::new("street exact", exact(Attr::Street), 0.03, 0.002).with_tf(),
+            Level::new(
+                "number exact, street similar",
+                Predicate::All {
+                    of: vec![number, jw(Attr::Street, 0.7)],
+                },
+                0.02,
+                0.0005,
+            ),
+            Level::new("else", Predicate::Else, 0.1, 0.997),
+        ],
+    )
+}
+
+/// Second address line: exact, close, else.
+pub fn address_line2() -> Comparison {
+    fuzzy_text("address_line2", Attr::AddressLine2)
+}
+
+/// City or locality: exact (term-frequency adjusted), close spelling, else.
+pub fn city() -> Comparison {
+    fuzzy_text("city", Attr::City)
+}
+
+/// A free-text field: exact (term-frequency adjusted), Jaro-Winkler >= 0.9, else.
+pub fn fuzzy_text(name: &str, attr: Attr) -> Comparison {
+    comparison(
+        name,
+        vec![
+            Level::null(vec![attr]),
+            Level::new("exact", exact(attr), 0.8, 0.01).with_tf(),
+            Level::new("jaro_winkler >= 0.90", jw(attr, 0.90), 0.1, 0.01),
+            Level::new("else", Predicate::Else, 0.1, 0.98),
+        ],
+    )
+}
+
+/// Postcode: exact, one edit, same first three characters, else.
+pub fn postcode() -> Comparison {
+    comparison(
+        "postcode",
+        vec![
+            Level::null(vec![Attr::Postcode]),
+            Level::new("exact", exact(Attr::Postcode), 0.8, 0.002).with_tf(),
+            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Postcode, max: 1 }, 0.08, 0.01),
+            Level::new("same first 3", Predicate::SameStart { attr: Attr::Postcode, n: 3 }, 0.04, 0.02),
+            Level::new("else", Predicate::Else, 0.08, 0.968),
+        ],
+    )
+}
+
+/// State or region: exact, else.
+pub fn state() -> Comparison {
+    comparison(
+        "state",
+        vec![
+            Level::null(vec![Attr::State]),
+            Level::new("exact", exact(Attr::State), 0.9, 0.2),
+            Level::new("else", Predicate::Else, 0.1, 0.8),
+        ],
+    )
+}
+
+/// Date of birth: exact, day and month transposed, one digit off, same
+/// year, else.
+pub fn date_of_birth() -> Comparison {
+    comparison(
+        "date_of_birth",
+        vec![
+            Level::null(vec![Attr::DateOfBirth]),
+            Level::new("exact", exact(Attr::DateOfBirth), 0.85, 0.0005).with_tf(),
+            Level::new("day and month transposed", Predicate::DateTransposed, 0.03, 0.0001),
+            Level::new("one digit off", Predicate::DateDigits { max: 1 }, 0.05, 0.003),
+            Level::new("same year", Predicate::SameYear, 0.02, 0.015),
+            Level::new("else", Predicate::Else, 0.05, 0.98),
+        ],
+    )
+}
+
+/// National id: exact, one edit, two edits, else.
+pub fn national_id() -> Comparison {
+    comparison(
+        "national_id",
+        vec![
+            Level::null(vec![Attr::NationalId]),
+            Level::new("exact", exact(Attr::NationalId), 0.8, 0.0001),
+            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::NationalId, max: 1 }, 0.1, 0.0005),
+            Level::new("edit distance <= 2", Predicate::EditDistance { attr: Attr::NationalId, max: 2 }, 0.05, 0.005),
+            Level::new("else", Predicate::Else, 0.05, 0.9944),
+        ],
+    )
+}
+
+/// House number on its own (when the street comes without one): exact, else.
+pub fn house_number() -> Comparison {
+    comparison(
+        "house_number",
+        vec![
+            Level::null(vec![Attr::HouseNumber]),
+            Level::new("exact", exact(Attr::HouseNumber), 0.85, 0.01).with_tf(),
+            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::HouseNumber, max: 1 }, 0.07, 0.05),
+            Level::new("else", Predicate::Else, 0.08, 0.94),
+        ],
+    )
+}

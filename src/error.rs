@@ -1,0 +1,91 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong, with where and why. Messages name the
+/// file, row and column, never a whole record's values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A CSV file has no header row.
+    #[error("{path}: the file is empty (no header row)")]
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A row is not valid CSV or not valid UTF-8.
+    #[error("{path}, row {row}: {reason}")]
+    BadRow {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number in the file (the header is line 1).
+        row: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A row has a different number of fields than the header.
+    #[error("{path}, row {row}: {found} fields where the header has {expected}")]
+    RaggedRow {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        row: u64,
+        /// Number of header fields.
+        expected: usize,
+        /// Number of fields in the row.
+        found: usize,
+    },
+    /// Two rows of one source share a record id.
+    #[error("{path}, row {row}: record id in column '{column}' repeats the id of row {first_row}")]
+    DuplicateId {
+        /// The file.
+        path: PathBuf,
+        /// The row with the repeated id.
+        row: u64,
+        /// The row that had it first.
+        first_row: u64,
+        /// The id column.
+        column: String,
+    },
+    /// The `--id` column named is not in the header.
+    #[error("{path}: no column '{column}' for the record id")]
+    MissingIdColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+    },
+    /// Settings that cannot work (a threshold outside 0-1, an empty comparison).
+    #[error("invalid settings: {0}")]
+    Settings(String),
+    /// A settings or model file that is not valid JSON for [`crate::Settings`].
+    #[error("{path}: {source}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The parse error, with line and column.
+        source: serde_json::Error,
+    },
+    /// A truth file that lacks a needed column or names an unknown record.
+    #[error("{path}: {reason}")]
+    Truth {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A thread pool could not be built.
+    #[error("thread pool: {0}")]
+    ThreadPool(String),
+}
+
+/// `Result` with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

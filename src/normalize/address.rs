@@ -1,0 +1,308 @@
+//! Street lines: house number, directionals, street name, suffix and unit
+//! standardised with the USPS tables.
+
+use serde::{Deserialize, Serialize};
+
+use super::tables::{directionals, street_suffixes, unit_designators, us_states};
+use super::text::{fold, fold_keep};
+
+/// A standardised street line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreetAddress {
+    /// House number as written (`12`, `12a`, `12-14`).
+    pub house_number: Option<String>,
+    /// Street name without number, directional, suffix or unit (`hall`).
+    pub street_name: Option<String>,
+    /// The standardised street: directionals, name and suffix (`n hall dr`).
+    pub street: Option<String>,
+    /// Unit: designator and number (`apt 4`); `#4`, `Apartment 4` and `Apt. 4` agree.
+    pub unit: Option<String>,
+    /// A PO box number, when the line is one.
+    pub po_box: Option<String>,
+}
+
+fn has_digit(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Parses a street line such as `8955 West Boyd Street, Apt 4`,
+/// `37 N Hall Dr.`, `3599 Vicki Lane, Unit 1` or `Flat 2, 10 Downing St`.
+///
+/// ```
+/// use linkage::normalize::address::parse_street;
+/// let a = parse_street("8955 West Boyd Street Apartment 4");
+/// let b = parse_street("8955 W Boyd St #4");
+/// assert_eq!(a, b);
+/// assert_eq!(a.street.as_deref(), Some("w boyd st"));
+/// assert_eq!(a.unit.as_deref(), Some("apt 4"));
+/// ```
+pub fn parse_street(raw: &str) -> StreetAddress {
+    let folded = fold_keep(raw, &['#']);
+    // "#4" glued to its number: split into "# 4".
+    let spaced = folded.replace('#', " # ");
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let mut out = StreetAddress::default();
+    let units = unit_designators();
+    let suffixes = street_suffixes();
+    let dirs = directionals();
+
+    // PO boxes.
+    let joined = tokens.join(" ");
+    for prefix in ["po box ", "p o box ", "post office box ", "pob "] {
+        if let Some(rest) = joined.strip_prefix(prefix) {
+            out.po_box = rest.split(' ').next().map(str::to_string);
+            return out;
+        }
+    }
+
+    let mut rest: Vec<&str> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        let next = tokens.get(i + 1).copied();
+        if let (Some(std), Some(n)) = (units.get(t), next) {
+            // A designator needs a value after it ("apt 4", "unit b"), except
+            // when it is itself "#". "suite" at the end is a street name word.
+            let is_value = has_digit(n) || n.len() == 1;
+            if is_value && (i > 0 || out.house_number.is_none()) {
+                let std = if *std == "#" { "apt" } else { std };
+                let std = if std == "unit" || std == "ste" { "apt" } else { std };
+                out.unit = Some(format!("{std} {n}"));
+                i += 2;
+                continue;
+            }
+        }
+        if out.house_number.is_none() && rest.is_empty() && has_digit(t) {
+            out.house_number = Some(t.to_string());
+            i += 1;
+            continue;
+        }
+        rest.push(t);
+        i += 1;
+    }
+    // A trailing bare number after the street ("Main St 4") is a unit.
+    if rest.len() > 1 && out.unit.is_none() && out.house_number.is_some() {
+        if let Some(last) = rest.last() {
+            if last.chars().all(|c| c.is_ascii_digit()) {
+                out.unit = Some(format!("apt {last}"));
+                rest.pop();
+            }
+        }
+    }
+    if rest.is_empty() {
+        return out;
+    }
+    // Directionals at the start or the end, and the suffix at the end.
+    let mut std_tokens: Vec<String> = Vec::with_capacity(rest.len());
+    let mut name_tokens: Vec<String> = Vec::with_capacity(rest.len());
+    let last = rest.len() - 1;
+    for (k, t) in rest.iter().enumerate() {
+        let is_edge = k == 0 || k == last;
+        if rest.len() > 1 && is_edge {
+            if let Some(d) = dirs.get(t) {
+                std_tokens.push((*d).to_string());
+                continue;
+            }
+        }
+        if rest.len() > 1 && k == last || (k + 1 == last && dirs.contains_key(rest[last])) {
+            if let Some(s) = suffixes.get(t) {
+                std_tokens.push((*s).to_string());
+                continue;
+            }
+        }
+        std_tokens.push((*t).to_string());
+        name_tokens.push((*t).to_string());
+    }
+    if name_tokens.is_empty() {
+        // "North Street": the directional is the name.
+        name_tokens.push(rest[0].to_string());
+    }
+    out.street = Some(std_tokens.join(" "));
+    out.street_name = Some(name_tokens.join(" "));
+    out
+}
+
+/// A normalized postcode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postcode {
+    /// Upper-case code with canonical spacing: `62704`, `SW1A 1AA`, `2119`.
+    pub code: String,
+    /// The ZIP+4 add-on when one was written (`62704-1234` keeps `1234` here).
+    pub plus4: Option<String>,
+}
+
+/// Normalizes a postcode: US ZIP+4 split into ZIP5 and the add-on, UK
+/// postcodes spaced before the inward code (`sw1a1aa` -> `SW1A 1AA`), other
+/// codes upper-cased with their spacing collapsed. `None` when no digit is
+/// present.
+///
+/// ```
+/// use linkage::normalize::address::normalize_postcode;
+/// assert_eq!(normalize_postcode("62704-1234").unwrap().code, "62704");
+/// assert_eq!(normalize_postcode("ll6a5dg").unwrap().code, "LL6A 5DG");
+/// ```
+pub fn normalize_postcode(raw: &str) -> Option<Postcode> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if compact.is_empty() || !has_digit(&compact) || compact.len() > 10 {
+        return None;
+    }
+    let bytes = compact.as_bytes();
+    // US ZIP+4: nine digits, or five digits, dash, four digits.
+    if compact.len() == 9 && compact.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Postcode {
+            code: compact[..5].to_string(),
+            plus4: Some(compact[5..].to_string()),
+        });
+    }
+    // UK: outward code (2-4 chars) + inward code (digit letter letter).
+    let n = bytes.len();
+    if (5..=7).contains(&n)
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[n - 3].is_ascii_digit()
+        && bytes[n - 2].is_ascii_alphabetic()
+        && bytes[n - 1].is_ascii_alphabetic()
+    {
+        return Some(Postcode {
+            code: format!("{} {}", &compact[..n - 3], &compact[n - 3..]),
+            plus4: None,
+        });
+    }
+    // Canadian: A1A 1A1.
+    if n == 6
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1].is_ascii_digit()
+        && bytes[2].is_ascii_alphabetic()
+        && bytes[3].is_ascii_digit()
+    {
+        return Some(Postcode {
+            code: format!("{} {}", &compact[..3], &compact[3..]),
+            plus4: None,
+        });
+    }
+    Some(Postcode {
+        code: compact,
+        plus4: None,
+    })
+}
+
+/// Normalizes a city or locality name: folded, `st`/`ste` and `mt`/`ft`
+/// expanded at the start (`St. Louis` = `Saint Louis`).
+pub fn normalize_city(raw: &str) -> Option<String> {
+    let f = fold(raw);
+    if f.is_empty() || !f.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let mut words: Vec<&str> = f.split(' ').collect();
+    if words.len() > 1 {
+        words[0] = match words[0] {
+            "st" => "saint",
+            "ste" => "sainte",
+            "mt" => "mount",
+            "ft" => "fort",
+            w => w,
+        };
+    }
+    Some(words.join(" "))
+}
+
+/// Normalizes a state or region: US state names and variants to the
+/// two-letter code, anything else folded.
+pub fn normalize_state(raw: &str) -> Option<String> {
+    let f = fold(raw);
+    if f.is_empty() {
+        return None;
+    }
+    Some(
+        us_states()
+            .get(f.as_str())
+            .map(|s| (*s).to_string())
+            .unwrap_or(f),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn street_variants_agree() {
+        let a = parse_street("8955 West Boyd Street");
+        let b = parse_street("8955 W Boyd St");
+        let c = parse_street("8955 W. BOYD ST.");
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        assert_eq!(a.house_number.as_deref(), Some("8955"));
+        assert_eq!(a.street_name.as_deref(), Some("boyd"));
+        let d = parse_street("37 North Hall Drive");
+        assert_eq!(d.street.as_deref(), Some("n hall dr"));
+        assert_eq!(parse_street("663 West Fuller Road").street.as_deref(), Some("w fuller rd"));
+    }
+
+    #[test]
+    fn units_agree() {
+        let forms = [
+            "10 Oak Ave Apartment 4",
+            "10 Oak Ave Apt 4",
+            "10 Oak Ave, Apt. 4",
+            "10 Oak Ave #4",
+            "10 Oak Ave # 4",
+            "10 Oak Avenue Unit 4",
+        ];
+        let first = parse_street(forms[0]);
+        assert_eq!(first.unit.as_deref(), Some("apt 4"));
+        for f in forms {
+            assert_eq!(parse_street(f), first, "{f}");
+        }
+        let s = parse_street("3599 Vicki Lane, Unit 1");
+        assert_eq!(s.unit.as_deref(), Some("apt 1"));
+        assert_eq!(s.street.as_deref(), Some("vicki ln"));
+        let s = parse_street("Flat 2, 10 Downing Street");
+        assert_eq!(s.unit.as_deref(), Some("apt 2"));
+        assert_eq!(s.house_number.as_deref(), Some("10"));
+        assert_eq!(s.street.as_deref(), Some("downing st"));
+        let s = parse_street("200 Main St Suite 300");
+        assert_eq!(s.unit.as_deref(), Some("apt 300"));
+    }
+
+    #[test]
+    fn odd_lines() {
+        assert_eq!(parse_street("PO Box 123").po_box.as_deref(), Some("123"));
+        assert_eq!(parse_street("P.O. Box 77").po_box.as_deref(), Some("77"));
+        let s = parse_street("North Street");
+        assert_eq!(s.street.as_deref(), Some("n st"));
+        assert_eq!(s.street_name.as_deref(), Some("n"));
+        let s = parse_street("pridhamstreet");
+        assert_eq!(s.street.as_deref(), Some("pridhamstreet"));
+        assert_eq!(parse_street(""), StreetAddress::default());
+        let s = parse_street("12a Rue de la Paix");
+        assert_eq!(s.house_number.as_deref(), Some("12a"));
+        assert_eq!(s.street.as_deref(), Some("rue de la paix"));
+    }
+
+    #[test]
+    fn postcodes() {
+        assert_eq!(normalize_postcode("62704").unwrap().code, "62704");
+        let z = normalize_postcode("62704-1234").unwrap();
+        assert_eq!((z.code.as_str(), z.plus4.as_deref()), ("62704", Some("1234")));
+        assert_eq!(normalize_postcode("sw1a1aa").unwrap().code, "SW1A 1AA");
+        assert_eq!(normalize_postcode("SW1A  1AA").unwrap().code, "SW1A 1AA");
+        assert_eq!(normalize_postcode("N60 8QX").unwrap().code, "N60 8QX");
+        assert_eq!(normalize_postcode("k1a0b1").unwrap().code, "K1A 0B1");
+        assert_eq!(normalize_postcode("2119").unwrap().code, "2119");
+        assert_eq!(normalize_postcode("none"), None);
+        assert_eq!(normalize_postcode(""), None);
+    }
+
+    #[test]
+    fn cities_and_states() {
+        assert_eq!(normalize_city("St. Louis").as_deref(), Some("saint louis"));
+        assert_eq!(normalize_city("SOUTH GRAEMEVILLE").as_deref(), Some("south graemeville"));
+        assert_eq!(normalize_city("12345"), None);
+        assert_eq!(normalize_state("California").as_deref(), Some("ca"));
+        assert_eq!(normalize_state("nsw").as_deref(), Some("nsw"));
+    }
+}

@@ -1,0 +1,292 @@
+//! Person names: honorifics and generational suffixes split off, initials
+//! recognised, nicknames mapped to canonical given names.
+
+use serde::{Deserialize, Serialize};
+
+use super::tables::nicknames;
+use super::text::fold_name;
+
+/// Honorific words that are never a given name, so they are dropped even when
+/// they are the only word (a `Mr` in the given-name column is no name).
+fn is_honorific(token: &str) -> bool {
+    matches!(
+        token,
+        "mr" | "mrs"
+            | "ms"
+            | "miss"
+            | "mx"
+            | "dr"
+            | "prof"
+            | "professor"
+            | "rev"
+            | "reverend"
+            | "sir"
+            | "dame"
+            | "mme"
+            | "mlle"
+            | "herr"
+            | "frau"
+            | "sra"
+            | "srta"
+            | "capt"
+            | "sgt"
+            | "hon"
+    )
+}
+
+fn suffix_standard(token: &str) -> Option<&'static str> {
+    Some(match token {
+        "jr" | "jnr" | "junior" => "jr",
+        "sr" | "snr" | "senior" => "sr",
+        "ii" | "2nd" => "ii",
+        "iii" | "3rd" => "iii",
+        "iv" | "4th" => "iv",
+        "v" | "5th" => "v",
+        "phd" | "md" | "esq" | "dds" | "cpa" => "",
+        _ => return None,
+    })
+}
+
+/// A name split into its parts, every part folded (lower case, no accents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameParts {
+    /// `mr`, `dr`, ... (dropped from the name itself).
+    pub honorific: Option<String>,
+    /// First given name, or its initial (one letter) when only that was written.
+    pub given: Option<String>,
+    /// Further given names or initials, space separated.
+    pub middle: Option<String>,
+    /// Family name; multi-word family names keep their spaces (`de la cruz`).
+    pub surname: Option<String>,
+    /// Generational suffix: `jr`, `sr`, `ii`, `iii`, `iv`, `v`.
+    pub suffix: Option<String>,
+}
+
+impl NameParts {
+    /// True when the given name is a single letter (an initial).
+    pub fn given_is_initial(&self) -> bool {
+        self.given.as_deref().is_some_and(|g| g.chars().count() == 1)
+    }
+}
+
+/// Tokens of a name with honorifics and suffixes removed, returning them.
+fn strip_affixes(folded: &str) -> (Vec<&str>, Option<String>, Option<String>) {
+    let mut tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut honorific = None;
+    while tokens.len() > 1 && is_honorific(tokens[0]) {
+        honorific.get_or_insert_with(|| tokens[0].to_string());
+        tokens.remove(0);
+    }
+    if tokens.len() == 1 && is_honorific(tokens[0]) {
+        honorific = Some(tokens[0].to_string());
+        tokens.clear();
+    }
+    let mut suffix = None;
+    while tokens.len() > 1 {
+        let last = tokens[tokens.len() - 1];
+        match suffix_standard(last) {
+            Some(s) => {
+                if !s.is_empty() && suffix.is_none() {
+                    suffix = Some(s.to_string());
+                }
+                tokens.pop();
+            }
+            None => break,
+        }
+    }
+    (tokens, honorific, suffix)
+}
+
+fn join(tokens: &[&str]) -> Option<String> {
+    (!tokens.is_empty()).then(|| tokens.join(" "))
+}
+
+/// Parses a given-name column: `Dr. Robert J.` -> given `robert`, middle `j`,
+/// honorific `dr`. A column holding only `Mr` yields no given name.
+///
+/// ```
+/// use linkage::normalize::name::parse_given;
+/// let n = parse_given("Dr. José-Luis");
+/// assert_eq!(n.given.as_deref(), Some("jose"));
+/// assert_eq!(n.middle.as_deref(), Some("luis"));
+/// assert_eq!(n.honorific.as_deref(), Some("dr"));
+/// ```
+pub fn parse_given(raw: &str) -> NameParts {
+    let folded = fold_name(raw);
+    let (tokens, honorific, suffix) = strip_affixes(&folded);
+    NameParts {
+        honorific,
+        given: tokens.first().map(|t| t.to_string()),
+        middle: join(tokens.get(1..).unwrap_or(&[])),
+        surname: None,
+        suffix,
+    }
+}
+
+/// Parses a surname column: `Smith Jr.` -> surname `smith`, suffix `jr`;
+/// `O'Brien` -> `obrien`; `García Márquez` -> `garcia marquez`.
+pub fn parse_surname(raw: &str) -> NameParts {
+    let folded = fold_name(raw);
+    let (tokens, honorific, suffix) = strip_affixes(&folded);
+    NameParts {
+        honorific,
+        surname: join(&tokens),
+        suffix,
+        ..NameParts::default()
+    }
+}
+
+/// Parses a whole name in one column: `Dr Mary Ann Smith`, `SMITH, Mary A.`,
+/// `Mary Smith Jr`. With a comma the part before it is the surname; without,
+/// the last word is the surname and the first the given name.
+///
+/// ```
+/// use linkage::normalize::name::parse_full_name;
+/// let n = parse_full_name("NGUYEN, Sandra T.");
+/// assert_eq!(n.given.as_deref(), Some("sandra"));
+/// assert_eq!(n.middle.as_deref(), Some("t"));
+/// assert_eq!(n.surname.as_deref(), Some("nguyen"));
+/// ```
+pub fn parse_full_name(raw: &str) -> NameParts {
+    if let Some((last, first)) = raw.split_once(',') {
+        let mut given = parse_given(first);
+        let sur = parse_surname(last);
+        given.surname = sur.surname;
+        given.suffix = given.suffix.or(sur.suffix);
+        given.honorific = given.honorific.or(sur.honorific);
+        return given;
+    }
+    let folded = fold_name(raw);
+    let (tokens, honorific, suffix) = strip_affixes(&folded);
+    let (given, middle, surname) = match tokens.len() {
+        0 => (None, None, None),
+        1 => (None, None, Some(tokens[0].to_string())),
+        n => (
+            Some(tokens[0].to_string()),
+            join(&tokens[1..n - 1]),
+            Some(tokens[n - 1].to_string()),
+        ),
+    };
+    NameParts {
+        honorific,
+        given,
+        middle,
+        surname,
+        suffix,
+    }
+}
+
+/// The canonical given names a (folded) given name may stand for: itself,
+/// plus every name in the nickname table it is a nickname of, sorted.
+/// `bill` -> `[bill, william]`; `ron` -> `[aaron, ron, ronald, veronica]`.
+pub fn given_name_forms(folded: &str) -> Vec<&str> {
+    let mut forms: Vec<&str> = vec![folded];
+    if let Some(canon) = nicknames().canonicals_of.get(folded) {
+        forms.extend(canon.iter().copied());
+    }
+    forms.sort_unstable();
+    forms.dedup();
+    forms
+}
+
+/// One canonical given name for a (folded) given name, used as a blocking key
+/// and in output: the name itself when it is no nickname; otherwise the
+/// canonical name starting with the same letter (`ron` -> `ronald`), else the
+/// alphabetically first (`liz` -> `elizabeth`).
+///
+/// ```
+/// use linkage::normalize::name::canonical_given;
+/// assert_eq!(canonical_given("bill"), "william");
+/// assert_eq!(canonical_given("william"), "william");
+/// assert_eq!(canonical_given("zygmunt"), "zygmunt");
+/// ```
+pub fn canonical_given(folded: &str) -> &str {
+    let Some(canon) = nicknames().canonicals_of.get(folded) else {
+        return folded;
+    };
+    let first = folded.chars().next();
+    canon
+        .iter()
+        .find(|c| c.chars().next() == first)
+        .or_else(|| canon.first())
+        .copied()
+        .unwrap_or(folded)
+}
+
+/// True when two folded given names can be the same person's by the nickname
+/// table: equal, or sharing a canonical form (`bill` / `william`, `bill` / `will`).
+pub fn nickname_match(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let fa = given_name_forms(a);
+    let fb = given_name_forms(b);
+    fa.iter().any(|x| fb.binary_search(x).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn given_names() {
+        let n = parse_given("  ROBERT ");
+        assert_eq!(n.given.as_deref(), Some("robert"));
+        assert_eq!(n.middle, None);
+        let n = parse_given("M.");
+        assert_eq!(n.given.as_deref(), Some("m"));
+        assert!(n.given_is_initial());
+        let n = parse_given("Mrs Mary-Kate");
+        assert_eq!(n.honorific.as_deref(), Some("mrs"));
+        assert_eq!(n.given.as_deref(), Some("mary"));
+        assert_eq!(n.middle.as_deref(), Some("kate"));
+        let n = parse_given("Mr");
+        assert_eq!(n.given, None);
+        assert_eq!(n.honorific.as_deref(), Some("mr"));
+        assert_eq!(parse_given("Johñ").given.as_deref(), Some("john"));
+        assert_eq!(parse_given("").given, None);
+    }
+
+    #[test]
+    fn surnames() {
+        let n = parse_surname("Smith Jr.");
+        assert_eq!(n.surname.as_deref(), Some("smith"));
+        assert_eq!(n.suffix.as_deref(), Some("jr"));
+        assert_eq!(parse_surname("O'Brien").surname.as_deref(), Some("obrien"));
+        assert_eq!(
+            parse_surname("García Márquez").surname.as_deref(),
+            Some("garcia marquez")
+        );
+        assert_eq!(parse_surname("Ford III").suffix.as_deref(), Some("iii"));
+        // "V" alone is a surname initial, not a suffix.
+        assert_eq!(parse_surname("V").surname.as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn full_names() {
+        let n = parse_full_name("Dr Mary Ann Smith Jr");
+        assert_eq!(n.honorific.as_deref(), Some("dr"));
+        assert_eq!(n.given.as_deref(), Some("mary"));
+        assert_eq!(n.middle.as_deref(), Some("ann"));
+        assert_eq!(n.surname.as_deref(), Some("smith"));
+        assert_eq!(n.suffix.as_deref(), Some("jr"));
+        let n = parse_full_name("Harris, Jessica");
+        assert_eq!(n.given.as_deref(), Some("jessica"));
+        assert_eq!(n.surname.as_deref(), Some("harris"));
+        let n = parse_full_name("DIAZ");
+        assert_eq!(n.surname.as_deref(), Some("diaz"));
+        assert_eq!(n.given, None);
+    }
+
+    #[test]
+    fn nicknames_map_to_canonical() {
+        assert_eq!(canonical_given("bill"), "william");
+        assert_eq!(canonical_given("liz"), "elizabeth");
+        assert_eq!(canonical_given("bob"), "robert");
+        assert!(nickname_match("bill", "william"));
+        assert!(nickname_match("liz", "elizabeth"));
+        assert!(nickname_match("bill", "will"));
+        assert!(!nickname_match("william", "robert"));
+        assert!(!nickname_match("mary", "john"));
+    }
+}

@@ -1,0 +1,264 @@
+//! A whole record normalized: every attribute the comparisons and blocking
+//! rules read, computed once.
+
+use serde::{Deserialize, Serialize};
+
+use super::address::{normalize_city, normalize_postcode, normalize_state, parse_street};
+use super::date::{parse_date, Date, DateOrder};
+use super::email::normalize_email;
+use super::name::{canonical_given, parse_full_name, parse_given, parse_surname, NameParts};
+use super::phone::{normalize_phone, PhoneRules};
+use super::text::{fold, non_blank};
+use crate::record::Record;
+use crate::schema::FieldKind;
+
+/// Options of the normalizers that depend on where the data comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizeRules {
+    /// How to read phone numbers without a country code.
+    #[serde(default)]
+    pub phone: PhoneRules,
+    /// How to read ambiguous slashed dates.
+    #[serde(default)]
+    pub date_order: DateOrder,
+}
+
+/// A normalized attribute that comparisons and blocking keys can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attr {
+    /// First given name (folded; an initial is one letter).
+    Given,
+    /// Canonical form of the given name by the nickname table.
+    GivenCanonical,
+    /// Middle names.
+    Middle,
+    /// Family name.
+    Surname,
+    /// Generational suffix (`jr`, `sr`, `iii`).
+    Suffix,
+    /// Normalized email address.
+    Email,
+    /// Email local part.
+    EmailLocal,
+    /// Email domain.
+    EmailDomain,
+    /// Phone: national significant number.
+    Phone,
+    /// House number.
+    HouseNumber,
+    /// Standardised street (directionals, name, suffix).
+    Street,
+    /// Street name alone.
+    StreetName,
+    /// Unit (`apt 4`).
+    Unit,
+    /// Second address line.
+    AddressLine2,
+    /// City.
+    City,
+    /// State or region.
+    State,
+    /// Postcode (ZIP5 for US codes).
+    Postcode,
+    /// Date of birth as `YYYY-MM-DD`.
+    DateOfBirth,
+    /// National identifier, digits and letters only.
+    NationalId,
+}
+
+impl Attr {
+    /// Number of attributes.
+    pub const COUNT: usize = 19;
+
+    /// The field an attribute is derived from: attributes of one group are
+    /// not independent evidence (an email's local part and the email).
+    pub fn group(self) -> u8 {
+        match self {
+            Attr::Given | Attr::GivenCanonical | Attr::Middle => 0,
+            Attr::Surname | Attr::Suffix => 1,
+            Attr::Email | Attr::EmailLocal | Attr::EmailDomain => 2,
+            Attr::Phone => 3,
+            Attr::HouseNumber | Attr::Street | Attr::StreetName | Attr::Unit => 4,
+            Attr::AddressLine2 => 5,
+            Attr::City => 6,
+            Attr::State => 7,
+            Attr::Postcode => 8,
+            Attr::DateOfBirth => 9,
+            Attr::NationalId => 10,
+        }
+    }
+}
+
+/// Counts of raw values that a normalizer rejected (kept as no value).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizeReport {
+    /// Emails that failed the syntax check.
+    pub invalid_emails: usize,
+    /// Phones with too few or too many digits, or letters.
+    pub invalid_phones: usize,
+    /// Dates that could not be read or do not exist.
+    pub invalid_dates: usize,
+    /// Postcodes without a digit.
+    pub invalid_postcodes: usize,
+}
+
+impl NormalizeReport {
+    /// Adds another report's counts to this one.
+    pub fn merge(&mut self, other: &NormalizeReport) {
+        self.invalid_emails += other.invalid_emails;
+        self.invalid_phones += other.invalid_phones;
+        self.invalid_dates += other.invalid_dates;
+        self.invalid_postcodes += other.invalid_postcodes;
+    }
+}
+
+/// A record's normalized attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NormalizedRecord {
+    values: [Option<Box<str>>; Attr::COUNT],
+    /// Date of birth, parsed.
+    pub dob: Option<Date>,
+}
+
+impl NormalizedRecord {
+    /// The value of an attribute.
+    #[inline]
+    pub fn get(&self, attr: Attr) -> Option<&str> {
+        self.values[attr as usize].as_deref()
+    }
+
+    /// Sets an attribute (an empty string clears it).
+    pub fn set(&mut self, attr: Attr, value: Option<String>) {
+        self.values[attr as usize] = value.filter(|v| !v.is_empty()).map(String::into_boxed_str);
+    }
+
+    fn set_if_empty(&mut self, attr: Attr, value: Option<String>) {
+        if self.get(attr).is_none() {
+            self.set(attr, value);
+        }
+    }
+
+    fn set_name(&mut self, parts: NameParts) {
+        if let Some(g) = parts.given {
+            self.set_if_empty(Attr::GivenCanonical, Some(canonical_given(&g).to_string()));
+            self.set_if_empty(Attr::Given, Some(g));
+        }
+        self.set_if_empty(Attr::Middle, parts.middle);
+        self.set_if_empty(Attr::Surname, parts.surname);
+        self.set_if_empty(Attr::Suffix, parts.suffix);
+    }
+
+    /// Normalizes a raw record. Values a normalizer rejects become no value
+    /// and are counted in `report`; nothing here fails.
+    pub fn from_record(record: &Record, rules: &NormalizeRules, report: &mut NormalizeReport) -> Self {
+        let mut n = NormalizedRecord::default();
+        // Separate name columns win over a full-name column.
+        for kind in [FieldKind::GivenName, FieldKind::Surname, FieldKind::MiddleName, FieldKind::FullName] {
+            let Some(raw) = record.get(kind).and_then(non_blank) else {
+                continue;
+            };
+            match kind {
+                FieldKind::GivenName => n.set_name(parse_given(raw)),
+                FieldKind::Surname => n.set_name(parse_surname(raw)),
+                FieldKind::MiddleName => n.set_if_empty(Attr::Middle, Some(fold(raw))),
+                _ => n.set_name(parse_full_name(raw)),
+            }
+        }
+        for (kind, raw) in &record.fields {
+            let Some(raw) = non_blank(raw) else { continue };
+            match kind {
+                FieldKind::Email => match normalize_email(raw) {
+                    Some(e) => {
+                        n.set(Attr::EmailLocal, Some(e.local));
+                        n.set(Attr::EmailDomain, Some(e.domain));
+                        n.set(Attr::Email, Some(e.full));
+                    }
+                    None => report.invalid_emails += 1,
+                },
+                FieldKind::Phone => match normalize_phone(raw, &rules.phone) {
+                    Some(p) => n.set(Attr::Phone, Some(p.national)),
+                    None => report.invalid_phones += 1,
+                },
+                FieldKind::Street => {
+                    let s = parse_street(raw);
+                    n.set_if_empty(Attr::HouseNumber, s.house_number);
+                    n.set(Attr::Unit, s.unit);
+                    match s.po_box {
+                        Some(b) => n.set(Attr::Street, Some(format!("po box {b}"))),
+                        None => {
+                            n.set(Attr::Street, s.street);
+                            n.set(Attr::StreetName, s.street_name);
+                        }
+                    }
+                }
+                FieldKind::HouseNumber => n.set(Attr::HouseNumber, Some(fold(raw).replace(' ', ""))),
+                FieldKind::AddressLine2 => n.set(Attr::AddressLine2, Some(fold(raw))),
+                FieldKind::City => n.set(Attr::City, normalize_city(raw)),
+                FieldKind::State => n.set(Attr::State, normalize_state(raw)),
+                FieldKind::Postcode => match normalize_postcode(raw) {
+                    Some(p) => n.set(Attr::Postcode, Some(p.code)),
+                    None => report.invalid_postcodes += 1,
+                },
+                FieldKind::DateOfBirth => match parse_date(raw, rules.date_order) {
+                    Some(d) => {
+                        n.dob = Some(d);
+                        n.set(Attr::DateOfBirth, Some(d.to_string()));
+                    }
+                    None => report.invalid_dates += 1,
+                },
+                FieldKind::NationalId => n.set(Attr::NationalId, Some(fold(raw).replace(' ', ""))),
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_record() {
+        let r = Record::new(0, "R1")
+            .with(FieldKind::GivenName, "Bill")
+            .with(FieldKind::Surname, "O'Neil Jr.")
+            .with(FieldKind::Email, "B.ONeil+shop@gmail.com")
+            .with(FieldKind::Phone, "+1 (555) 010-2000")
+            .with(FieldKind::Street, "12 North Oak Street Apt 4")
+            .with(FieldKind::Postcode, "62704-1234")
+            .with(FieldKind::DateOfBirth, "06/12/1939");
+        let mut report = NormalizeReport::default();
+        let n = NormalizedRecord::from_record(&r, &NormalizeRules::default(), &mut report);
+        assert_eq!(n.get(Attr::Given), Some("bill"));
+        assert_eq!(n.get(Attr::GivenCanonical), Some("william"));
+        assert_eq!(n.get(Attr::Surname), Some("oneil"));
+        assert_eq!(n.get(Attr::Suffix), Some("jr"));
+        assert_eq!(n.get(Attr::Email), Some("boneil@gmail.com"));
+        assert_eq!(n.get(Attr::Phone), Some("5550102000"));
+        assert_eq!(n.get(Attr::HouseNumber), Some("12"));
+        assert_eq!(n.get(Attr::Street), Some("n oak st"));
+        assert_eq!(n.get(Attr::Unit), Some("apt 4"));
+        assert_eq!(n.get(Attr::Postcode), Some("62704"));
+        assert_eq!(n.get(Attr::DateOfBirth), Some("1939-06-12"));
+        assert_eq!(report, NormalizeReport::default());
+    }
+
+    #[test]
+    fn garbage_becomes_missing_and_is_counted() {
+        let r = Record::new(0, "R1")
+            .with(FieldKind::Email, "not-an-email")
+            .with(FieldKind::Phone, "12")
+            .with(FieldKind::DateOfBirth, "1980-02-31")
+            .with(FieldKind::FullName, "SMITH, Jane");
+        let mut report = NormalizeReport::default();
+        let n = NormalizedRecord::from_record(&r, &NormalizeRules::default(), &mut report);
+        assert_eq!(n.get(Attr::Email), None);
+        assert_eq!(n.get(Attr::Phone), None);
+        assert_eq!(n.dob, None);
+        assert_eq!(n.get(Attr::Given), Some("jane"));
+        assert_eq!(n.get(Attr::Surname), Some("smith"));
+        assert_eq!((report.invalid_emails, report.invalid_phones, report.invalid_dates), (1, 1, 1));
+    }
+}

@@ -1,0 +1,120 @@
+//! Reference tables vendored from `shared/tables` (see `tables/README.md` for
+//! sources and licenses), parsed once on first use.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const NICKNAMES: &str = include_str!("tables/nicknames.csv");
+const STREET_SUFFIXES: &str = include_str!("tables/usps_street_suffixes.csv");
+const UNIT_DESIGNATORS: &str = include_str!("tables/usps_unit_designators.csv");
+const DIRECTIONALS: &str = include_str!("tables/usps_directionals.csv");
+const STATES: &str = include_str!("tables/us_states.csv");
+
+/// Parses a two-column `variant,standard` table (header skipped).
+fn variant_table(text: &'static str) -> HashMap<&'static str, &'static str> {
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split(',');
+            let variant = cols.next()?.trim();
+            let standard = cols.next()?.trim();
+            (!variant.is_empty() && !standard.is_empty()).then_some((variant, standard))
+        })
+        .collect()
+}
+
+/// Street suffix spellings to the USPS standard (`avenue` -> `ave`).
+pub fn street_suffixes() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| variant_table(STREET_SUFFIXES))
+}
+
+/// Secondary unit designators to the USPS standard (`apartment` -> `apt`),
+/// with the common extra spellings `apt`, `flat`, `no` and `number` added.
+pub fn unit_designators() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = variant_table(UNIT_DESIGNATORS);
+        // The USPS table lists full words; people also type the standard forms
+        // themselves, and British exports say "flat".
+        let standards: Vec<&str> = t.values().copied().collect();
+        for s in standards {
+            t.entry(s).or_insert(s);
+        }
+        t.insert("flat", "apt");
+        t.insert("apt", "apt");
+        t.insert("ap", "apt");
+        t.insert("appt", "apt");
+        t
+    })
+}
+
+/// Directionals to their USPS abbreviation (`north` -> `n`), including the
+/// abbreviations themselves.
+pub fn directionals() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = variant_table(DIRECTIONALS);
+        let standards: Vec<&str> = t.values().copied().collect();
+        for s in standards {
+            t.entry(s).or_insert(s);
+        }
+        t
+    })
+}
+
+/// US state names and variants to the two-letter code.
+pub fn us_states() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| variant_table(STATES))
+}
+
+/// The nickname table in both directions.
+pub struct Nicknames {
+    /// nickname -> canonical given names it can stand for.
+    pub canonicals_of: HashMap<&'static str, Vec<&'static str>>,
+}
+
+/// The nickname table (`william` has nicknames `bill`, `will`, ...).
+pub fn nicknames() -> &'static Nicknames {
+    static T: OnceLock<Nicknames> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut canonicals_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for line in NICKNAMES.lines().skip(1) {
+            let mut cols = line.split(',');
+            let (Some(canon), Some(_), Some(nick)) = (cols.next(), cols.next(), cols.next()) else {
+                continue;
+            };
+            let (canon, nick) = (canon.trim(), nick.trim());
+            if canon.is_empty() || nick.is_empty() {
+                continue;
+            }
+            let entry = canonicals_of.entry(nick).or_default();
+            if !entry.contains(&canon) {
+                entry.push(canon);
+            }
+        }
+        for v in canonicals_of.values_mut() {
+            v.sort_unstable();
+        }
+        Nicknames { canonicals_of }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load() {
+        assert_eq!(street_suffixes().get("avenue"), Some(&"ave"));
+        assert_eq!(street_suffixes().get("street"), Some(&"st"));
+        assert_eq!(unit_designators().get("apartment"), Some(&"apt"));
+        assert_eq!(unit_designators().get("ste"), Some(&"ste"));
+        assert_eq!(directionals().get("north"), Some(&"n"));
+        assert_eq!(directionals().get("sw"), Some(&"sw"));
+        assert_eq!(us_states().get("california"), Some(&"ca"));
+        assert!(nicknames().canonicals_of["bill"].contains(&"william"));
+        assert!(nicknames().canonicals_of.len() > 1000);
+    }
+}

@@ -1,0 +1,343 @@
+//! The whole pipeline: normalize -> block -> compare -> train -> score ->
+//! cluster, with the reports and timings of each stage.
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::block::{Blocker, BlockingReport};
+use crate::cluster::{cluster, Clustering, Link};
+use crate::error::{Error, Result};
+use crate::explain::{ClusterExplanation, FieldContribution, PairExplanation, RecordRef};
+use crate::normalize::record::NormalizeReport;
+use crate::normalize::NormalizedRecord;
+use crate::record::Dataset;
+use crate::schema::FieldKind;
+use crate::score::train::{estimate_u, train_m};
+use crate::score::{probability, weight_of_probability, Scorer, TermFrequencies, TrainingReport};
+use crate::settings::Settings;
+
+/// Wall time of each stage.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StageTimings {
+    /// Normalizing every record.
+    pub normalize: Duration,
+    /// Generating candidate pairs.
+    pub block: Duration,
+    /// Comparing candidate pairs.
+    pub compare: Duration,
+    /// Estimating u and running EM.
+    pub train: Duration,
+    /// Scoring and thresholding.
+    pub score: Duration,
+    /// Clustering.
+    pub cluster: Duration,
+}
+
+/// A candidate pair at or above the threshold, with its comparison levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredPair {
+    /// First record index.
+    pub a: u32,
+    /// Second record index.
+    pub b: u32,
+    /// Match weight (log2 odds).
+    pub weight: f64,
+    /// Level of each comparison.
+    pub levels: Vec<u8>,
+}
+
+/// Runs the pipeline with fixed settings. Build with [`Resolver::new`].
+///
+/// ```
+/// use linkage::{Dataset, FieldKind, Record, Resolver, Settings};
+/// let mut data = Dataset::default();
+/// let crm = data.add_source("crm");
+/// let web = data.add_source("web");
+/// data.records.push(Record::new(crm, "1").with(FieldKind::GivenName, "William")
+///     .with(FieldKind::Surname, "Smith").with(FieldKind::Email, "w.smith@gmail.com"));
+/// data.records.push(Record::new(web, "a").with(FieldKind::GivenName, "Bill")
+///     .with(FieldKind::Surname, "Smith").with(FieldKind::Email, "wsmith+shop@gmail.com"));
+/// data.records.push(Record::new(web, "b").with(FieldKind::GivenName, "Ann")
+///     .with(FieldKind::Surname, "Lee").with(FieldKind::Email, "ann@lee.org"));
+/// let resolution = Resolver::new(Settings::default())?.resolve(&data)?;
+/// assert_eq!(resolution.clustering.cluster_of, vec![0, 0, 1]);
+/// # Ok::<(), linkage::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    settings: Settings,
+    threads: Option<usize>,
+}
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct Resolution {
+    /// The settings used, with the trained parameters.
+    pub settings: Settings,
+    /// Normalized records, in input order.
+    pub records: Vec<NormalizedRecord>,
+    /// Record references (source, id), in input order.
+    pub refs: Vec<RecordRef>,
+    /// Term frequencies used for scoring.
+    pub tf: TermFrequencies,
+    /// Candidate pairs at or above the threshold.
+    pub links: Vec<ScoredPair>,
+    /// The identities.
+    pub clustering: Clustering,
+    /// Number of candidate pairs compared.
+    pub candidate_pairs: u64,
+    /// What normalization rejected.
+    pub normalize_report: NormalizeReport,
+    /// What blocking generated.
+    pub blocking_report: BlockingReport,
+    /// What training did.
+    pub training_report: TrainingReport,
+    /// Wall time per stage.
+    pub timings: StageTimings,
+}
+
+/// The field kinds present in a dataset (with at least one value).
+pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
+    let mut kinds: Vec<FieldKind> = data
+        .records
+        .iter()
+        .flat_map(|r| r.fields.iter().map(|(k, _)| *k))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+impl Resolver {
+    /// Validates the settings. Empty comparisons or blocking rules are
+    /// chosen from the data's fields when resolving.
+    pub fn new(settings: Settings) -> Result<Resolver> {
+        settings.validate()?;
+        Ok(Resolver {
+            settings,
+            threads: None,
+        })
+    }
+
+    /// Runs on a dedicated pool of `threads` threads (default: rayon's
+    /// global pool). Results do not depend on the thread count.
+    pub fn threads(mut self, threads: usize) -> Resolver {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// The settings this resolver runs with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Resolves a dataset into identities.
+    pub fn resolve(&self, data: &Dataset) -> Result<Resolution> {
+        match self.threads {
+            None => Ok(self.run(data)),
+            Some(n) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| Error::ThreadPool(e.to_string()))?;
+                Ok(pool.install(|| self.run(data)))
+            }
+        }
+    }
+
+    fn run(&self, data: &Dataset) -> Resolution {
+        let mut settings = self.settings.clone();
+        settings.fill_defaults(&kinds_present(data));
+        let mut timings = StageTimings::default();
+
+        let t = Instant::now();
+        let (records, normalize_report): (Vec<NormalizedRecord>, NormalizeReport) = {
+            let parts: Vec<(NormalizedRecord, NormalizeReport)> = data
+                .records
+                .par_iter()
+                .map(|r| {
+                    let mut rep = NormalizeReport::default();
+                    (NormalizedRecord::from_record(r, &settings.normalize, &mut rep), rep)
+                })
+                .collect();
+            let mut total = NormalizeReport::default();
+            let recs = parts
+                .into_iter()
+                .map(|(n, rep)| {
+                    total.merge(&rep);
+                    n
+                })
+                .collect();
+            (recs, total)
+        };
+        let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
+        timings.normalize = t.elapsed();
+
+        let t = Instant::now();
+        let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
+        let (pairs, blocking_report) = blocker.pairs();
+        timings.block = t.elapsed();
+
+        let t = Instant::now();
+        let width = settings.comparisons.len();
+        let levels = {
+            let tf0 = TermFrequencies::default();
+            Scorer::new(&settings.comparisons, settings.prior, &tf0, &records).levels_of(&pairs)
+        };
+        timings.compare = t.elapsed();
+
+        let t = Instant::now();
+        let mut training_report = TrainingReport::default();
+        if !settings.trained {
+            estimate_u(
+                &mut settings.comparisons,
+                &records,
+                &sources,
+                settings.link_mode,
+                &settings.training,
+                &mut training_report,
+            );
+            let rule_groups: Vec<Vec<u8>> = settings
+                .blocking
+                .rules
+                .iter()
+                .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
+                .collect();
+            let prior = train_m(
+                &mut settings.comparisons,
+                &levels,
+                &rule_groups,
+                |r, i| blocker.agrees(r, pairs[i].0, pairs[i].1),
+                settings.prior,
+                &settings.training,
+                &mut training_report,
+            );
+            settings.prior = prior;
+            settings.trained = true;
+        }
+        timings.train = t.elapsed();
+
+        let t = Instant::now();
+        let tf = TermFrequencies::compute(&settings.comparisons, &records);
+        let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
+        let threshold_weight = weight_of_probability(settings.threshold);
+        let links: Vec<ScoredPair> = pairs
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, &(a, b))| {
+                let lv = &levels[i * width..(i + 1) * width];
+                let w = scorer.weight(lv, a as usize);
+                (w >= threshold_weight).then(|| ScoredPair {
+                    a,
+                    b,
+                    weight: w,
+                    levels: lv.to_vec(),
+                })
+            })
+            .collect();
+        timings.score = t.elapsed();
+
+        let t = Instant::now();
+        let veto_weight = weight_of_probability(settings.cluster.veto_probability);
+        let clustering = cluster(
+            records.len(),
+            links.iter().map(|p| Link { a: p.a, b: p.b, weight: p.weight }).collect(),
+            &settings.cluster,
+            veto_weight,
+            |a, b| scorer.score(a as usize, b as usize),
+        );
+        timings.cluster = t.elapsed();
+
+        let refs = data
+            .records
+            .iter()
+            .map(|r| RecordRef {
+                source: data.source_name(r).to_string(),
+                id: r.id.clone(),
+            })
+            .collect();
+        Resolution {
+            settings,
+            records,
+            refs,
+            tf,
+            links,
+            clustering,
+            candidate_pairs: pairs.len() as u64,
+            normalize_report,
+            blocking_report,
+            training_report,
+            timings,
+        }
+    }
+}
+
+impl Resolution {
+    /// Explains the score of any two records (by index), field by field.
+    pub fn explain_pair(&self, a: usize, b: usize) -> Option<PairExplanation> {
+        if a >= self.records.len() || b >= self.records.len() {
+            return None;
+        }
+        let scorer = Scorer::new(&self.settings.comparisons, self.settings.prior, &self.tf, &self.records);
+        let mut levels = Vec::new();
+        crate::compare::compare_pair(&self.settings.comparisons, &self.records[a], &self.records[b], &mut levels);
+        let mut total = scorer.prior_weight();
+        let fields = self
+            .settings
+            .comparisons
+            .iter()
+            .enumerate()
+            .map(|(c, comp)| {
+                let l = levels[c];
+                let level = &comp.levels[l as usize];
+                let (weight, tf_adjustment) = scorer.level_weight(c, l, a);
+                total += weight + tf_adjustment;
+                FieldContribution {
+                    comparison: comp.name.clone(),
+                    level: l,
+                    label: level.label.clone(),
+                    m: level.m,
+                    u: level.u,
+                    weight,
+                    tf_adjustment,
+                }
+            })
+            .collect();
+        Some(PairExplanation {
+            a: self.refs[a].clone(),
+            b: self.refs[b].clone(),
+            prior_weight: scorer.prior_weight(),
+            fields,
+            total_weight: total,
+            probability: probability(total),
+        })
+    }
+
+    /// Explains a cluster: its members and the links that joined them.
+    pub fn explain_cluster(&self, cluster_id: u32) -> Option<ClusterExplanation> {
+        let records: Vec<usize> = (0..self.records.len())
+            .filter(|&i| self.clustering.cluster_of[i] == cluster_id)
+            .collect();
+        if records.is_empty() {
+            return None;
+        }
+        let links = self
+            .clustering
+            .accepted
+            .iter()
+            .filter(|l| self.clustering.cluster_of[l.a as usize] == cluster_id)
+            .filter_map(|l| self.explain_pair(l.a as usize, l.b as usize))
+            .collect();
+        Some(ClusterExplanation {
+            cluster_id,
+            records: records.iter().map(|&i| self.refs[i].clone()).collect(),
+            links,
+        })
+    }
+
+    /// Index of a record by source and id.
+    pub fn index_of(&self, source: &str, id: &str) -> Option<usize> {
+        self.refs.iter().position(|r| r.source == source && r.id == id)
+    }
+}

@@ -1,0 +1,289 @@
+//! What each input column holds: field kinds and the header synonym table
+//! that maps the usual header words to them with no configuration.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of identity data a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FieldKind {
+    /// The record's id in its source system.
+    RecordId,
+    /// A whole name in one column (`Mary Smith`, `SMITH, Mary`).
+    FullName,
+    /// Given (first) name.
+    GivenName,
+    /// Middle name(s) or initial(s).
+    MiddleName,
+    /// Family name.
+    Surname,
+    /// Email address.
+    Email,
+    /// Telephone number.
+    Phone,
+    /// Street line: house number, street, unit (`address_1`).
+    Street,
+    /// House number in its own column (`street_number`).
+    HouseNumber,
+    /// Second address line: building, complex, locality (`address_2`).
+    AddressLine2,
+    /// City, town or suburb.
+    City,
+    /// State, county or region.
+    State,
+    /// Postcode or ZIP.
+    Postcode,
+    /// Date of birth.
+    DateOfBirth,
+    /// National identifier (social security number and the like).
+    NationalId,
+    /// A column that is not identity data: kept out of the model.
+    Ignore,
+}
+
+impl FieldKind {
+    /// Every kind, in the order used in reports.
+    pub const ALL: [FieldKind; 16] = [
+        FieldKind::RecordId,
+        FieldKind::FullName,
+        FieldKind::GivenName,
+        FieldKind::MiddleName,
+        FieldKind::Surname,
+        FieldKind::Email,
+        FieldKind::Phone,
+        FieldKind::Street,
+        FieldKind::HouseNumber,
+        FieldKind::AddressLine2,
+        FieldKind::City,
+        FieldKind::State,
+        FieldKind::Postcode,
+        FieldKind::DateOfBirth,
+        FieldKind::NationalId,
+        FieldKind::Ignore,
+    ];
+
+    /// Position in [`FieldKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The snake_case name used in settings and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::RecordId => "record_id",
+            FieldKind::FullName => "full_name",
+            FieldKind::GivenName => "given_name",
+            FieldKind::MiddleName => "middle_name",
+            FieldKind::Surname => "surname",
+            FieldKind::Email => "email",
+            FieldKind::Phone => "phone",
+            FieldKind::Street => "street",
+            FieldKind::HouseNumber => "house_number",
+            FieldKind::AddressLine2 => "address_line2",
+            FieldKind::City => "city",
+            FieldKind::State => "state",
+            FieldKind::Postcode => "postcode",
+            FieldKind::DateOfBirth => "date_of_birth",
+            FieldKind::NationalId => "national_id",
+            FieldKind::Ignore => "ignore",
+        }
+    }
+}
+
+/// Header words for each kind, compared after [`header_key`] (lower case,
+/// letters and digits only). Order matters only for readability.
+const SYNONYMS: &[(FieldKind, &[&str])] = &[
+    (
+        FieldKind::RecordId,
+        &["id", "recid", "recordid", "customerid", "custid", "clientid", "accountid", "uid", "userid", "key"],
+    ),
+    (
+        FieldKind::GivenName,
+        &["firstname", "givenname", "fname", "forename", "first", "given", "firstnm", "vorname", "prenom", "nombre"],
+    ),
+    (FieldKind::MiddleName, &["middlename", "middle", "mname", "middleinitial", "mi"]),
+    (
+        FieldKind::Surname,
+        &["lastname", "surname", "familyname", "lname", "last", "family", "nachname", "nom", "apellido", "apellidos"],
+    ),
+    (
+        FieldKind::FullName,
+        &["name", "fullname", "customername", "clientname", "personname", "contactname", "holder", "accountholder", "displayname"],
+    ),
+    (
+        FieldKind::Email,
+        &["email", "emailaddress", "mail", "emailaddr", "eMail", "courriel", "correo"],
+    ),
+    (
+        FieldKind::Phone,
+        &["phone", "phonenumber", "mobile", "tel", "telephone", "cell", "cellphone", "mobilephone", "phoneno", "telefon", "telefono", "contactnumber", "homephone"],
+    ),
+    (
+        FieldKind::Street,
+        &["street", "address1", "addressline1", "addr1", "streetaddress", "address", "addr", "line1", "strasse", "calle", "adresse"],
+    ),
+    (FieldKind::HouseNumber, &["streetnumber", "housenumber", "houseno", "streetno", "hausnummer"]),
+    (FieldKind::AddressLine2, &["address2", "addressline2", "addr2", "line2"]),
+    (
+        FieldKind::City,
+        &["city", "town", "suburb", "locality", "municipality", "ort", "stadt", "ville", "ciudad"],
+    ),
+    (FieldKind::State, &["state", "province", "region", "county", "stateprovince"]),
+    (
+        FieldKind::Postcode,
+        &["postcode", "zip", "zipcode", "postalcode", "postal", "plz", "cp", "codepostal", "postcodezip"],
+    ),
+    (
+        FieldKind::DateOfBirth,
+        &["dateofbirth", "dob", "birthdate", "birthday", "born", "birth", "bday", "geburtsdatum"],
+    ),
+    (
+        FieldKind::NationalId,
+        &["socsecid", "ssn", "socialsecuritynumber", "nationalid", "nino", "taxid", "sin", "nationalinsurancenumber"],
+    ),
+];
+
+/// A header reduced for lookup: lower case, letters and digits only
+/// (`First Name`, `first_name` and `FirstName` all give `firstname`).
+pub fn header_key(header: &str) -> String {
+    crate::normalize::text::fold(header).replace(' ', "")
+}
+
+/// The kind a header names by the synonym table, or `None` when the header
+/// is not one of the usual words (such columns are ignored).
+///
+/// ```
+/// use linkage::schema::{kind_from_header, FieldKind};
+/// assert_eq!(kind_from_header("FirstName"), Some(FieldKind::GivenName));
+/// assert_eq!(kind_from_header("suburb"), Some(FieldKind::City));
+/// assert_eq!(kind_from_header("Segment"), None);
+/// ```
+pub fn kind_from_header(header: &str) -> Option<FieldKind> {
+    let key = header_key(header);
+    SYNONYMS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| w.eq_ignore_ascii_case(&key)))
+        .map(|(kind, _)| *kind)
+}
+
+/// One column of an input file and the kind it was mapped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    /// The header as written in the file.
+    pub column: String,
+    /// What the column holds.
+    pub kind: FieldKind,
+}
+
+/// How one input file's columns map to field kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSchema {
+    /// The source name (file name without `.csv`).
+    pub source: String,
+    /// Index of the record id column.
+    pub id_column: usize,
+    /// Every column in file order.
+    pub columns: Vec<ColumnMapping>,
+}
+
+impl FileSchema {
+    /// Maps headers with the synonym table. The id column is `id_column`
+    /// when given (a header name), else the first column. Unknown headers
+    /// become [`FieldKind::Ignore`]; when two columns map to the same kind,
+    /// the first non-blank value of a record is used.
+    pub fn from_headers(source: &str, headers: &[String], id_column: Option<&str>) -> Option<FileSchema> {
+        let id_index = match id_column {
+            Some(name) => {
+                let key = header_key(name);
+                headers.iter().position(|h| h == name || header_key(h) == key)?
+            }
+            None => 0,
+        };
+        let columns = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ColumnMapping {
+                column: h.clone(),
+                kind: if i == id_index {
+                    FieldKind::RecordId
+                } else {
+                    match kind_from_header(h) {
+                        Some(FieldKind::RecordId) | None => FieldKind::Ignore,
+                        Some(k) => k,
+                    }
+                },
+            })
+            .collect();
+        Some(FileSchema {
+            source: source.to_string(),
+            id_column: id_index,
+            columns,
+        })
+    }
+
+    /// The kinds present in this file (other than id and ignored columns).
+    pub fn kinds(&self) -> Vec<FieldKind> {
+        let mut k: Vec<FieldKind> = self
+            .columns
+            .iter()
+            .map(|c| c.kind)
+            .filter(|k| !matches!(k, FieldKind::RecordId | FieldKind::Ignore))
+            .collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usual_headers() {
+        for (h, k) in [
+            ("first_name", FieldKind::GivenName),
+            ("given_name", FieldKind::GivenName),
+            ("FirstName", FieldKind::GivenName),
+            ("last_name", FieldKind::Surname),
+            ("surname", FieldKind::Surname),
+            ("EmailAddress", FieldKind::Email),
+            ("mobile", FieldKind::Phone),
+            ("tel", FieldKind::Phone),
+            ("PhoneNumber", FieldKind::Phone),
+            ("street", FieldKind::Street),
+            ("address_1", FieldKind::Street),
+            ("AddressLine1", FieldKind::Street),
+            ("address_2", FieldKind::AddressLine2),
+            ("street_number", FieldKind::HouseNumber),
+            ("suburb", FieldKind::City),
+            ("town", FieldKind::City),
+            ("ZipCode", FieldKind::Postcode),
+            ("postal", FieldKind::Postcode),
+            ("date_of_birth", FieldKind::DateOfBirth),
+            ("dob", FieldKind::DateOfBirth),
+            ("BirthDate", FieldKind::DateOfBirth),
+            ("soc_sec_id", FieldKind::NationalId),
+            ("full_name", FieldKind::FullName),
+            ("name", FieldKind::FullName),
+        ] {
+            assert_eq!(kind_from_header(h), Some(k), "{h}");
+        }
+        for h in ["segment", "store", "amount", "notes", ""] {
+            assert_eq!(kind_from_header(h), None, "{h}");
+        }
+    }
+
+    #[test]
+    fn schema_from_headers() {
+        let headers: Vec<String> = ["CustomerID", "FirstName", "Segment"].map(String::from).to_vec();
+        let s = FileSchema::from_headers("crm", &headers, None).unwrap();
+        assert_eq!(s.columns[0].kind, FieldKind::RecordId);
+        assert_eq!(s.columns[2].kind, FieldKind::Ignore);
+        assert_eq!(s.kinds(), vec![FieldKind::GivenName]);
+        let s = FileSchema::from_headers("crm", &headers, Some("FirstName")).unwrap();
+        assert_eq!(s.id_column, 1);
+        assert!(FileSchema::from_headers("crm", &headers, Some("nope")).is_none());
+    }
+}

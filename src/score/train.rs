@@ -1,0 +1,332 @@
+//! Training: u from random record pairs, m and the prior by
+//! expectation-maximisation over the blocked pairs' comparison patterns.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::block::LinkMode;
+use crate::compare::{compare_pair, Comparison};
+use crate::normalize::NormalizedRecord;
+
+/// Training options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSettings {
+    /// Random record pairs sampled to estimate u.
+    pub u_sample_pairs: usize,
+    /// Seed of the random pair sampler (same seed, same model).
+    pub seed: u64,
+    /// Most EM iterations.
+    pub max_iterations: usize,
+    /// EM stops when no parameter moves more than this.
+    pub tolerance: f64,
+}
+
+impl Default for TrainingSettings {
+    fn default() -> Self {
+        TrainingSettings {
+            u_sample_pairs: 1_000_000,
+            seed: 0x5eed_1e55,
+            max_iterations: 200,
+            tolerance: 1e-5,
+        }
+    }
+}
+
+/// What training did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingReport {
+    /// Random pairs used for u.
+    pub u_pairs: usize,
+    /// Distinct comparison patterns EM ran over.
+    pub patterns: usize,
+    /// EM iterations run.
+    pub iterations: usize,
+    /// Whether EM met the tolerance.
+    pub converged: bool,
+    /// Warnings for the user (EM not converged, a level never seen).
+    pub warnings: Vec<String>,
+}
+
+/// SplitMix64: a small, well-mixed deterministic generator.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next()) * n as u128) >> 64) as usize
+    }
+}
+
+/// Estimates u for every level from random record pairs (deterministic
+/// for a seed, whatever the thread count). Levels are smoothed so that no
+/// u is zero.
+pub fn estimate_u(
+    comparisons: &mut [Comparison],
+    records: &[NormalizedRecord],
+    sources: &[u32],
+    mode: LinkMode,
+    settings: &TrainingSettings,
+    report: &mut TrainingReport,
+) {
+    let n = records.len();
+    if n < 2 {
+        return;
+    }
+    let all_pairs = n * (n - 1) / 2;
+    let target = settings.u_sample_pairs.min(all_pairs).max(1);
+    const CHUNK: usize = 16_384;
+    let chunks = target.div_ceil(CHUNK);
+    let width: usize = comparisons.iter().map(|c| c.levels.len()).sum();
+    let counts: Vec<u64> = (0..chunks)
+        .into_par_iter()
+        .map(|chunk| {
+            let mut rng = SplitMix(settings.seed ^ (chunk as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+            let mut counts = vec![0u64; width];
+            let mut levels = Vec::with_capacity(comparisons.len());
+            let todo = CHUNK.min(target - chunk * CHUNK);
+            let mut done = 0;
+            let mut attempts = 0;
+            while done < todo && attempts < todo * 20 {
+                attempts += 1;
+                let a = rng.below(n);
+                let b = rng.below(n);
+                if a == b || (mode == LinkMode::LinkOnly && sources[a] == sources[b]) {
+                    continue;
+                }
+                levels.clear();
+                compare_pair(comparisons, &records[a], &records[b], &mut levels);
+                let mut offset = 0;
+                for (c, &l) in comparisons.iter().zip(&levels) {
+                    counts[offset + l as usize] += 1;
+                    offset += c.levels.len();
+                }
+                done += 1;
+            }
+            counts
+        })
+        .reduce(
+            || vec![0u64; width],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    report.u_pairs = target;
+    let mut offset = 0;
+    for c in comparisons.iter_mut() {
+        let k = c.levels.len();
+        let slice = &counts[offset..offset + k];
+        offset += k;
+        let informative: u64 = c.levels.iter().zip(slice).filter(|(l, _)| !l.is_null).map(|(_, n)| *n).sum();
+        let trained = c.levels.iter().filter(|l| !l.is_null).count() as f64;
+        for (l, &cnt) in c.levels.iter_mut().zip(slice) {
+            if l.is_null {
+                continue;
+            }
+            // Add-half smoothing: a level never seen among random pairs gets
+            // a small u rather than zero (an infinite weight).
+            l.u = (cnt as f64 + 0.5) / (informative as f64 + 0.5 * trained);
+        }
+    }
+}
+
+/// Level value meaning "not part of this training session".
+const SKIP: u8 = u8::MAX;
+
+/// Counts the distinct comparison patterns among the selected pairs.
+/// `levels` holds `width` bytes per pair; `select(i)` picks pair `i`;
+/// comparisons with `mask[c] == false` are counted as [`SKIP`].
+pub fn pattern_counts(levels: &[u8], width: usize, mask: &[bool], select: impl Fn(usize) -> bool + Sync) -> Vec<(Vec<u8>, u64)> {
+    if width == 0 {
+        return Vec::new();
+    }
+    const CHUNK: usize = 8192;
+    let n = levels.len() / width;
+    let map = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .fold(HashMap::<Box<[u8]>, u64>::new, |mut m, chunk| {
+            let mut buf = vec![0u8; width];
+            for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
+                if !select(i) {
+                    continue;
+                }
+                for (c, b) in buf.iter_mut().enumerate() {
+                    *b = if mask[c] { levels[i * width + c] } else { SKIP };
+                }
+                match m.get_mut(&buf[..]) {
+                    Some(v) => *v += 1,
+                    None => {
+                        m.insert(buf.clone().into_boxed_slice(), 1);
+                    }
+                }
+            }
+            m
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
+    let mut out: Vec<(Vec<u8>, u64)> = map.into_iter().map(|(k, v)| (k.into_vec(), v)).collect();
+    out.sort_unstable();
+    out
+}
+
+/// One EM run over comparison patterns with u held fixed: returns the
+/// prior (share of matches) and updates m when `fit_m`. Levels equal to
+/// [`SKIP`] and null levels are left out. Returns (prior, iterations, converged).
+pub fn em(comparisons: &mut [Comparison], patterns: &[(Vec<u8>, u64)], prior: f64, fit_m: bool, settings: &TrainingSettings) -> (f64, usize, bool) {
+    let total: f64 = patterns.iter().map(|(_, n)| *n as f64).sum();
+    let mut lambda = prior.clamp(1e-6, 1.0 - 1e-6);
+    if total == 0.0 {
+        return (lambda, 0, true);
+    }
+    for iteration in 1..=settings.max_iterations {
+        let mut m_acc: Vec<Vec<f64>> = comparisons.iter().map(|c| vec![0.0; c.levels.len()]).collect();
+        let mut matched = 0.0;
+        for (pattern, count) in patterns {
+            let mut log_m = lambda.ln();
+            let mut log_u = (1.0 - lambda).ln();
+            for (c, &l) in comparisons.iter().zip(pattern) {
+                if l == SKIP {
+                    continue;
+                }
+                let level = &c.levels[l as usize];
+                if level.is_null {
+                    continue;
+                }
+                log_m += level.m.max(1e-12).ln();
+                log_u += level.u.max(1e-12).ln();
+            }
+            let post = 1.0 / (1.0 + (log_u - log_m).exp());
+            let w = post * *count as f64;
+            matched += w;
+            for (acc, &l) in m_acc.iter_mut().zip(pattern) {
+                if l != SKIP {
+                    acc[l as usize] += w;
+                }
+            }
+        }
+        let new_lambda = (matched / total).clamp(1e-6, 1.0 - 1e-6);
+        let mut delta = (new_lambda - lambda).abs();
+        lambda = new_lambda;
+        if fit_m {
+            for (c, acc) in comparisons.iter_mut().zip(&m_acc) {
+                let informative: f64 = c.levels.iter().zip(acc).filter(|(l, _)| !l.is_null).map(|(_, a)| a).sum();
+                if informative <= 0.0 {
+                    continue;
+                }
+                let trained = c.levels.iter().filter(|l| !l.is_null).count() as f64;
+                for (l, a) in c.levels.iter_mut().zip(acc) {
+                    if l.is_null {
+                        continue;
+                    }
+                    // A small pseudo-count keeps m away from exactly zero.
+                    let m = (a + 1e-3) / (informative + 1e-3 * trained);
+                    delta = delta.max((m - l.m).abs());
+                    l.m = m;
+                }
+            }
+        }
+        if delta < settings.tolerance {
+            return (lambda, iteration, true);
+        }
+    }
+    (lambda, settings.max_iterations, false)
+}
+
+/// Trains m by EM sessions, one per blocking rule (Splink's approach):
+/// the pairs a rule finds are biased towards agreeing on the rule's
+/// fields, so each session trains only the comparisons that read none of
+/// them. A comparison's m is the mean over the sessions that trained it.
+/// Then the prior is fitted on all candidate pairs with m and u fixed.
+///
+/// `rule_groups[r]` are the attribute groups rule `r` reads; `agrees(r, i)`
+/// tells whether candidate pair `i` agrees on rule `r`'s keys.
+pub fn train_m(
+    comparisons: &mut [Comparison],
+    levels: &[u8],
+    rule_groups: &[Vec<u8>],
+    agrees: impl Fn(usize, usize) -> bool + Sync,
+    prior: f64,
+    settings: &TrainingSettings,
+    report: &mut TrainingReport,
+) -> f64 {
+    let width = comparisons.len();
+    let n_pairs = if width == 0 { 0 } else { levels.len() / width };
+    if n_pairs == 0 {
+        report.warnings.push("no candidate pairs: the model was not trained".into());
+        return prior;
+    }
+    let comp_groups: Vec<Vec<u8>> = comparisons
+        .iter()
+        .map(|c| {
+            let mut g: Vec<u8> = c.attrs().iter().map(|a| a.group()).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        })
+        .collect();
+    let mut m_sum: Vec<Vec<f64>> = comparisons.iter().map(|c| vec![0.0; c.levels.len()]).collect();
+    let mut sessions_of = vec![0usize; width];
+    report.converged = true;
+    for (r, groups) in rule_groups.iter().enumerate() {
+        let mask: Vec<bool> = comp_groups.iter().map(|g| !g.iter().any(|x| groups.contains(x))).collect();
+        if !mask.iter().any(|&m| m) {
+            continue;
+        }
+        let patterns = pattern_counts(levels, width, &mask, |i| agrees(r, i));
+        let count: u64 = patterns.iter().map(|(_, n)| n).sum();
+        if count < 50 {
+            continue;
+        }
+        let mut session = comparisons.to_vec();
+        let (_, iterations, converged) = em(&mut session, &patterns, 0.5, true, settings);
+        report.iterations += iterations;
+        report.patterns += patterns.len();
+        if !converged {
+            report.converged = false;
+            report.warnings.push(format!(
+                "EM for blocking rule {} did not converge in {} iterations",
+                r + 1,
+                settings.max_iterations
+            ));
+        }
+        for (c, trained) in session.iter().enumerate() {
+            if mask[c] {
+                sessions_of[c] += 1;
+                for (acc, l) in m_sum[c].iter_mut().zip(&trained.levels) {
+                    *acc += l.m;
+                }
+            }
+        }
+    }
+    for (c, comp) in comparisons.iter_mut().enumerate() {
+        if sessions_of[c] == 0 {
+            report.warnings.push(format!(
+                "comparison '{}' was not trained (every blocking rule reads its field): starting m kept",
+                comp.name
+            ));
+            continue;
+        }
+        for (l, sum) in comp.levels.iter_mut().zip(&m_sum[c]) {
+            if !l.is_null {
+                l.m = sum / sessions_of[c] as f64;
+            }
+        }
+    }
+    let all = vec![true; width];
+    let patterns = pattern_counts(levels, width, &all, |_| true);
+    let (lambda, _, _) = em(comparisons, &patterns, prior, false, settings);
+    lambda
+}

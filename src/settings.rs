@@ -1,0 +1,262 @@
+//! The whole configuration as plain serde data: normalization options,
+//! blocking rules, comparisons with their trained m and u, prior,
+//! threshold and clustering options. A trained model is a `Settings` with
+//! `trained: true`; it saves to JSON, can be read, diffed, edited and reloaded.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::block::{BlockKey, BlockingRule, BlockingSettings, LinkMode};
+use crate::cluster::ClusterSettings;
+use crate::compare::{templates, Comparison};
+use crate::error::{Error, Result};
+use crate::normalize::record::Attr;
+use crate::normalize::NormalizeRules;
+use crate::schema::FieldKind;
+use crate::score::TrainingSettings;
+
+/// Everything that decides how records are resolved.
+///
+/// ```
+/// use linkage::{FieldKind, Settings};
+/// let s = Settings::for_kinds(&[FieldKind::GivenName, FieldKind::Surname, FieldKind::Email]);
+/// let json = s.to_json();
+/// let back = Settings::from_json(&json)?;
+/// assert_eq!(s, back);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Link across sources only, or also deduplicate within them.
+    #[serde(default)]
+    pub link_mode: LinkMode,
+    /// Options of the normalizers.
+    #[serde(default)]
+    pub normalize: NormalizeRules,
+    /// Blocking rules; empty means "choose from the fields present".
+    #[serde(default)]
+    pub blocking: BlockingSettings,
+    /// Comparisons; empty means "choose from the fields present".
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
+    /// Probability that a candidate pair matches, before looking at it.
+    pub prior: f64,
+    /// Match probability at or above which a pair is linked.
+    pub threshold: f64,
+    /// Clustering options.
+    #[serde(default)]
+    pub cluster: ClusterSettings,
+    /// Training options.
+    #[serde(default)]
+    pub training: TrainingSettings,
+    /// True when m, u and prior are trained: resolving then uses them as
+    /// they are instead of training again.
+    #[serde(default)]
+    pub trained: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            link_mode: LinkMode::default(),
+            normalize: NormalizeRules::default(),
+            blocking: BlockingSettings::default(),
+            comparisons: Vec::new(),
+            prior: 0.1,
+            threshold: 0.9,
+            cluster: ClusterSettings::default(),
+            training: TrainingSettings::default(),
+            trained: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Settings with the default comparisons and blocking rules for the
+    /// field kinds present, untrained.
+    pub fn for_kinds(kinds: &[FieldKind]) -> Settings {
+        let mut s = Settings::default();
+        s.fill_defaults(kinds);
+        s
+    }
+
+    /// Fills in comparisons and blocking rules chosen from `kinds` where
+    /// none are set; settings the user gave are kept.
+    pub fn fill_defaults(&mut self, kinds: &[FieldKind]) {
+        if self.comparisons.is_empty() {
+            self.comparisons = default_comparisons(kinds);
+        }
+        if self.blocking.rules.is_empty() {
+            self.blocking.rules = default_blocking_rules(kinds);
+        }
+    }
+
+    /// Checks that the settings can work.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Settings(m));
+        if !(self.threshold > 0.0 && self.threshold < 1.0) {
+            return bad(format!("threshold {} must be between 0 and 1 (exclusive)", self.threshold));
+        }
+        if !(self.prior > 0.0 && self.prior < 1.0) {
+            return bad(format!("prior {} must be between 0 and 1 (exclusive)", self.prior));
+        }
+        if self.blocking.window == 0 || self.blocking.max_block_size < 2 {
+            return bad("blocking window must be >= 1 and max_block_size >= 2".into());
+        }
+        for r in &self.blocking.rules {
+            if r.keys.is_empty() {
+                return bad(format!("blocking rule '{}' has no keys", r.name));
+            }
+        }
+        for c in &self.comparisons {
+            c.validate().map_err(Error::Settings)?;
+        }
+        Ok(())
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Parses JSON settings.
+    pub fn from_json(text: &str) -> std::result::Result<Settings, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Reads settings from a JSON file.
+    pub fn load(path: &Path) -> Result<Settings> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let s = Settings::from_json(&text).map_err(|source| Error::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Writes settings to a JSON file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        std::fs::write(path, self.to_json() + "\n").map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
+    kinds.contains(&k)
+}
+
+fn names_present(kinds: &[FieldKind]) -> (bool, bool) {
+    let full = has(kinds, FieldKind::FullName);
+    (
+        full || has(kinds, FieldKind::GivenName),
+        full || has(kinds, FieldKind::Surname),
+    )
+}
+
+/// The comparisons used when none are configured, for the kinds present.
+pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
+    let (given, surname) = names_present(kinds);
+    let mut out = Vec::new();
+    if given {
+        out.push(templates::given_name());
+    }
+    if surname {
+        out.push(templates::surname());
+    }
+    if given || surname {
+        out.push(templates::name_suffix());
+    }
+    if has(kinds, FieldKind::DateOfBirth) {
+        out.push(templates::date_of_birth());
+    }
+    if has(kinds, FieldKind::Email) {
+        out.push(templates::email());
+    }
+    if has(kinds, FieldKind::Phone) {
+        out.push(templates::phone());
+    }
+    if has(kinds, FieldKind::Street) {
+        out.push(templates::street());
+    } else if has(kinds, FieldKind::HouseNumber) {
+        out.push(templates::house_number());
+    }
+    if has(kinds, FieldKind::AddressLine2) {
+        out.push(templates::address_line2());
+    }
+    if has(kinds, FieldKind::City) {
+        out.push(templates::city());
+    }
+    if has(kinds, FieldKind::State) {
+        out.push(templates::state());
+    }
+    if has(kinds, FieldKind::Postcode) {
+        out.push(templates::postcode());
+    }
+    if has(kinds, FieldKind::NationalId) {
+        out.push(templates::national_id());
+    }
+    out
+}
+
+/// The blocking rules used when none are configured: strong identifiers
+/// alone, then combinations that tolerate a typo in any one field.
+pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
+    let (given, surname) = names_present(kinds);
+    let exact = |attr| BlockKey::Exact { attr };
+    let mut rules = Vec::new();
+    if has(kinds, FieldKind::Email) {
+        rules.push(BlockingRule::new(vec![exact(Attr::Email)]));
+    }
+    if has(kinds, FieldKind::Phone) {
+        rules.push(BlockingRule::new(vec![exact(Attr::Phone)]));
+    }
+    if has(kinds, FieldKind::NationalId) {
+        rules.push(BlockingRule::new(vec![exact(Attr::NationalId)]));
+    }
+    if has(kinds, FieldKind::DateOfBirth) {
+        rules.push(BlockingRule::new(vec![exact(Attr::DateOfBirth)]));
+    }
+    if surname && given {
+        rules.push(BlockingRule::new(vec![
+            BlockKey::Soundex { attr: Attr::Surname },
+            BlockKey::Prefix { attr: Attr::Given, n: 1 },
+        ]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::GivenCanonical),
+            BlockKey::Prefix { attr: Attr::Surname, n: 1 },
+        ]));
+    }
+    let street = has(kinds, FieldKind::Street);
+    let number = street || has(kinds, FieldKind::HouseNumber);
+    if has(kinds, FieldKind::Postcode) && number {
+        rules.push(BlockingRule::new(vec![exact(Attr::Postcode), exact(Attr::HouseNumber)]));
+    }
+    if street {
+        rules.push(BlockingRule::new(vec![exact(Attr::Street), exact(Attr::HouseNumber)]));
+    }
+    if surname && has(kinds, FieldKind::Postcode) {
+        rules.push(BlockingRule::new(vec![exact(Attr::Postcode), BlockKey::Soundex { attr: Attr::Surname }]));
+    }
+    if rules.is_empty() {
+        // Nothing identifying: fall back to whatever single field exists,
+        // so that records are still compared rather than all left alone.
+        let fallback = [
+            (FieldKind::Surname, Attr::Surname),
+            (FieldKind::GivenName, Attr::Given),
+            (FieldKind::Postcode, Attr::Postcode),
+            (FieldKind::City, Attr::City),
+            (FieldKind::Street, Attr::Street),
+        ];
+        if let Some((_, attr)) = fallback.iter().find(|(k, _)| has(kinds, *k)) {
+            rules.push(BlockingRule::new(vec![exact(*attr)]));
+        }
+    }
+    rules
+}
