@@ -109,6 +109,22 @@ pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     kinds
 }
 
+/// Number of record pairs that could be compared under the link mode.
+fn comparable_pairs(sources: &[u32], mode: crate::block::LinkMode) -> f64 {
+    let n = sources.len() as f64;
+    let all = n * (n - 1.0) / 2.0;
+    match mode {
+        crate::block::LinkMode::LinkAndDedupe => all,
+        crate::block::LinkMode::LinkOnly => {
+            let mut per: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+            for s in sources {
+                *per.entry(*s).or_default() += 1.0;
+            }
+            all - per.values().map(|c| c * (c - 1.0) / 2.0).sum::<f64>()
+        }
+    }
+}
+
 impl Resolver {
     /// Validates the settings. Empty comparisons or blocking rules are
     /// chosen from the data's fields when resolving.
@@ -209,11 +225,16 @@ impl Resolver {
                 &levels,
                 &rule_groups,
                 |r, i| blocker.agrees(r, pairs[i].0, pairs[i].1),
-                settings.prior,
+                0.1,
                 &settings.training,
                 &mut training_report,
             );
-            settings.prior = prior;
+            // EM fitted the share of matches among candidate pairs; the
+            // model's prior is the chance that two random records match:
+            // the expected matches spread over every pair that could be compared.
+            let expected_matches = prior * pairs.len() as f64;
+            let comparable = comparable_pairs(&sources, settings.link_mode);
+            settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
             settings.trained = true;
         }
         timings.train = t.elapsed();
@@ -222,16 +243,17 @@ impl Resolver {
         let tf = TermFrequencies::compute(&settings.comparisons, &records);
         let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
         let threshold_weight = weight_of_probability(settings.threshold);
+        let veto_weight = weight_of_probability(settings.cluster.veto_probability);
         let links: Vec<ScoredPair> = pairs
             .par_iter()
             .enumerate()
             .filter_map(|(i, &(a, b))| {
                 let lv = &levels[i * width..(i + 1) * width];
                 let w = scorer.weight(lv, a as usize);
-                (w >= threshold_weight).then(|| ScoredPair {
+                (w.total >= threshold_weight && w.person >= veto_weight).then(|| ScoredPair {
                     a,
                     b,
-                    weight: w,
+                    weight: w.total,
                     levels: lv.to_vec(),
                 })
             })
@@ -239,13 +261,11 @@ impl Resolver {
         timings.score = t.elapsed();
 
         let t = Instant::now();
-        let veto_weight = weight_of_probability(settings.cluster.veto_probability);
         let clustering = cluster(
             records.len(),
             links.iter().map(|p| Link { a: p.a, b: p.b, weight: p.weight }).collect(),
             &settings.cluster,
-            veto_weight,
-            |a, b| scorer.score(a as usize, b as usize),
+            |a, b| scorer.score(a as usize, b as usize).person < veto_weight,
         );
         timings.cluster = t.elapsed();
 

@@ -40,7 +40,8 @@ pub struct Settings {
     /// Comparisons; empty means "choose from the fields present".
     #[serde(default)]
     pub comparisons: Vec<Comparison>,
-    /// Probability that a candidate pair matches, before looking at it.
+    /// Probability that two records drawn at random match, before looking
+    /// at them (trained: EM's expected matches over all comparable pairs).
     pub prior: f64,
     /// Match probability at or above which a pair is linked.
     pub threshold: f64,
@@ -63,7 +64,7 @@ impl Default for Settings {
             normalize: NormalizeRules::default(),
             blocking: BlockingSettings::default(),
             comparisons: Vec::new(),
-            prior: 0.1,
+            prior: 1e-4,
             threshold: 0.9,
             cluster: ClusterSettings::default(),
             training: TrainingSettings::default(),

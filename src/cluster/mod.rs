@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// Clustering options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSettings {
-    /// Two groups are not joined when any pair across them has a match
-    /// probability below this ("clearly different people").
+    /// Two records are "clearly different people" when their person
+    /// fields alone (names, birth date, email, ids) give odds below this
+    /// probability: such a pair is never linked, and two groups are not
+    /// joined when any pair across them is clearly different.
     pub veto_probability: f64,
     /// At most this many cross pairs are scored for one join; beyond it
     /// the first members of each group (in input order) are checked.
@@ -83,10 +85,10 @@ impl Groups {
 }
 
 /// Clusters `n` records from `links` (any order; sorted here by weight,
-/// strongest first, ties by record indices). `score(a, b)` gives the match
-/// weight of any two records and is used to check joins; `veto_weight` is
-/// the weight below which a pair counts as clearly different.
-pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, veto_weight: f64, score: impl Fn(u32, u32) -> f64) -> Clustering {
+/// strongest first, ties by record indices). `different(a, b)` tells
+/// whether two records are clearly different people; two groups are not
+/// joined when any pair across them is.
+pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, different: impl Fn(u32, u32) -> bool) -> Clustering {
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
     let mut g = Groups {
         parent: (0..n as u32).collect(),
@@ -115,7 +117,7 @@ pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, veto_
             ma[..take_a].iter().any(|&x| {
                 mb[..take_b]
                     .iter()
-                    .any(|&y| !(x == link.a && y == link.b || x == link.b && y == link.a) && score(x, y) < veto_weight)
+                    .any(|&y| !(x == link.a && y == link.b || x == link.b && y == link.a) && different(x, y))
             })
         };
         if veto {
@@ -165,7 +167,7 @@ mod tests {
             Link { a: 0, b: 1, weight: 10.0 },
             Link { a: 1, b: 2, weight: 9.0 },
         ];
-        let c = cluster(4, links, &ClusterSettings::default(), -6.6, w);
+        let c = cluster(4, links, &ClusterSettings::default(), |a, b| w(a, b) < -6.6);
         assert_eq!(c.cluster_of, vec![0, 0, 1, 2]);
         assert_eq!(c.vetoed, 1);
         assert_eq!(c.accepted.len(), 1);
@@ -174,7 +176,7 @@ mod tests {
     #[test]
     fn ids_follow_input_order() {
         let links = vec![Link { a: 2, b: 3, weight: 5.0 }];
-        let c = cluster(4, links, &ClusterSettings::default(), -6.6, |_, _| 5.0);
+        let c = cluster(4, links, &ClusterSettings::default(), |_, _| false);
         assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
         assert_eq!(c.members(), vec![vec![0], vec![1], vec![2, 3]]);
     }

@@ -63,6 +63,25 @@ impl Level {
     }
 }
 
+/// Whose attribute a comparison looks at: a person's own (given name, birth
+/// date, email, national id) or one a household shares (family name,
+/// address, phone).
+///
+/// The difference matters twice. EM decides match or non-match from
+/// person fields only, so members of one household (who agree on address
+/// and phone) do not teach the model that differing names are common among
+/// matches. And a pair whose person fields clearly disagree is never
+/// linked, however much household evidence it has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Identifies a person.
+    #[default]
+    Person,
+    /// Shared by the people of one household or business.
+    Household,
+}
+
 /// A comparison of one field (or a group of attributes) between two
 /// records, as ordered levels; the first level whose condition holds wins,
 /// and the last level is `else`.
@@ -70,6 +89,9 @@ impl Level {
 pub struct Comparison {
     /// Name shown in explanations (`given_name`, `email`).
     pub name: String,
+    /// Person or household evidence.
+    #[serde(default)]
+    pub role: Role,
     /// The levels, most specific first, `else` last.
     pub levels: Vec<Level>,
 }

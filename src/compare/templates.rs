@@ -1,15 +1,21 @@
 //! Comparison templates per kind of field: Splink-style domain knowledge as
 //! data. Each returns a [`Comparison`] with untrained starting m and u.
 
-use super::comparison::{Comparison, Level};
+use super::comparison::{Comparison, Level, Role};
 use super::predicate::Predicate;
 use crate::normalize::record::Attr;
 
 fn comparison(name: &str, levels: Vec<Level>) -> Comparison {
     Comparison {
         name: name.to_string(),
+        role: Role::Person,
         levels,
     }
+}
+
+fn household(mut c: Comparison) -> Comparison {
+    c.role = Role::Household;
+    c
 }
 
 fn jw(attr: Attr, min: f64) -> Predicate {
@@ -48,9 +54,10 @@ pub fn given_name() -> Comparison {
 }
 
 /// Surname: exact (term-frequency adjusted), one edit, close spelling,
-/// swapped with the given name, similar, else.
+/// swapped with the given name, similar, else. A household role: family
+/// members share it, so it cannot tell them apart.
 pub fn surname() -> Comparison {
-    comparison(
+    household(comparison(
         "surname",
         vec![
             Level::null(vec![Attr::Surname]),
@@ -70,7 +77,7 @@ pub fn surname() -> Comparison {
             Level::new("jaro_winkler >= 0.80", jw(Attr::Surname, 0.80), 0.02, 0.03),
             Level::new("else", Predicate::Else, 0.03, 0.96),
         ],
-    )
+    ))
 }
 
 /// Generational suffix: `jr` against `sr` tells father from son. Both
@@ -90,7 +97,7 @@ pub fn name_suffix() -> Comparison {
     )
 }
 
-/// Email: exact, same local part at another domain, similar local part, else.
+/// Email: exact, same local part at another domain, a typo or two, else.
 pub fn email() -> Comparison {
     comparison(
         "email",
@@ -98,8 +105,8 @@ pub fn email() -> Comparison {
             Level::null(vec![Attr::Email]),
             Level::new("exact", exact(Attr::Email), 0.8, 0.0001).with_tf(),
             Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002),
-            Level::new("local part jaro_winkler >= 0.88", jw(Attr::EmailLocal, 0.88), 0.05, 0.002),
-            Level::new("else", Predicate::Else, 0.1, 0.9977),
+            Level::new("edit distance <= 2", Predicate::EditDistance { attr: Attr::Email, max: 2 }, 0.05, 0.0002),
+            Level::new("else", Predicate::Else, 0.1, 0.9996),
         ],
     )
 }
@@ -107,16 +114,16 @@ pub fn email() -> Comparison {
 /// Phone: exact national number, one digit wrong or two swapped, same last
 /// seven digits, else.
 pub fn phone() -> Comparison {
-    comparison(
-        "phone",
-        vec![
-            Level::null(vec![Attr::Phone]),
-            Level::new("exact", exact(Attr::Phone), 0.8, 0.0001).with_tf(),
-            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Phone, max: 1 }, 0.05, 0.0001),
-            Level::new("same last 7 digits", Predicate::SameEnding { attr: Attr::Phone, n: 7 }, 0.03, 0.0001),
-            Level::new("else", Predicate::Else, 0.12, 0.9997),
-        ],
-    )
+    household(comparison(
+            "phone",
+            vec![
+                Level::null(vec![Attr::Phone]),
+                Level::new("exact", exact(Attr::Phone), 0.8, 0.0001).with_tf(),
+                Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Phone, max: 1 }, 0.05, 0.0001),
+                Level::new("same last 7 digits", Predicate::SameEnding { attr: Attr::Phone, n: 7 }, 0.03, 0.0001),
+                Level::new("else", Predicate::Else, 0.12, 0.9997),
+            ],
+    ))
 }
 
 /// Street address: number and street exact, number exact and street close,
@@ -124,7 +131,7 @@ pub fn phone() -> Comparison {
 /// when both records have one.
 pub fn street() -> Comparison {
     let number = exact(Attr::HouseNumber);
-    comparison(
+    household(comparison(
         "street",
         vec![
             Level::null(vec![Attr::Street]),
@@ -155,17 +162,17 @@ pub fn street() -> Comparison {
             ),
             Level::new("else", Predicate::Else, 0.1, 0.997),
         ],
-    )
+    ))
 }
 
 /// Second address line: exact, close, else.
 pub fn address_line2() -> Comparison {
-    fuzzy_text("address_line2", Attr::AddressLine2)
+    household(fuzzy_text("address_line2", Attr::AddressLine2))
 }
 
 /// City or locality: exact (term-frequency adjusted), close spelling, else.
 pub fn city() -> Comparison {
-    fuzzy_text("city", Attr::City)
+    household(fuzzy_text("city", Attr::City))
 }
 
 /// A free-text field: exact (term-frequency adjusted), Jaro-Winkler >= 0.9, else.
@@ -183,28 +190,28 @@ pub fn fuzzy_text(name: &str, attr: Attr) -> Comparison {
 
 /// Postcode: exact, one edit, same first three characters, else.
 pub fn postcode() -> Comparison {
-    comparison(
-        "postcode",
-        vec![
-            Level::null(vec![Attr::Postcode]),
-            Level::new("exact", exact(Attr::Postcode), 0.8, 0.002).with_tf(),
-            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Postcode, max: 1 }, 0.08, 0.01),
-            Level::new("same first 3", Predicate::SameStart { attr: Attr::Postcode, n: 3 }, 0.04, 0.02),
-            Level::new("else", Predicate::Else, 0.08, 0.968),
-        ],
-    )
+    household(comparison(
+            "postcode",
+            vec![
+                Level::null(vec![Attr::Postcode]),
+                Level::new("exact", exact(Attr::Postcode), 0.8, 0.002).with_tf(),
+                Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Postcode, max: 1 }, 0.08, 0.01),
+                Level::new("same first 3", Predicate::SameStart { attr: Attr::Postcode, n: 3 }, 0.04, 0.02),
+                Level::new("else", Predicate::Else, 0.08, 0.968),
+            ],
+    ))
 }
 
 /// State or region: exact, else.
 pub fn state() -> Comparison {
-    comparison(
-        "state",
-        vec![
-            Level::null(vec![Attr::State]),
-            Level::new("exact", exact(Attr::State), 0.9, 0.2),
-            Level::new("else", Predicate::Else, 0.1, 0.8),
-        ],
-    )
+    household(comparison(
+            "state",
+            vec![
+                Level::null(vec![Attr::State]),
+                Level::new("exact", exact(Attr::State), 0.9, 0.2),
+                Level::new("else", Predicate::Else, 0.1, 0.8),
+            ],
+    ))
 }
 
 /// Date of birth: exact, day and month transposed, one digit off, same
@@ -239,7 +246,7 @@ pub fn national_id() -> Comparison {
 
 /// House number on its own (when the street comes without one): exact, else.
 pub fn house_number() -> Comparison {
-    comparison(
+    household(comparison(
         "house_number",
         vec![
             Level::null(vec![Attr::HouseNumber]),
@@ -247,5 +254,5 @@ pub fn house_number() -> Comparison {
             Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::HouseNumber, max: 1 }, 0.07, 0.05),
             Level::new("else", Predicate::Else, 0.08, 0.94),
         ],
-    )
+    ))
 }

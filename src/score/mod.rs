@@ -12,6 +12,7 @@ use rayon::prelude::*;
 pub use tf::TermFrequencies;
 pub use train::{TrainingReport, TrainingSettings};
 
+use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
 use crate::normalize::NormalizedRecord;
 
@@ -34,6 +35,16 @@ pub struct Scorer<'a> {
     records: &'a [NormalizedRecord],
     prior_weight: f64,
     level_weights: Vec<Vec<f64>>,
+    person: Vec<bool>,
+}
+
+/// A pair's weights: total, and the part from person comparisons.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairWeight {
+    /// Prior plus every comparison's weight.
+    pub total: f64,
+    /// Sum of the person comparisons' weights (no prior).
+    pub person: f64,
 }
 
 impl<'a> Scorer<'a> {
@@ -45,6 +56,7 @@ impl<'a> Scorer<'a> {
             records,
             prior_weight: weight_of_probability(prior),
             level_weights: comparisons.iter().map(|c| c.levels.iter().map(|l| l.weight()).collect()).collect(),
+            person: comparisons.iter().map(|c| c.role == Role::Person).collect(),
         }
     }
 
@@ -66,19 +78,25 @@ impl<'a> Scorer<'a> {
         (base, adj)
     }
 
-    /// The total match weight of a pair whose levels are known.
+    /// The weights of a pair whose levels are known.
     #[inline]
-    pub fn weight(&self, levels: &[u8], a: usize) -> f64 {
-        let mut w = self.prior_weight;
+    pub fn weight(&self, levels: &[u8], a: usize) -> PairWeight {
+        let mut w = PairWeight {
+            total: self.prior_weight,
+            person: 0.0,
+        };
         for (c, &l) in levels.iter().enumerate() {
             let (base, adj) = self.level_weight(c, l, a);
-            w += base + adj;
+            w.total += base + adj;
+            if self.person[c] {
+                w.person += base + adj;
+            }
         }
         w
     }
 
     /// Compares and scores records `a` and `b` (indices into the records).
-    pub fn score(&self, a: usize, b: usize) -> f64 {
+    pub fn score(&self, a: usize, b: usize) -> PairWeight {
         let mut levels = Vec::with_capacity(self.comparisons.len());
         compare_pair(self.comparisons, &self.records[a], &self.records[b], &mut levels);
         self.weight(&levels, a)

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::block::LinkMode;
+use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
 use crate::normalize::NormalizedRecord;
 
@@ -185,7 +186,16 @@ pub fn pattern_counts(levels: &[u8], width: usize, mask: &[bool], select: impl F
 /// One EM run over comparison patterns with u held fixed: returns the
 /// prior (share of matches) and updates m when `fit_m`. Levels equal to
 /// [`SKIP`] and null levels are left out. Returns (prior, iterations, converged).
-pub fn em(comparisons: &mut [Comparison], patterns: &[(Vec<u8>, u64)], prior: f64, fit_m: bool, settings: &TrainingSettings) -> (f64, usize, bool) {
+/// Only comparisons with `evidence[c]` take part in the E-step (deciding
+/// how likely each pattern is a match); all non-skipped ones get m updated.
+pub fn em(
+    comparisons: &mut [Comparison],
+    patterns: &[(Vec<u8>, u64)],
+    evidence: &[bool],
+    prior: f64,
+    fit_m: bool,
+    settings: &TrainingSettings,
+) -> (f64, usize, bool) {
     let total: f64 = patterns.iter().map(|(_, n)| *n as f64).sum();
     let mut lambda = prior.clamp(1e-6, 1.0 - 1e-6);
     if total == 0.0 {
@@ -197,7 +207,7 @@ pub fn em(comparisons: &mut [Comparison], patterns: &[(Vec<u8>, u64)], prior: f6
         for (pattern, count) in patterns {
             let mut log_m = lambda.ln();
             let mut log_u = (1.0 - lambda).ln();
-            for (c, &l) in comparisons.iter().zip(pattern) {
+            for ((c, &l), _) in comparisons.iter().zip(pattern).zip(evidence).filter(|(_, e)| **e) {
                 if l == SKIP {
                     continue;
                 }
@@ -248,7 +258,10 @@ pub fn em(comparisons: &mut [Comparison], patterns: &[(Vec<u8>, u64)], prior: f6
 /// Trains m by EM sessions, one per blocking rule (Splink's approach):
 /// the pairs a rule finds are biased towards agreeing on the rule's
 /// fields, so each session trains only the comparisons that read none of
-/// them. A comparison's m is the mean over the sessions that trained it.
+/// them. Within a session, match or non-match is judged from the person
+/// comparisons only ([`Role`]): household members agree on address and
+/// phone, and would otherwise pass for matches with odd names.
+/// A comparison's m is the mean over the sessions that trained it.
 /// Then the prior is fitted on all candidate pairs with m and u fixed.
 ///
 /// `rule_groups[r]` are the attribute groups rule `r` reads; `agrees(r, i)`
@@ -290,8 +303,12 @@ pub fn train_m(
         if count < 50 {
             continue;
         }
+        let mut evidence: Vec<bool> = mask.iter().zip(comparisons.iter()).map(|(m, c)| *m && c.role == Role::Person).collect();
+        if !evidence.iter().any(|&e| e) {
+            evidence.clone_from(&mask);
+        }
         let mut session = comparisons.to_vec();
-        let (_, iterations, converged) = em(&mut session, &patterns, 0.5, true, settings);
+        let (_, iterations, converged) = em(&mut session, &patterns, &evidence, 0.5, true, settings);
         report.iterations += iterations;
         report.patterns += patterns.len();
         if !converged {
@@ -327,6 +344,6 @@ pub fn train_m(
     }
     let all = vec![true; width];
     let patterns = pattern_counts(levels, width, &all, |_| true);
-    let (lambda, _, _) = em(comparisons, &patterns, prior, false, settings);
+    let (lambda, _, _) = em(comparisons, &patterns, &all, prior, false, settings);
     lambda
 }
