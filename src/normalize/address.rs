@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(parse_street("P.O. Box 77").po_box.as_deref(), Some("77"));
         let s = parse_street("North Street");
         assert_eq!(s.street.as_deref(), Some("n st"));
-        assert_eq!(s.street_name.as_deref(), Some("n"));
+        assert_eq!(s.street_name.as_deref(), Some("north"));
         let s = parse_street("pridhamstreet");
         assert_eq!(s.street.as_deref(), Some("pridhamstreet"));
         assert_eq!(parse_street(""), StreetAddress::default());

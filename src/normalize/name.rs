@@ -176,23 +176,10 @@ pub fn parse_full_name(raw: &str) -> NameParts {
     }
 }
 
-/// The canonical given names a (folded) given name may stand for: itself,
-/// plus every name in the nickname table it is a nickname of, sorted.
-/// `bill` -> `[bill, william]`; `ron` -> `[aaron, ron, ronald, veronica]`.
-pub fn given_name_forms(folded: &str) -> Vec<&str> {
-    let mut forms: Vec<&str> = vec![folded];
-    if let Some(canon) = nicknames().canonicals_of.get(folded) {
-        forms.extend(canon.iter().copied());
-    }
-    forms.sort_unstable();
-    forms.dedup();
-    forms
-}
-
 /// One canonical given name for a (folded) given name, used as a blocking key
-/// and in output: the name itself when it is no nickname; otherwise the
-/// canonical name starting with the same letter (`ron` -> `ronald`), else the
-/// alphabetically first (`liz` -> `elizabeth`).
+/// and in output: the name itself when it is no nickname; otherwise, of the
+/// full names it can stand for, the one spelled most like it (Jaro-Winkler), so
+/// `bill` -> `william` rather than `robert`, `ron` -> `ronald` rather than `aaron`.
 ///
 /// ```
 /// use linkage::normalize::name::canonical_given;
@@ -201,27 +188,20 @@ pub fn given_name_forms(folded: &str) -> Vec<&str> {
 /// assert_eq!(canonical_given("zygmunt"), "zygmunt");
 /// ```
 pub fn canonical_given(folded: &str) -> &str {
-    let Some(canon) = nicknames().canonicals_of.get(folded) else {
-        return folded;
-    };
-    let first = folded.chars().next();
-    canon
-        .iter()
-        .find(|c| c.chars().next() == first)
-        .or_else(|| canon.first())
-        .copied()
-        .unwrap_or(folded)
+    nicknames().canonical.get(folded).copied().unwrap_or(folded)
 }
 
 /// True when two folded given names can be the same person's by the nickname
-/// table: equal, or sharing a canonical form (`bill` / `william`, `bill` / `will`).
+/// table: equal, listed together (`bill` / `william`), or with the same
+/// canonical name (`bill` / `will`, both `william`). `william` and `robert`
+/// do not match although both are listed with `bill`.
 pub fn nickname_match(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let fa = given_name_forms(a);
-    let fb = given_name_forms(b);
-    fa.iter().any(|x| fb.binary_search(x).is_ok())
+    let table = &nicknames().canonicals_of;
+    let related = |x: &str, y: &str| table.get(x).is_some_and(|v| v.contains(&y));
+    related(a, b) || related(b, a) || canonical_given(a) == canonical_given(b)
 }
 
 #[cfg(test)]

@@ -71,8 +71,10 @@ pub fn us_states() -> &'static HashMap<&'static str, &'static str> {
 
 /// The nickname table in both directions.
 pub struct Nicknames {
-    /// nickname -> canonical given names it can stand for.
+    /// nickname -> canonical given names it can stand for, sorted.
     pub canonicals_of: HashMap<&'static str, Vec<&'static str>>,
+    /// nickname -> the one canonical name spelled most like it.
+    pub canonical: HashMap<&'static str, &'static str>,
 }
 
 /// The nickname table (`william` has nicknames `bill`, `will`, ...).
@@ -97,7 +99,39 @@ pub fn nicknames() -> &'static Nicknames {
         for v in canonicals_of.values_mut() {
             v.sort_unstable();
         }
-        Nicknames { canonicals_of }
+        // The table lists pairs in both directions (`bill,has_nickname,william`
+        // too), so "canonical" is chosen by usage: a name with many listed
+        // nicknames is a full name. Among a name and the names it is linked
+        // to, keep those with at least half the most nicknames, then the one
+        // spelled most like it: `bill` -> `william`, `william` -> `william`.
+        let mut nick_count: HashMap<&str, usize> = HashMap::new();
+        for line in NICKNAMES.lines().skip(1) {
+            if let Some(name) = line.split(',').next() {
+                *nick_count.entry(name.trim()).or_default() += 1;
+            }
+        }
+        let count = |n: &str| nick_count.get(n).copied().unwrap_or(0);
+        let canonical = canonicals_of
+            .iter()
+            .map(|(nick, canons)| {
+                let mut pool: Vec<&str> = canons.clone();
+                pool.push(nick);
+                let most = pool.iter().map(|c| count(c)).max().unwrap_or(0);
+                let best = pool
+                    .into_iter()
+                    .filter(|c| 2 * count(c) >= most)
+                    .map(|c| (c, crate::compare::similarity::jaro_winkler(nick, c)))
+                    .fold(None, |best: Option<(&str, f64)>, (c, sim)| match best {
+                        Some((b, s)) if s > sim || (s == sim && b <= c) => best,
+                        _ => Some((c, sim)),
+                    });
+                (*nick, best.map_or(*nick, |b| b.0))
+            })
+            .collect();
+        Nicknames {
+            canonicals_of,
+            canonical,
+        }
     })
 }
 
