@@ -52,6 +52,7 @@ pub mod record;
 pub mod schema;
 pub mod score;
 pub mod settings;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use pipeline::{Resolution, Resolver};

@@ -255,13 +255,29 @@ pub fn em(
     (lambda, settings.max_iterations, false)
 }
 
+/// The median of some values (sorted in place); 0 for none.
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
 /// Trains m by EM sessions, one per blocking rule (Splink's approach):
 /// the pairs a rule finds are biased towards agreeing on the rule's
 /// fields, so each session trains only the comparisons that read none of
 /// them. Within a session, match or non-match is judged from the person
 /// comparisons only ([`Role`]): household members agree on address and
 /// phone, and would otherwise pass for matches with odd names.
-/// A comparison's m is the mean over the sessions that trained it.
+/// A comparison's m is the median over the sessions that trained it (a
+/// session whose remaining evidence is too weak to separate matches, such
+/// as pairs sharing only a common name, cannot drag it away), renormalised.
 /// Then the prior is fitted on all candidate pairs with m and u fixed.
 ///
 /// `rule_groups[r]` are the attribute groups rule `r` reads; `agrees(r, i)`
@@ -290,8 +306,8 @@ pub fn train_m(
             g
         })
         .collect();
-    let mut m_sum: Vec<Vec<f64>> = comparisons.iter().map(|c| vec![0.0; c.levels.len()]).collect();
-    let mut sessions_of = vec![0usize; width];
+    // m estimates of every session, per comparison and level.
+    let mut m_runs: Vec<Vec<Vec<f64>>> = comparisons.iter().map(|c| vec![Vec::new(); c.levels.len()]).collect();
     report.converged = true;
     for (r, groups) in rule_groups.iter().enumerate() {
         let mask: Vec<bool> = comp_groups.iter().map(|g| !g.iter().any(|x| groups.contains(x))).collect();
@@ -319,27 +335,37 @@ pub fn train_m(
                 settings.max_iterations
             ));
         }
+        if std::env::var_os("LINKAGE_DEBUG_EM").is_some() {
+            for t in session.iter().enumerate().filter(|(c, _)| mask[*c]).map(|(_, t)| t) {
+                let w: Vec<String> = t.levels.iter().filter(|l| !l.is_null).map(|l| format!("{:.1}", l.weight())).collect();
+                eprintln!("session {r} n={count} {}: {}", t.name, w.join(" "));
+            }
+        }
         for (c, trained) in session.iter().enumerate() {
             if mask[c] {
-                sessions_of[c] += 1;
-                for (acc, l) in m_sum[c].iter_mut().zip(&trained.levels) {
-                    *acc += l.m;
+                for (runs, l) in m_runs[c].iter_mut().zip(&trained.levels) {
+                    runs.push(l.m);
                 }
             }
         }
     }
-    for (c, comp) in comparisons.iter_mut().enumerate() {
-        if sessions_of[c] == 0 {
+    for (comp, runs) in comparisons.iter_mut().zip(&mut m_runs) {
+        if runs.first().is_none_or(|r| r.is_empty()) {
             report.warnings.push(format!(
                 "comparison '{}' was not trained (every blocking rule reads its field): starting m kept",
                 comp.name
             ));
             continue;
         }
-        for (l, sum) in comp.levels.iter_mut().zip(&m_sum[c]) {
+        for (l, r) in comp.levels.iter_mut().zip(runs.iter_mut()) {
             if !l.is_null {
-                l.m = sum / sessions_of[c] as f64;
+                l.m = median(r);
             }
+        }
+        // Medians of a distribution's parts need not sum to one.
+        let total: f64 = comp.levels.iter().filter(|l| !l.is_null).map(|l| l.m).sum();
+        if total > 0.0 {
+            comp.levels.iter_mut().filter(|l| !l.is_null).for_each(|l| l.m /= total);
         }
     }
     let all = vec![true; width];
