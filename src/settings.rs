@@ -225,14 +225,9 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         rules.push(BlockingRule::new(vec![exact(Attr::DateOfBirth)]));
     }
     if surname && given {
-        rules.push(BlockingRule::new(vec![
-            BlockKey::Soundex { attr: Attr::Surname },
-            BlockKey::Prefix { attr: Attr::Given, n: 1 },
-        ]));
-        rules.push(BlockingRule::new(vec![
-            exact(Attr::GivenCanonical),
-            BlockKey::Prefix { attr: Attr::Surname, n: 1 },
-        ]));
+        // A typo in either name still meets the other rule.
+        rules.push(BlockingRule::new(vec![exact(Attr::Surname), BlockKey::Prefix { attr: Attr::Given, n: 2 }]));
+        rules.push(BlockingRule::new(vec![exact(Attr::GivenCanonical), BlockKey::Soundex { attr: Attr::Surname }]));
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);

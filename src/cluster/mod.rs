@@ -22,7 +22,7 @@ pub struct ClusterSettings {
 impl Default for ClusterSettings {
     fn default() -> Self {
         ClusterSettings {
-            veto_probability: 0.01,
+            veto_probability: 0.05,
             max_cross_checks: 4096,
         }
     }
