@@ -51,11 +51,17 @@ fn parse_args() -> Result<Args, String> {
             "--id" => args.id = Some(value("--id")?),
             "--threshold" => {
                 let v = value("--threshold")?;
-                args.threshold = Some(v.parse().map_err(|_| format!("--threshold: '{v}' is not a number"))?);
+                args.threshold = Some(
+                    v.parse()
+                        .map_err(|_| format!("--threshold: '{v}' is not a number"))?,
+                );
             }
             "--threads" => {
                 let v = value("--threads")?;
-                args.threads = Some(v.parse().map_err(|_| format!("--threads: '{v}' is not a count"))?);
+                args.threads = Some(
+                    v.parse()
+                        .map_err(|_| format!("--threads: '{v}' is not a count"))?,
+                );
             }
             "--quiet" | "-q" => args.quiet = true,
             "--help" | "-h" => return Err(String::new()),
@@ -77,20 +83,33 @@ fn parse_args() -> Result<Args, String> {
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
-    let options = CsvOptions { id_column: args.id.clone() };
+    let options = CsvOptions {
+        id_column: args.id.clone(),
+    };
     let (data, schemas, load) = read_csv_files(&args.files, &options)?;
     let say = |s: String| {
         if !args.quiet {
             eprintln!("{s}");
         }
     };
-    say(format!("read {} records from {} files", data.len(), schemas.len()));
+    say(format!(
+        "read {} records from {} files",
+        data.len(),
+        schemas.len()
+    ));
     for s in &schemas {
-        let cols: Vec<String> = s.columns.iter().map(|c| format!("{} -> {}", c.column, c.kind.name())).collect();
+        let cols: Vec<String> = s
+            .columns
+            .iter()
+            .map(|c| format!("{} -> {}", c.column, c.kind.name()))
+            .collect();
         say(format!("  {}: {}", s.source, cols.join(", ")));
     }
     if load.generated_ids > 0 {
-        say(format!("  {} rows had no id and were given one (#row<N>)", load.generated_ids));
+        say(format!(
+            "  {} rows had no id and were given one (#row<N>)",
+            load.generated_ids
+        ));
     }
     let mut settings = match &args.config {
         Some(p) => Settings::load(p)?,
@@ -110,10 +129,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         n.invalid_emails, n.invalid_phones, n.invalid_dates, n.invalid_postcodes
     ));
     for (est, new) in &res.blocking_report.rules {
-        say(format!("  block {:<48} {:>9} pairs, {:>9} new, largest block {}", est.rule, est.pairs, new, est.largest_block));
+        say(format!(
+            "  block {:<48} {:>9} pairs, {:>9} new, largest block {}",
+            est.rule, est.pairs, new, est.largest_block
+        ));
     }
     for o in &res.blocking_report.oversized {
-        say(format!("  oversized block ({} records) under '{}': compared with a window", o.size, o.rule));
+        say(format!(
+            "  oversized block ({} records) under '{}': compared with a window",
+            o.size, o.rule
+        ));
     }
     let tr = &res.training_report;
     say(format!(
@@ -159,7 +184,12 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             start.elapsed()
         );
     } else {
-        println!("{} records -> {} clusters ({:.2?})", data.len(), res.clustering.cluster_count(), start.elapsed());
+        println!(
+            "{} records -> {} clusters ({:.2?})",
+            data.len(),
+            res.clustering.cluster_count(),
+            start.elapsed()
+        );
     }
     Ok(())
 }

@@ -57,7 +57,9 @@ impl Truth {
 
     /// The entity of a record, if the truth names it.
     pub fn entity(&self, source: &str, id: &str) -> Option<&str> {
-        self.entity_of.get(&(source.to_string(), id.to_string())).map(String::as_str)
+        self.entity_of
+            .get(&(source.to_string(), id.to_string()))
+            .map(String::as_str)
     }
 }
 
@@ -150,10 +152,18 @@ mod tests {
         for i in 0..4 {
             d.records.push(Record::new(0, format!("r{i}")));
         }
-        let truth = Truth::from_triples([("s", "r0", "A"), ("s", "r1", "A"), ("s", "r2", "A"), ("s", "r3", "B")]);
+        let truth = Truth::from_triples([
+            ("s", "r0", "A"),
+            ("s", "r1", "A"),
+            ("s", "r2", "A"),
+            ("s", "r3", "B"),
+        ]);
         // Clusters {r0, r1}, {r2, r3}: 1 true pair of 2 predicted; 3 true pairs.
         let m = evaluate(&d, &[0, 0, 1, 1], &truth);
-        assert_eq!((m.true_positives, m.predicted_pairs, m.true_pairs), (1, 2, 3));
+        assert_eq!(
+            (m.true_positives, m.predicted_pairs, m.true_pairs),
+            (1, 2, 3)
+        );
         assert!((m.precision - 0.5).abs() < 1e-12);
         assert!((m.recall - 1.0 / 3.0).abs() < 1e-12);
         assert!((m.f1 - 0.4).abs() < 1e-12);

@@ -88,12 +88,11 @@ pub fn read_csv<R: Read>(
             path: path.to_path_buf(),
         });
     }
-    let schema = FileSchema::from_headers(source, &headers, options.id_column.as_deref()).ok_or_else(|| {
-        Error::MissingIdColumn {
+    let schema = FileSchema::from_headers(source, &headers, options.id_column.as_deref())
+        .ok_or_else(|| Error::MissingIdColumn {
             path: path.to_path_buf(),
             column: options.id_column.clone().unwrap_or_default(),
-        }
-    })?;
+        })?;
     let source_index = dataset.add_source(source);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut row = csv::StringRecord::new();
@@ -131,7 +130,10 @@ pub fn read_csv<R: Read>(
 }
 
 /// Reads CSV files, one source each (named after the file), into one dataset.
-pub fn read_csv_files<P: AsRef<Path>>(paths: &[P], options: &CsvOptions) -> Result<(Dataset, Vec<FileSchema>, LoadReport)> {
+pub fn read_csv_files<P: AsRef<Path>>(
+    paths: &[P],
+    options: &CsvOptions,
+) -> Result<(Dataset, Vec<FileSchema>, LoadReport)> {
     let mut dataset = Dataset::default();
     let mut report = LoadReport::default();
     let mut schemas = Vec::with_capacity(paths.len());
@@ -142,7 +144,14 @@ pub fn read_csv_files<P: AsRef<Path>>(paths: &[P], options: &CsvOptions) -> Resu
             source,
         })?;
         let source = source_name(path);
-        schemas.push(read_csv(file, path, &source, options, &mut dataset, &mut report)?);
+        schemas.push(read_csv(
+            file,
+            path,
+            &source,
+            options,
+            &mut dataset,
+            &mut report,
+        )?);
     }
     Ok((dataset, schemas, report))
 }
@@ -154,15 +163,26 @@ mod tests {
     fn load(text: &[u8]) -> Result<(Dataset, LoadReport)> {
         let mut d = Dataset::default();
         let mut r = LoadReport::default();
-        read_csv(text, Path::new("t.csv"), "t", &CsvOptions::default(), &mut d, &mut r)?;
+        read_csv(
+            text,
+            Path::new("t.csv"),
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut r,
+        )?;
         Ok((d, r))
     }
 
     #[test]
     fn reads_quoted_csv() {
-        let (d, r) = load(b"id,first_name,street\n1,Ann,\"3599 Vicki Lane, Unit 1\"\n2,Bob,\n").unwrap();
+        let (d, r) =
+            load(b"id,first_name,street\n1,Ann,\"3599 Vicki Lane, Unit 1\"\n2,Bob,\n").unwrap();
         assert_eq!(d.len(), 2);
-        assert_eq!(d.records[0].get(FieldKind::Street), Some("3599 Vicki Lane, Unit 1"));
+        assert_eq!(
+            d.records[0].get(FieldKind::Street),
+            Some("3599 Vicki Lane, Unit 1")
+        );
         assert_eq!(d.records[1].get(FieldKind::Street), None);
         assert_eq!(r.generated_ids, 0);
     }
@@ -170,9 +190,30 @@ mod tests {
     #[test]
     fn errors_name_file_and_row() {
         let e = load(b"id,first_name\n1,Ann\n2,Bob,extra\n").unwrap_err();
-        assert!(matches!(e, Error::RaggedRow { row: 3, expected: 2, found: 3, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::RaggedRow {
+                    row: 3,
+                    expected: 2,
+                    found: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let e = load(b"id,first_name\n1,Ann\n1,Bob\n").unwrap_err();
-        assert!(matches!(e, Error::DuplicateId { row: 3, first_row: 2, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::DuplicateId {
+                    row: 3,
+                    first_row: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         assert!(e.to_string().contains("t.csv, row 3"));
         let e = load(b"").unwrap_err();
         assert!(matches!(e, Error::EmptyFile { .. }), "{e}");

@@ -13,9 +13,15 @@ fn csv_err(e: csv::Error) -> std::io::Error {
 /// Writes `source,record_id,cluster_id`, one row per input record in input order.
 pub fn write_clusters<W: Write>(resolution: &Resolution, out: W) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["source", "record_id", "cluster_id"]).map_err(csv_err)?;
-    for (r, c) in resolution.refs.iter().zip(&resolution.clustering.cluster_of) {
-        w.write_record([r.source.as_str(), r.id.as_str(), &c.to_string()]).map_err(csv_err)?;
+    w.write_record(["source", "record_id", "cluster_id"])
+        .map_err(csv_err)?;
+    for (r, c) in resolution
+        .refs
+        .iter()
+        .zip(&resolution.clustering.cluster_of)
+    {
+        w.write_record([r.source.as_str(), r.id.as_str(), &c.to_string()])
+            .map_err(csv_err)?;
     }
     w.flush()
 }
@@ -39,7 +45,7 @@ pub fn write_pairs<W: Write>(resolution: &Resolution, out: W) -> std::io::Result
     }
     w.write_record(&header).map_err(csv_err)?;
     let mut links: Vec<_> = resolution.links.iter().collect();
-    links.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    links.sort_by_key(|p| (p.a, p.b));
     for p in links {
         let Some(ex) = resolution.explain_pair(p.a as usize, p.b as usize) else {
             continue;

@@ -10,7 +10,7 @@ use crate::cluster::{cluster, Clustering, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, FieldContribution, PairExplanation, RecordRef};
 use crate::normalize::record::NormalizeReport;
-use crate::normalize::NormalizedRecord;
+use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::train::{estimate_u, train_m};
@@ -115,6 +115,76 @@ pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     kinds
 }
 
+/// Stage 1 for a whole dataset: every record normalized (in parallel), and
+/// the count of rejected values.
+pub fn normalize_all(
+    data: &Dataset,
+    rules: &NormalizeRules,
+) -> (Vec<NormalizedRecord>, NormalizeReport) {
+    let parts: Vec<(NormalizedRecord, NormalizeReport)> = data
+        .records
+        .par_iter()
+        .map(|r| {
+            let mut rep = NormalizeReport::default();
+            (NormalizedRecord::from_record(r, rules, &mut rep), rep)
+        })
+        .collect();
+    let mut total = NormalizeReport::default();
+    let records = parts
+        .into_iter()
+        .map(|(n, rep)| {
+            total.merge(&rep);
+            n
+        })
+        .collect();
+    (records, total)
+}
+
+/// Stage 4a, training: u from random pairs, m by EM sessions over the
+/// candidate pairs' `levels`, then the prior as the chance that two random
+/// records match. Marks the settings trained.
+pub fn train(
+    settings: &mut Settings,
+    records: &[NormalizedRecord],
+    sources: &[u32],
+    blocker: &Blocker<'_>,
+    pairs: &[(u32, u32)],
+    levels: &[u8],
+) -> TrainingReport {
+    let mut report = TrainingReport::default();
+    estimate_u(
+        &mut settings.comparisons,
+        records,
+        sources,
+        settings.link_mode,
+        &settings.training,
+        &mut report,
+    );
+    let rule_groups: Vec<Vec<u8>> = settings
+        .blocking
+        .rules
+        .iter()
+        .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
+        .collect();
+    let candidate_prior = train_m(
+        &mut settings.comparisons,
+        levels,
+        &rule_groups,
+        |r, i| blocker.agrees(r, pairs[i].0, pairs[i].1),
+        0.1,
+        &settings.training,
+        &mut report,
+    );
+    // EM fitted the share of matches among candidate pairs; the model's
+    // prior is the chance that two random records match: the expected
+    // matches spread over every pair that could be compared.
+    let expected_matches = candidate_prior * pairs.len() as f64;
+    let comparable = comparable_pairs(sources, settings.link_mode);
+    settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
+    settings.trained = true;
+    report
+}
+
 /// Number of record pairs that could be compared under the link mode.
 fn comparable_pairs(sources: &[u32], mode: crate::block::LinkMode) -> f64 {
     let n = sources.len() as f64;
@@ -174,30 +244,13 @@ impl Resolver {
         let mut timings = StageTimings::default();
 
         let t = Instant::now();
-        let (records, normalize_report): (Vec<NormalizedRecord>, NormalizeReport) = {
-            let parts: Vec<(NormalizedRecord, NormalizeReport)> = data
-                .records
-                .par_iter()
-                .map(|r| {
-                    let mut rep = NormalizeReport::default();
-                    (NormalizedRecord::from_record(r, &settings.normalize, &mut rep), rep)
-                })
-                .collect();
-            let mut total = NormalizeReport::default();
-            let recs = parts
-                .into_iter()
-                .map(|(n, rep)| {
-                    total.merge(&rep);
-                    n
-                })
-                .collect();
-            (recs, total)
-        };
+        let (records, normalize_report) = normalize_all(data, &settings.normalize);
         let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
         timings.normalize = t.elapsed();
 
         let t = Instant::now();
-        let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
+        let blocking = settings.blocking.clone();
+        let blocker = Blocker::new(&blocking, settings.link_mode, &records, &sources);
         let (pairs, blocking_report) = blocker.pairs();
         timings.block = t.elapsed();
 
@@ -210,39 +263,11 @@ impl Resolver {
         timings.compare = t.elapsed();
 
         let t = Instant::now();
-        let mut training_report = TrainingReport::default();
-        if !settings.trained {
-            estimate_u(
-                &mut settings.comparisons,
-                &records,
-                &sources,
-                settings.link_mode,
-                &settings.training,
-                &mut training_report,
-            );
-            let rule_groups: Vec<Vec<u8>> = settings
-                .blocking
-                .rules
-                .iter()
-                .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
-                .collect();
-            let prior = train_m(
-                &mut settings.comparisons,
-                &levels,
-                &rule_groups,
-                |r, i| blocker.agrees(r, pairs[i].0, pairs[i].1),
-                0.1,
-                &settings.training,
-                &mut training_report,
-            );
-            // EM fitted the share of matches among candidate pairs; the
-            // model's prior is the chance that two random records match:
-            // the expected matches spread over every pair that could be compared.
-            let expected_matches = prior * pairs.len() as f64;
-            let comparable = comparable_pairs(&sources, settings.link_mode);
-            settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
-            settings.trained = true;
-        }
+        let training_report = if settings.trained {
+            TrainingReport::default()
+        } else {
+            train(&mut settings, &records, &sources, &blocker, &pairs, &levels)
+        };
         timings.train = t.elapsed();
 
         let t = Instant::now();
@@ -269,7 +294,14 @@ impl Resolver {
         let t = Instant::now();
         let clustering = cluster(
             records.len(),
-            links.iter().map(|p| Link { a: p.a, b: p.b, weight: p.weight }).collect(),
+            links
+                .iter()
+                .map(|p| Link {
+                    a: p.a,
+                    b: p.b,
+                    weight: p.weight,
+                })
+                .collect(),
             &settings.cluster,
             |a, b| scorer.score(a as usize, b as usize).person < veto_weight - GUARD_MARGIN,
         );
@@ -305,9 +337,19 @@ impl Resolution {
         if a >= self.records.len() || b >= self.records.len() {
             return None;
         }
-        let scorer = Scorer::new(&self.settings.comparisons, self.settings.prior, &self.tf, &self.records);
+        let scorer = Scorer::new(
+            &self.settings.comparisons,
+            self.settings.prior,
+            &self.tf,
+            &self.records,
+        );
         let mut levels = Vec::new();
-        crate::compare::compare_pair(&self.settings.comparisons, &self.records[a], &self.records[b], &mut levels);
+        crate::compare::compare_pair(
+            &self.settings.comparisons,
+            &self.records[a],
+            &self.records[b],
+            &mut levels,
+        );
         let mut total = scorer.prior_weight();
         let fields = self
             .settings
@@ -364,6 +406,8 @@ impl Resolution {
 
     /// Index of a record by source and id.
     pub fn index_of(&self, source: &str, id: &str) -> Option<usize> {
-        self.refs.iter().position(|r| r.source == source && r.id == id)
+        self.refs
+            .iter()
+            .position(|r| r.source == source && r.id == id)
     }
 }

@@ -96,51 +96,184 @@ impl FieldKind {
 const SYNONYMS: &[(FieldKind, &[&str])] = &[
     (
         FieldKind::RecordId,
-        &["id", "recid", "recordid", "customerid", "custid", "clientid", "accountid", "uid", "userid", "key"],
+        &[
+            "id",
+            "recid",
+            "recordid",
+            "customerid",
+            "custid",
+            "clientid",
+            "accountid",
+            "uid",
+            "userid",
+            "key",
+        ],
     ),
     (
         FieldKind::GivenName,
-        &["firstname", "givenname", "fname", "forename", "first", "given", "firstnm", "vorname", "prenom", "nombre"],
+        &[
+            "firstname",
+            "givenname",
+            "fname",
+            "forename",
+            "first",
+            "given",
+            "firstnm",
+            "vorname",
+            "prenom",
+            "nombre",
+        ],
     ),
-    (FieldKind::MiddleName, &["middlename", "middle", "mname", "middleinitial", "mi"]),
+    (
+        FieldKind::MiddleName,
+        &["middlename", "middle", "mname", "middleinitial", "mi"],
+    ),
     (
         FieldKind::Surname,
-        &["lastname", "surname", "familyname", "lname", "last", "family", "nachname", "nom", "apellido", "apellidos"],
+        &[
+            "lastname",
+            "surname",
+            "familyname",
+            "lname",
+            "last",
+            "family",
+            "nachname",
+            "nom",
+            "apellido",
+            "apellidos",
+        ],
     ),
     (
         FieldKind::FullName,
-        &["name", "fullname", "customername", "clientname", "personname", "contactname", "holder", "accountholder", "displayname"],
+        &[
+            "name",
+            "fullname",
+            "customername",
+            "clientname",
+            "personname",
+            "contactname",
+            "holder",
+            "accountholder",
+            "displayname",
+        ],
     ),
     (
         FieldKind::Email,
-        &["email", "emailaddress", "mail", "emailaddr", "eMail", "courriel", "correo"],
+        &[
+            "email",
+            "emailaddress",
+            "mail",
+            "emailaddr",
+            "eMail",
+            "courriel",
+            "correo",
+        ],
     ),
     (
         FieldKind::Phone,
-        &["phone", "phonenumber", "mobile", "tel", "telephone", "cell", "cellphone", "mobilephone", "phoneno", "telefon", "telefono", "contactnumber", "homephone"],
+        &[
+            "phone",
+            "phonenumber",
+            "mobile",
+            "tel",
+            "telephone",
+            "cell",
+            "cellphone",
+            "mobilephone",
+            "phoneno",
+            "telefon",
+            "telefono",
+            "contactnumber",
+            "homephone",
+        ],
     ),
     (
         FieldKind::Street,
-        &["street", "address1", "addressline1", "addr1", "streetaddress", "address", "addr", "line1", "strasse", "calle", "adresse"],
+        &[
+            "street",
+            "address1",
+            "addressline1",
+            "addr1",
+            "streetaddress",
+            "address",
+            "addr",
+            "line1",
+            "strasse",
+            "calle",
+            "adresse",
+        ],
     ),
-    (FieldKind::HouseNumber, &["streetnumber", "housenumber", "houseno", "streetno", "hausnummer"]),
-    (FieldKind::AddressLine2, &["address2", "addressline2", "addr2", "line2"]),
+    (
+        FieldKind::HouseNumber,
+        &[
+            "streetnumber",
+            "housenumber",
+            "houseno",
+            "streetno",
+            "hausnummer",
+        ],
+    ),
+    (
+        FieldKind::AddressLine2,
+        &["address2", "addressline2", "addr2", "line2"],
+    ),
     (
         FieldKind::City,
-        &["city", "town", "suburb", "locality", "municipality", "ort", "stadt", "ville", "ciudad"],
+        &[
+            "city",
+            "town",
+            "suburb",
+            "locality",
+            "municipality",
+            "ort",
+            "stadt",
+            "ville",
+            "ciudad",
+        ],
     ),
-    (FieldKind::State, &["state", "province", "region", "county", "stateprovince"]),
+    (
+        FieldKind::State,
+        &["state", "province", "region", "county", "stateprovince"],
+    ),
     (
         FieldKind::Postcode,
-        &["postcode", "zip", "zipcode", "postalcode", "postal", "plz", "cp", "codepostal", "postcodezip"],
+        &[
+            "postcode",
+            "zip",
+            "zipcode",
+            "postalcode",
+            "postal",
+            "plz",
+            "cp",
+            "codepostal",
+            "postcodezip",
+        ],
     ),
     (
         FieldKind::DateOfBirth,
-        &["dateofbirth", "dob", "birthdate", "birthday", "born", "birth", "bday", "geburtsdatum"],
+        &[
+            "dateofbirth",
+            "dob",
+            "birthdate",
+            "birthday",
+            "born",
+            "birth",
+            "bday",
+            "geburtsdatum",
+        ],
     ),
     (
         FieldKind::NationalId,
-        &["socsecid", "ssn", "socialsecuritynumber", "nationalid", "nino", "taxid", "sin", "nationalinsurancenumber"],
+        &[
+            "socsecid",
+            "ssn",
+            "socialsecuritynumber",
+            "nationalid",
+            "nino",
+            "taxid",
+            "sin",
+            "nationalinsurancenumber",
+        ],
     ),
 ];
 
@@ -192,11 +325,17 @@ impl FileSchema {
     /// when given (a header name), else the first column. Unknown headers
     /// become [`FieldKind::Ignore`]; when two columns map to the same kind,
     /// the first non-blank value of a record is used.
-    pub fn from_headers(source: &str, headers: &[String], id_column: Option<&str>) -> Option<FileSchema> {
+    pub fn from_headers(
+        source: &str,
+        headers: &[String],
+        id_column: Option<&str>,
+    ) -> Option<FileSchema> {
         let id_index = match id_column {
             Some(name) => {
                 let key = header_key(name);
-                headers.iter().position(|h| h == name || header_key(h) == key)?
+                headers
+                    .iter()
+                    .position(|h| h == name || header_key(h) == key)?
             }
             None => 0,
         };
@@ -277,7 +416,9 @@ mod tests {
 
     #[test]
     fn schema_from_headers() {
-        let headers: Vec<String> = ["CustomerID", "FirstName", "Segment"].map(String::from).to_vec();
+        let headers: Vec<String> = ["CustomerID", "FirstName", "Segment"]
+            .map(String::from)
+            .to_vec();
         let s = FileSchema::from_headers("crm", &headers, None).unwrap();
         assert_eq!(s.columns[0].kind, FieldKind::RecordId);
         assert_eq!(s.columns[2].kind, FieldKind::Ignore);

@@ -97,10 +97,16 @@ impl Settings {
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::Settings(m));
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
-            return bad(format!("threshold {} must be between 0 and 1 (exclusive)", self.threshold));
+            return bad(format!(
+                "threshold {} must be between 0 and 1 (exclusive)",
+                self.threshold
+            ));
         }
         if !(self.prior > 0.0 && self.prior < 1.0) {
-            return bad(format!("prior {} must be between 0 and 1 (exclusive)", self.prior));
+            return bad(format!(
+                "prior {} must be between 0 and 1 (exclusive)",
+                self.prior
+            ));
         }
         if self.blocking.window == 0 || self.blocking.max_block_size < 2 {
             return bad("blocking window must be >= 1 and max_block_size >= 2".into());
@@ -226,19 +232,41 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
     }
     if surname && given {
         // A typo in either name still meets the other rule.
-        rules.push(BlockingRule::new(vec![exact(Attr::Surname), BlockKey::Prefix { attr: Attr::Given, n: 2 }]));
-        rules.push(BlockingRule::new(vec![exact(Attr::GivenCanonical), BlockKey::Soundex { attr: Attr::Surname }]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::Surname),
+            BlockKey::Prefix {
+                attr: Attr::Given,
+                n: 2,
+            },
+        ]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::GivenCanonical),
+            BlockKey::Soundex {
+                attr: Attr::Surname,
+            },
+        ]));
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);
     if has(kinds, FieldKind::Postcode) && number {
-        rules.push(BlockingRule::new(vec![exact(Attr::Postcode), exact(Attr::HouseNumber)]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::Postcode),
+            exact(Attr::HouseNumber),
+        ]));
     }
     if street {
-        rules.push(BlockingRule::new(vec![exact(Attr::Street), exact(Attr::HouseNumber)]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::Street),
+            exact(Attr::HouseNumber),
+        ]));
     }
     if surname && has(kinds, FieldKind::Postcode) {
-        rules.push(BlockingRule::new(vec![exact(Attr::Postcode), BlockKey::Soundex { attr: Attr::Surname }]));
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::Postcode),
+            BlockKey::Soundex {
+                attr: Attr::Surname,
+            },
+        ]));
     }
     if rules.is_empty() {
         // Nothing identifying: fall back to whatever single field exists,

@@ -61,60 +61,305 @@ pub const COLUMNS: [(&str, FieldKind); 9] = [
 ];
 
 const GIVEN: &[&str] = &[
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
-    "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
-    "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Margaret", "Anthony", "Betty", "Donald", "Sandra",
-    "Mark", "Ashley", "Paul", "Dorothy", "Steven", "Kimberly", "Andrew", "Emily", "Kenneth", "Donna",
-    "Joshua", "Michelle", "Kevin", "Carol", "Brian", "Amanda", "George", "Melissa", "Edward", "Deborah",
-    "Ronald", "Stephanie", "Timothy", "Rebecca", "Jason", "Laura", "Jeffrey", "Helen", "Ryan", "Sharon",
-    "Jacob", "Cynthia", "Gary", "Kathleen", "Nicholas", "Amy", "Eric", "Shirley", "Jonathan", "Angela",
-    "Stephen", "Anna", "Larry", "Ruth", "Justin", "Brenda", "Scott", "Pamela", "Brandon", "Nicole",
-    "Frank", "Katherine", "Benjamin", "Virginia", "Gregory", "Catherine", "Samuel", "Christine", "Raymond", "Samantha",
-    "José", "María", "Zoë", "Renée", "Søren", "Łukasz", "Chloé", "Müller", "Aoife", "Nguyen",
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "William",
+    "Elizabeth",
+    "David",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Christopher",
+    "Nancy",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Margaret",
+    "Anthony",
+    "Betty",
+    "Donald",
+    "Sandra",
+    "Mark",
+    "Ashley",
+    "Paul",
+    "Dorothy",
+    "Steven",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Kenneth",
+    "Donna",
+    "Joshua",
+    "Michelle",
+    "Kevin",
+    "Carol",
+    "Brian",
+    "Amanda",
+    "George",
+    "Melissa",
+    "Edward",
+    "Deborah",
+    "Ronald",
+    "Stephanie",
+    "Timothy",
+    "Rebecca",
+    "Jason",
+    "Laura",
+    "Jeffrey",
+    "Helen",
+    "Ryan",
+    "Sharon",
+    "Jacob",
+    "Cynthia",
+    "Gary",
+    "Kathleen",
+    "Nicholas",
+    "Amy",
+    "Eric",
+    "Shirley",
+    "Jonathan",
+    "Angela",
+    "Stephen",
+    "Anna",
+    "Larry",
+    "Ruth",
+    "Justin",
+    "Brenda",
+    "Scott",
+    "Pamela",
+    "Brandon",
+    "Nicole",
+    "Frank",
+    "Katherine",
+    "Benjamin",
+    "Virginia",
+    "Gregory",
+    "Catherine",
+    "Samuel",
+    "Christine",
+    "Raymond",
+    "Samantha",
+    "José",
+    "María",
+    "Zoë",
+    "Renée",
+    "Søren",
+    "Łukasz",
+    "Chloé",
+    "Müller",
+    "Aoife",
+    "Nguyen",
 ];
 
 const NICK: &[(&str, &str)] = &[
-    ("William", "Bill"), ("Robert", "Bob"), ("Elizabeth", "Liz"), ("Richard", "Dick"), ("James", "Jim"),
-    ("Michael", "Mike"), ("Jennifer", "Jen"), ("Katherine", "Kate"), ("Margaret", "Peggy"), ("Thomas", "Tom"),
-    ("Christopher", "Chris"), ("Daniel", "Dan"), ("Patricia", "Pat"), ("Joseph", "Joe"), ("Anthony", "Tony"),
-    ("Samuel", "Sam"), ("Rebecca", "Becky"), ("Edward", "Ted"), ("Kimberly", "Kim"), ("Nicholas", "Nick"),
+    ("William", "Bill"),
+    ("Robert", "Bob"),
+    ("Elizabeth", "Liz"),
+    ("Richard", "Dick"),
+    ("James", "Jim"),
+    ("Michael", "Mike"),
+    ("Jennifer", "Jen"),
+    ("Katherine", "Kate"),
+    ("Margaret", "Peggy"),
+    ("Thomas", "Tom"),
+    ("Christopher", "Chris"),
+    ("Daniel", "Dan"),
+    ("Patricia", "Pat"),
+    ("Joseph", "Joe"),
+    ("Anthony", "Tony"),
+    ("Samuel", "Sam"),
+    ("Rebecca", "Becky"),
+    ("Edward", "Ted"),
+    ("Kimberly", "Kim"),
+    ("Nicholas", "Nick"),
 ];
 
 const SURNAMES: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-    "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
-    "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores",
-    "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
-    "O'Brien", "Müller", "Kowalski", "Novak", "Schmidt", "Dubois", "Rossi", "Jensen", "Kaur", "Okafor",
-    "Fitzgerald", "Vasquez", "Castillo", "Wagner", "Becker", "Hoffman", "Stewart", "Morris", "Murphy", "Cook",
-    "Rogers", "Morgan", "Peterson", "Cooper", "Reed", "Bailey", "Bell", "Gomez", "Kelly", "Howard",
-    "Ward", "Cox", "Diaz", "Richardson", "Wood", "Watson", "Brooks", "Bennett", "Gray", "James",
-    "Reyes", "Cruz", "Hughes", "Price", "Myers", "Long", "Foster", "Sanders", "Ross", "Morales",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "O'Brien",
+    "Müller",
+    "Kowalski",
+    "Novak",
+    "Schmidt",
+    "Dubois",
+    "Rossi",
+    "Jensen",
+    "Kaur",
+    "Okafor",
+    "Fitzgerald",
+    "Vasquez",
+    "Castillo",
+    "Wagner",
+    "Becker",
+    "Hoffman",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Peterson",
+    "Cooper",
+    "Reed",
+    "Bailey",
+    "Bell",
+    "Gomez",
+    "Kelly",
+    "Howard",
+    "Ward",
+    "Cox",
+    "Diaz",
+    "Richardson",
+    "Wood",
+    "Watson",
+    "Brooks",
+    "Bennett",
+    "Gray",
+    "James",
+    "Reyes",
+    "Cruz",
+    "Hughes",
+    "Price",
+    "Myers",
+    "Long",
+    "Foster",
+    "Sanders",
+    "Ross",
+    "Morales",
 ];
 
 const STREETS: &[&str] = &[
-    "Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill", "Park", "Main", "Church", "Mill",
-    "Spring", "Ridge", "Sunset", "Highland", "Jackson", "Lincoln", "Franklin", "Walnut", "Chestnut", "Willow",
-    "Meadow", "River", "Forest", "Boyd", "Fuller", "Hall", "Dickson", "Price", "Vicki", "Hester",
+    "Oak",
+    "Maple",
+    "Cedar",
+    "Pine",
+    "Elm",
+    "Washington",
+    "Lake",
+    "Hill",
+    "Park",
+    "Main",
+    "Church",
+    "Mill",
+    "Spring",
+    "Ridge",
+    "Sunset",
+    "Highland",
+    "Jackson",
+    "Lincoln",
+    "Franklin",
+    "Walnut",
+    "Chestnut",
+    "Willow",
+    "Meadow",
+    "River",
+    "Forest",
+    "Boyd",
+    "Fuller",
+    "Hall",
+    "Dickson",
+    "Price",
+    "Vicki",
+    "Hester",
 ];
 
 const SUFFIXES: &[(&str, &str)] = &[
-    ("Street", "St"), ("Avenue", "Ave"), ("Road", "Rd"), ("Drive", "Dr"), ("Lane", "Ln"), ("Court", "Ct"),
-    ("Place", "Pl"), ("Boulevard", "Blvd"), ("Circle", "Cir"), ("Terrace", "Ter"),
+    ("Street", "St"),
+    ("Avenue", "Ave"),
+    ("Road", "Rd"),
+    ("Drive", "Dr"),
+    ("Lane", "Ln"),
+    ("Court", "Ct"),
+    ("Place", "Pl"),
+    ("Boulevard", "Blvd"),
+    ("Circle", "Cir"),
+    ("Terrace", "Ter"),
 ];
 
 const DIRS: &[(&str, &str)] = &[("North", "N"), ("South", "S"), ("East", "E"), ("West", "W")];
 
 const CITY_PARTS: &[&str] = &[
-    "Spring", "River", "Lake", "Green", "Fair", "Oak", "Maple", "Clear", "Silver", "Rock", "Glen", "Port",
-    "Ash", "Brook", "Wood", "Stone", "Bridge", "Mill", "North", "West",
+    "Spring", "River", "Lake", "Green", "Fair", "Oak", "Maple", "Clear", "Silver", "Rock", "Glen",
+    "Port", "Ash", "Brook", "Wood", "Stone", "Bridge", "Mill", "North", "West",
 ];
-const CITY_ENDS: &[&str] = &["field", "ville", "ton", "port", "burg", "wood", "view", "dale", "haven", "mouth"];
+const CITY_ENDS: &[&str] = &[
+    "field", "ville", "ton", "port", "burg", "wood", "view", "dale", "haven", "mouth",
+];
 
-const DOMAINS: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com"];
+const DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "icloud.com",
+    "aol.com",
+];
 
 const SOURCES: [&str; 4] = ["crm", "pos", "web", "billing"];
+
+/// A record's fields as a source holds them.
+type Fields = Vec<(FieldKind, String)>;
 
 struct Rng(u64);
 
@@ -135,10 +380,11 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
-    /// Zipf-like skew: low indices are much more common (common names).
+    /// Skewed pick: low indices are more common (common names), the first
+    /// of 100 about 5% of the time.
     fn skewed(&mut self, n: usize) -> usize {
         let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((n as f64).powf(u) - 1.0) as usize % n
+        ((n as f64 * u.powf(1.5)) as usize).min(n - 1)
     }
 }
 
@@ -185,7 +431,12 @@ fn email_for(given: &str, surname: &str, rng: &mut Rng) -> String {
 }
 
 /// An email address nobody else has: a mailbox belongs to one person.
-fn unique_email(given: &str, surname: &str, rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> String {
+fn unique_email(
+    given: &str,
+    surname: &str,
+    rng: &mut Rng,
+    used: &mut std::collections::HashSet<String>,
+) -> String {
     let mut e = email_for(given, surname, rng);
     while !used.insert(e.clone()) {
         let (local, domain) = e.split_once('@').unwrap_or((&e, "x.com"));
@@ -197,9 +448,16 @@ fn unique_email(given: &str, surname: &str, rng: &mut Rng, used: &mut std::colle
 fn new_person(rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> Person {
     let given = GIVEN[rng.skewed(GIVEN.len())].to_string();
     let surname = SURNAMES[rng.skewed(SURNAMES.len())].to_string();
-    let email = rng.chance(0.8).then(|| unique_email(&given, &surname, rng, used));
+    let email = rng
+        .chance(0.8)
+        .then(|| unique_email(&given, &surname, rng, used));
     let mut p = Person {
-        phone: format!("{}{:03}{:04}", 201 + rng.below(780), rng.below(1000), rng.below(10_000)),
+        phone: format!(
+            "{}{:03}{:04}",
+            201 + rng.below(780),
+            rng.below(1000),
+            rng.below(10_000)
+        ),
         email,
         given,
         surname,
@@ -210,7 +468,11 @@ fn new_person(rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> Pe
         unit: None,
         city: String::new(),
         zip: String::new(),
-        dob: (1930 + rng.below(75) as u16, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8),
+        dob: (
+            1930 + rng.below(75) as u16,
+            1 + rng.below(12) as u8,
+            1 + rng.below(28) as u8,
+        ),
     };
     new_address(&mut p, rng);
     p
@@ -266,7 +528,11 @@ fn render_street(p: &Person, rng: &mut Rng) -> String {
     s.push(' ');
     s.push_str(STREETS[p.street]);
     s.push(' ');
-    s.push_str(if abbreviate { SUFFIXES[p.suffix].1 } else { SUFFIXES[p.suffix].0 });
+    s.push_str(if abbreviate {
+        SUFFIXES[p.suffix].1
+    } else {
+        SUFFIXES[p.suffix].0
+    });
     if let Some(u) = p.unit {
         s.push_str(match rng.below(4) {
             0 => ", Apt ",
@@ -353,7 +619,11 @@ fn render(p: &Person, source: usize, rng: &mut Rng, noise: f64) -> Vec<(FieldKin
         out.push((FieldKind::Street, casing(&s, rng, upper)));
     }
     if keep(rng, if source == 2 { 0.4 } else { 0.1 }) {
-        let c = if rng.chance(noise * 0.3) { typo(&p.city, rng) } else { p.city.clone() };
+        let c = if rng.chance(noise * 0.3) {
+            typo(&p.city, rng)
+        } else {
+            p.city.clone()
+        };
         out.push((FieldKind::City, casing(&c, rng, upper)));
     }
     if keep(rng, 0.05) {
@@ -394,14 +664,16 @@ pub fn generate(options: &SynthOptions) -> SynthData {
                 p.given = host.given;
                 p.surname = format!("{} Jr", p.surname);
             }
-            p.email = rng.chance(0.7).then(|| unique_email(&p.given, &p.surname, &mut rng, &mut used));
+            p.email = rng
+                .chance(0.7)
+                .then(|| unique_email(&p.given, &p.surname, &mut rng, &mut used));
         }
         people.push(p);
     }
     let mut out = SynthData::default();
-    let mut per_source: Vec<Vec<(usize, Vec<(FieldKind, String)>)>> = vec![Vec::new(); SOURCES.len()];
+    let mut per_source: Vec<Vec<(usize, Fields)>> = vec![Vec::new(); SOURCES.len()];
     for (e, person) in people.iter().enumerate() {
-        let copies = 1 + rng.skewed(5);
+        let copies = 1 + rng.skewed(5).min(rng.skewed(5));
         let mut p = person.clone();
         for _ in 0..copies {
             if rng.chance(0.05) {
@@ -438,11 +710,27 @@ pub fn generate(options: &SynthOptions) -> SynthData {
 /// Writes a generated dataset as one CSV per source plus `truth.csv` into `dir`.
 pub fn write_csv(data: &SynthData, dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let header = ["record_id", "first_name", "last_name", "email", "phone", "street", "city", "postcode", "date_of_birth"];
+    let header = [
+        "record_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "street",
+        "city",
+        "postcode",
+        "date_of_birth",
+    ];
     for (s, name) in data.dataset.sources.iter().enumerate() {
-        let mut w = csv::Writer::from_path(dir.join(format!("{name}.csv"))).map_err(std::io::Error::other)?;
+        let mut w = csv::Writer::from_path(dir.join(format!("{name}.csv")))
+            .map_err(std::io::Error::other)?;
         w.write_record(header).map_err(std::io::Error::other)?;
-        for r in data.dataset.records.iter().filter(|r| r.source as usize == s) {
+        for r in data
+            .dataset
+            .records
+            .iter()
+            .filter(|r| r.source as usize == s)
+        {
             let row: Vec<&str> = std::iter::once(r.id.as_str())
                 .chain(COLUMNS[..8].iter().map(|(_, k)| r.get(*k).unwrap_or("")))
                 .collect();
@@ -451,7 +739,8 @@ pub fn write_csv(data: &SynthData, dir: &std::path::Path) -> std::io::Result<()>
         w.flush()?;
     }
     let mut w = csv::Writer::from_path(dir.join("truth.csv")).map_err(std::io::Error::other)?;
-    w.write_record(["source", "record_id", "entity_id"]).map_err(std::io::Error::other)?;
+    w.write_record(["source", "record_id", "entity_id"])
+        .map_err(std::io::Error::other)?;
     for (s, r, e) in &data.truth {
         w.write_record([s, r, e]).map_err(std::io::Error::other)?;
     }
@@ -464,7 +753,10 @@ mod tests {
 
     #[test]
     fn same_seed_same_data() {
-        let o = SynthOptions { customers: 200, ..SynthOptions::default() };
+        let o = SynthOptions {
+            customers: 200,
+            ..SynthOptions::default()
+        };
         let a = generate(&o);
         let b = generate(&o);
         assert_eq!(a.dataset, b.dataset);

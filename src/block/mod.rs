@@ -123,7 +123,10 @@ fn block_pairs(members: &[(u64, u32)], sources: &[u32], mode: LinkMode) -> u64 {
     for (_, r) in members {
         *per.entry(sources[*r as usize]).or_default() += 1;
     }
-    all - per.values().map(|c| c * c.saturating_sub(1) / 2).sum::<u64>()
+    all - per
+        .values()
+        .map(|c| c * c.saturating_sub(1) / 2)
+        .sum::<u64>()
 }
 
 /// Candidate pair generation for a fixed set of normalized records.
@@ -138,7 +141,12 @@ pub struct Blocker<'a> {
 
 impl<'a> Blocker<'a> {
     /// Computes every rule's key for every record (in parallel).
-    pub fn new(settings: &'a BlockingSettings, mode: LinkMode, records: &'a [NormalizedRecord], sources: &'a [u32]) -> Self {
+    pub fn new(
+        settings: &'a BlockingSettings,
+        mode: LinkMode,
+        records: &'a [NormalizedRecord],
+        sources: &'a [u32],
+    ) -> Self {
         let keys = settings
             .rules
             .iter()
@@ -200,7 +208,8 @@ impl<'a> Blocker<'a> {
     }
 
     fn keep(&self, rule: usize, a: u32, b: u32) -> bool {
-        (self.mode == LinkMode::LinkAndDedupe || self.sources[a as usize] != self.sources[b as usize])
+        (self.mode == LinkMode::LinkAndDedupe
+            || self.sources[a as usize] != self.sources[b as usize])
             && !self.found_by_earlier(rule, a, b)
     }
 
@@ -249,7 +258,8 @@ impl<'a> Blocker<'a> {
         let mut all = Vec::new();
         for (rule, keys) in self.keys.iter().enumerate() {
             let blocks = blocks_of(keys);
-            let ranges: Vec<(usize, usize)> = blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
+            let ranges: Vec<(usize, usize)> =
+                blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
             let found: Vec<Vec<Pair>> = ranges
                 .par_iter()
                 .map(|&(s, e)| self.pairs_of_block(rule, &blocks.entries[s..e]))
@@ -264,9 +274,13 @@ impl<'a> Blocker<'a> {
             }
             let before = all.len();
             all.extend(found.into_iter().flatten());
-            report.rules.push((estimates[rule].clone(), (all.len() - before) as u64));
+            report
+                .rules
+                .push((estimates[rule].clone(), (all.len() - before) as u64));
         }
-        report.oversized.sort_by(|a, b| b.size.cmp(&a.size).then(a.rule.cmp(&b.rule)));
+        report
+            .oversized
+            .sort_by(|a, b| b.size.cmp(&a.size).then(a.rule.cmp(&b.rule)));
         report.oversized.truncate(20);
         report.pairs = all.len() as u64;
         (all, report)

@@ -73,7 +73,10 @@ impl BlockKey {
     /// The attribute this key reads.
     pub fn attr(&self) -> Attr {
         match self {
-            BlockKey::Exact { attr } | BlockKey::Prefix { attr, .. } | BlockKey::Suffix { attr, .. } | BlockKey::Soundex { attr } => *attr,
+            BlockKey::Exact { attr }
+            | BlockKey::Prefix { attr, .. }
+            | BlockKey::Suffix { attr, .. }
+            | BlockKey::Soundex { attr } => *attr,
             BlockKey::BirthYear | BlockKey::BirthMonthDay => Attr::DateOfBirth,
         }
     }
@@ -103,7 +106,11 @@ pub struct BlockingRule {
 impl BlockingRule {
     /// A rule named after its keys.
     pub fn new(keys: Vec<BlockKey>) -> BlockingRule {
-        let name = keys.iter().map(BlockKey::describe).collect::<Vec<_>>().join(" & ");
+        let name = keys
+            .iter()
+            .map(BlockKey::describe)
+            .collect::<Vec<_>>()
+            .join(" & ");
         BlockingRule { name, keys }
     }
 

@@ -55,7 +55,11 @@ pub struct Clustering {
 impl Clustering {
     /// Number of clusters.
     pub fn cluster_count(&self) -> usize {
-        self.cluster_of.iter().map(|&c| c as usize + 1).max().unwrap_or(0)
+        self.cluster_of
+            .iter()
+            .map(|&c| c as usize + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Records of each cluster, by cluster id.
@@ -88,8 +92,18 @@ impl Groups {
 /// strongest first, ties by record indices). `different(a, b)` tells
 /// whether two records are clearly different people; two groups are not
 /// joined when any pair across them is.
-pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, different: impl Fn(u32, u32) -> bool) -> Clustering {
-    links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+pub fn cluster(
+    n: usize,
+    mut links: Vec<Link>,
+    settings: &ClusterSettings,
+    different: impl Fn(u32, u32) -> bool,
+) -> Clustering {
+    links.sort_by(|x, y| {
+        y.weight
+            .total_cmp(&x.weight)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
     let mut g = Groups {
         parent: (0..n as u32).collect(),
         members: (0..n as u32).map(|i| vec![i]).collect(),
@@ -115,9 +129,9 @@ pub fn cluster(n: usize, mut links: Vec<Link>, settings: &ClusterSettings, diffe
             let take_b = mb.len().min(limit);
             let take_a = ma.len().min((limit / take_b).max(1));
             ma[..take_a].iter().any(|&x| {
-                mb[..take_b]
-                    .iter()
-                    .any(|&y| !(x == link.a && y == link.b || x == link.b && y == link.a) && different(x, y))
+                mb[..take_b].iter().any(|&y| {
+                    !(x == link.a && y == link.b || x == link.b && y == link.a) && different(x, y)
+                })
             })
         };
         if veto {
@@ -164,8 +178,16 @@ mod tests {
             }
         };
         let links = vec![
-            Link { a: 0, b: 1, weight: 10.0 },
-            Link { a: 1, b: 2, weight: 9.0 },
+            Link {
+                a: 0,
+                b: 1,
+                weight: 10.0,
+            },
+            Link {
+                a: 1,
+                b: 2,
+                weight: 9.0,
+            },
         ];
         let c = cluster(4, links, &ClusterSettings::default(), |a, b| w(a, b) < -6.6);
         assert_eq!(c.cluster_of, vec![0, 0, 1, 2]);
@@ -175,7 +197,11 @@ mod tests {
 
     #[test]
     fn ids_follow_input_order() {
-        let links = vec![Link { a: 2, b: 3, weight: 5.0 }];
+        let links = vec![Link {
+            a: 2,
+            b: 3,
+            weight: 5.0,
+        }];
         let c = cluster(4, links, &ClusterSettings::default(), |_, _| false);
         assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
         assert_eq!(c.members(), vec![vec![0], vec![1], vec![2, 3]]);

@@ -135,10 +135,19 @@ impl Comparison {
             return Err(format!("comparison '{}' needs 2 to 250 levels", self.name));
         }
         if !matches!(self.levels.last().map(|l| &l.when), Some(Predicate::Else)) {
-            return Err(format!("comparison '{}' must end with an 'else' level", self.name));
+            return Err(format!(
+                "comparison '{}' must end with an 'else' level",
+                self.name
+            ));
         }
         for l in &self.levels {
-            if !(l.m.is_finite() && l.u.is_finite() && l.m >= 0.0 && l.u >= 0.0 && l.m <= 1.0 && l.u <= 1.0) {
+            if !(l.m.is_finite()
+                && l.u.is_finite()
+                && l.m >= 0.0
+                && l.u >= 0.0
+                && l.m <= 1.0
+                && l.u <= 1.0)
+            {
                 return Err(format!(
                     "comparison '{}' level '{}': m and u must be probabilities",
                     self.name, l.label

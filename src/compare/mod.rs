@@ -13,6 +13,11 @@ pub use predicate::Predicate;
 use crate::normalize::NormalizedRecord;
 
 /// The level of every comparison for one pair, one byte each.
-pub fn compare_pair(comparisons: &[Comparison], a: &NormalizedRecord, b: &NormalizedRecord, out: &mut Vec<u8>) {
+pub fn compare_pair(
+    comparisons: &[Comparison],
+    a: &NormalizedRecord,
+    b: &NormalizedRecord,
+    out: &mut Vec<u8>,
+) {
     out.extend(comparisons.iter().map(|c| c.level_of(a, b)));
 }

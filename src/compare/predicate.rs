@@ -97,7 +97,11 @@ pub enum Predicate {
     Else,
 }
 
-fn both<'a>(a: &'a NormalizedRecord, b: &'a NormalizedRecord, attr: Attr) -> Option<(&'a str, &'a str)> {
+fn both<'a>(
+    a: &'a NormalizedRecord,
+    b: &'a NormalizedRecord,
+    attr: Attr,
+) -> Option<(&'a str, &'a str)> {
     Some((a.get(attr)?, b.get(attr)?))
 }
 
@@ -119,7 +123,8 @@ fn date_digit_edits(x: Date, y: Date) -> usize {
     }
     let (a, b) = (digits(x), digits(y));
     let differing = (0..8).filter(|&i| a[i] != b[i]).count();
-    let swapped = (0..7).any(|i| a[i] != b[i] && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 1] != b[i + 1]);
+    let swapped = (0..7)
+        .any(|i| a[i] != b[i] && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 1] != b[i + 1]);
     if differing == 2 && swapped {
         1
     } else {
@@ -131,36 +136,54 @@ impl Predicate {
     /// Whether the condition holds for the pair. Symmetric in `a` and `b`.
     pub fn holds(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
         match self {
-            Predicate::AnyNull { attrs } => attrs.iter().any(|&x| a.get(x).is_none() || b.get(x).is_none()),
+            Predicate::AnyNull { attrs } => attrs
+                .iter()
+                .any(|&x| a.get(x).is_none() || b.get(x).is_none()),
             Predicate::BothNull { attr } => a.get(*attr).is_none() && b.get(*attr).is_none(),
             Predicate::OneNull { attr } => a.get(*attr).is_none() != b.get(*attr).is_none(),
             Predicate::Exact { attr } => both(a, b, *attr).is_some_and(|(x, y)| x == y),
-            Predicate::JaroWinkler { attr, min } => both(a, b, *attr).is_some_and(|(x, y)| jaro_winkler(x, y) >= *min),
+            Predicate::JaroWinkler { attr, min } => {
+                both(a, b, *attr).is_some_and(|(x, y)| jaro_winkler(x, y) >= *min)
+            }
             Predicate::EditDistance { attr, max } => {
                 both(a, b, *attr).is_some_and(|(x, y)| within_edits(x, y, *max))
             }
             Predicate::SameEnding { attr, n } => both(a, b, *attr).is_some_and(|(x, y)| {
-                x.len() >= *n && y.len() >= *n && x.is_char_boundary(x.len() - n) && y.is_char_boundary(y.len() - n) && x[x.len() - n..] == y[y.len() - n..]
+                x.len() >= *n
+                    && y.len() >= *n
+                    && x.is_char_boundary(x.len() - n)
+                    && y.is_char_boundary(y.len() - n)
+                    && x[x.len() - n..] == y[y.len() - n..]
             }),
             Predicate::SameStart { attr, n } => both(a, b, *attr).is_some_and(|(x, y)| {
                 let (mut cx, mut cy) = (x.chars(), y.chars());
                 (0..*n).all(|_| matches!((cx.next(), cy.next()), (Some(p), Some(q)) if p == q))
             }),
-            Predicate::Nickname => both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y)),
+            Predicate::Nickname => {
+                both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y))
+            }
             Predicate::Initial => both(a, b, Attr::Given).is_some_and(|(x, y)| {
-                let (short, long) = if x.chars().count() <= y.chars().count() { (x, y) } else { (y, x) };
+                let (short, long) = if x.chars().count() <= y.chars().count() {
+                    (x, y)
+                } else {
+                    (y, x)
+                };
                 short.chars().count() == 1 && long.starts_with(short)
             }),
             Predicate::Swapped { first, second, min } => {
                 match (a.get(*first), a.get(*second), b.get(*first), b.get(*second)) {
                     (Some(a1), Some(a2), Some(b1), Some(b2)) => {
-                        a1 != a2 && jaro_winkler(a1, b2) >= *min && jaro_winkler(a2, b1) >= *min
+                        (a1 != a2 || b1 != b2)
+                            && jaro_winkler(a1, b2) >= *min
+                            && jaro_winkler(a2, b1) >= *min
                     }
                     _ => false,
                 }
             }
             Predicate::DateTransposed => match (a.dob, b.dob) {
-                (Some(x), Some(y)) => x.year == y.year && x.month == y.day && x.day == y.month && x != y,
+                (Some(x), Some(y)) => {
+                    x.year == y.year && x.month == y.day && x.day == y.month && x != y
+                }
                 _ => false,
             },
             Predicate::DateDigits { max } => match (a.dob, b.dob) {
@@ -187,7 +210,9 @@ impl Predicate {
             | Predicate::SameStart { attr, .. } => out.push(*attr),
             Predicate::Nickname | Predicate::Initial => out.push(Attr::Given),
             Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
-            Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => out.push(Attr::DateOfBirth),
+            Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => {
+                out.push(Attr::DateOfBirth)
+            }
             Predicate::All { of } | Predicate::Any { of } => of.iter().for_each(|p| p.attrs(out)),
             Predicate::Else => {}
         }

@@ -138,13 +138,19 @@ mod tests {
         assert_eq!(edit_distance("rose", "rsoe"), 1);
         assert_eq!(edit_distance("roles", "robles"), 1);
         assert!(within_edits("rose", "rsoe", 1));
-        assert!(within_edits("nicolasrose44@gmail.com", "nicholasrose44@gmail.com", 1));
+        assert!(within_edits(
+            "nicolasrose44@gmail.com",
+            "nicholasrose44@gmail.com",
+            1
+        ));
         assert!(!within_edits("5550102000", "5550120200", 1));
         assert!(jaro_winkler("martha", "marhta") > 0.96);
         assert!(jaro_winkler("christopher", "christcpher") > 0.92);
         assert!(jaro_winkler("smith", "jones") < 0.6);
         assert_eq!(jaro_winkler("", ""), 1.0);
-        assert!((jaro_winkler("josé", "jose") - strsim::jaro_winkler("josé", "jose")).abs() < 1e-12);
+        assert!(
+            (jaro_winkler("josé", "jose") - strsim::jaro_winkler("josé", "jose")).abs() < 1e-12
+        );
     }
 
     proptest! {

@@ -62,7 +62,15 @@ pub fn surname() -> Comparison {
         vec![
             Level::null(vec![Attr::Surname]),
             Level::new("exact", exact(Attr::Surname), 0.85, 0.005).with_tf(),
-            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Surname, max: 1 }, 0.05, 0.002),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::Surname,
+                    max: 1,
+                },
+                0.05,
+                0.002,
+            ),
             Level::new("jaro_winkler >= 0.92", jw(Attr::Surname, 0.92), 0.03, 0.005),
             Level::new(
                 "swapped with given name",
@@ -91,7 +99,12 @@ pub fn name_suffix() -> Comparison {
                 ..Level::new("null", Predicate::BothNull { attr: Attr::Suffix }, 1.0, 1.0)
             },
             Level::new("exact", exact(Attr::Suffix), 0.8, 0.1),
-            Level::new("one missing", Predicate::OneNull { attr: Attr::Suffix }, 0.15, 0.5),
+            Level::new(
+                "one missing",
+                Predicate::OneNull { attr: Attr::Suffix },
+                0.15,
+                0.5,
+            ),
             Level::new("else", Predicate::Else, 0.05, 0.4),
         ],
     )
@@ -105,7 +118,15 @@ pub fn email() -> Comparison {
             Level::null(vec![Attr::Email]),
             Level::new("exact", exact(Attr::Email), 0.8, 0.0001).with_tf(),
             Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002),
-            Level::new("edit distance <= 2", Predicate::EditDistance { attr: Attr::Email, max: 2 }, 0.05, 0.0002),
+            Level::new(
+                "edit distance <= 2",
+                Predicate::EditDistance {
+                    attr: Attr::Email,
+                    max: 2,
+                },
+                0.05,
+                0.0002,
+            ),
             Level::new("else", Predicate::Else, 0.1, 0.9996),
         ],
     )
@@ -115,14 +136,30 @@ pub fn email() -> Comparison {
 /// seven digits, else.
 pub fn phone() -> Comparison {
     household(comparison(
-            "phone",
-            vec![
-                Level::null(vec![Attr::Phone]),
-                Level::new("exact", exact(Attr::Phone), 0.8, 0.0001).with_tf(),
-                Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Phone, max: 1 }, 0.05, 0.0001),
-                Level::new("same last 7 digits", Predicate::SameEnding { attr: Attr::Phone, n: 7 }, 0.03, 0.0001),
-                Level::new("else", Predicate::Else, 0.12, 0.9997),
-            ],
+        "phone",
+        vec![
+            Level::null(vec![Attr::Phone]),
+            Level::new("exact", exact(Attr::Phone), 0.8, 0.0001).with_tf(),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::Phone,
+                    max: 1,
+                },
+                0.05,
+                0.0001,
+            ),
+            Level::new(
+                "same last 7 digits",
+                Predicate::SameEnding {
+                    attr: Attr::Phone,
+                    n: 7,
+                },
+                0.03,
+                0.0001,
+            ),
+            Level::new("else", Predicate::Else, 0.12, 0.9997),
+        ],
     ))
 }
 
@@ -191,26 +228,42 @@ pub fn fuzzy_text(name: &str, attr: Attr) -> Comparison {
 /// Postcode: exact, one edit, same first three characters, else.
 pub fn postcode() -> Comparison {
     household(comparison(
-            "postcode",
-            vec![
-                Level::null(vec![Attr::Postcode]),
-                Level::new("exact", exact(Attr::Postcode), 0.8, 0.002).with_tf(),
-                Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::Postcode, max: 1 }, 0.08, 0.01),
-                Level::new("same first 3", Predicate::SameStart { attr: Attr::Postcode, n: 3 }, 0.04, 0.02),
-                Level::new("else", Predicate::Else, 0.08, 0.968),
-            ],
+        "postcode",
+        vec![
+            Level::null(vec![Attr::Postcode]),
+            Level::new("exact", exact(Attr::Postcode), 0.8, 0.002).with_tf(),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::Postcode,
+                    max: 1,
+                },
+                0.08,
+                0.01,
+            ),
+            Level::new(
+                "same first 3",
+                Predicate::SameStart {
+                    attr: Attr::Postcode,
+                    n: 3,
+                },
+                0.04,
+                0.02,
+            ),
+            Level::new("else", Predicate::Else, 0.08, 0.968),
+        ],
     ))
 }
 
 /// State or region: exact, else.
 pub fn state() -> Comparison {
     household(comparison(
-            "state",
-            vec![
-                Level::null(vec![Attr::State]),
-                Level::new("exact", exact(Attr::State), 0.9, 0.2),
-                Level::new("else", Predicate::Else, 0.1, 0.8),
-            ],
+        "state",
+        vec![
+            Level::null(vec![Attr::State]),
+            Level::new("exact", exact(Attr::State), 0.9, 0.2),
+            Level::new("else", Predicate::Else, 0.1, 0.8),
+        ],
     ))
 }
 
@@ -222,8 +275,18 @@ pub fn date_of_birth() -> Comparison {
         vec![
             Level::null(vec![Attr::DateOfBirth]),
             Level::new("exact", exact(Attr::DateOfBirth), 0.85, 0.0005).with_tf(),
-            Level::new("day and month transposed", Predicate::DateTransposed, 0.03, 0.0001),
-            Level::new("one digit off", Predicate::DateDigits { max: 1 }, 0.05, 0.003),
+            Level::new(
+                "day and month transposed",
+                Predicate::DateTransposed,
+                0.03,
+                0.0001,
+            ),
+            Level::new(
+                "one digit off",
+                Predicate::DateDigits { max: 1 },
+                0.05,
+                0.003,
+            ),
             Level::new("same year", Predicate::SameYear, 0.02, 0.015),
             Level::new("else", Predicate::Else, 0.05, 0.98),
         ],
@@ -237,8 +300,24 @@ pub fn national_id() -> Comparison {
         vec![
             Level::null(vec![Attr::NationalId]),
             Level::new("exact", exact(Attr::NationalId), 0.8, 0.0001),
-            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::NationalId, max: 1 }, 0.1, 0.0005),
-            Level::new("edit distance <= 2", Predicate::EditDistance { attr: Attr::NationalId, max: 2 }, 0.05, 0.005),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::NationalId,
+                    max: 1,
+                },
+                0.1,
+                0.0005,
+            ),
+            Level::new(
+                "edit distance <= 2",
+                Predicate::EditDistance {
+                    attr: Attr::NationalId,
+                    max: 2,
+                },
+                0.05,
+                0.005,
+            ),
             Level::new("else", Predicate::Else, 0.05, 0.9944),
         ],
     )
@@ -251,7 +330,15 @@ pub fn house_number() -> Comparison {
         vec![
             Level::null(vec![Attr::HouseNumber]),
             Level::new("exact", exact(Attr::HouseNumber), 0.85, 0.01).with_tf(),
-            Level::new("edit distance <= 1", Predicate::EditDistance { attr: Attr::HouseNumber, max: 1 }, 0.07, 0.05),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::HouseNumber,
+                    max: 1,
+                },
+                0.07,
+                0.05,
+            ),
             Level::new("else", Predicate::Else, 0.08, 0.94),
         ],
     ))

@@ -66,7 +66,11 @@ pub fn parse_street(raw: &str) -> StreetAddress {
             let is_value = has_digit(n) || n.len() == 1;
             if is_value && (i > 0 || out.house_number.is_none()) {
                 let std = if *std == "#" { "apt" } else { std };
-                let std = if std == "unit" || std == "ste" { "apt" } else { std };
+                let std = if std == "unit" || std == "ste" {
+                    "apt"
+                } else {
+                    std
+                };
                 out.unit = Some(format!("{std} {n}"));
                 i += 2;
                 continue;
@@ -239,7 +243,10 @@ mod tests {
         assert_eq!(a.street_name.as_deref(), Some("boyd"));
         let d = parse_street("37 North Hall Drive");
         assert_eq!(d.street.as_deref(), Some("n hall dr"));
-        assert_eq!(parse_street("663 West Fuller Road").street.as_deref(), Some("w fuller rd"));
+        assert_eq!(
+            parse_street("663 West Fuller Road").street.as_deref(),
+            Some("w fuller rd")
+        );
     }
 
     #[test]
@@ -287,7 +294,10 @@ mod tests {
     fn postcodes() {
         assert_eq!(normalize_postcode("62704").unwrap().code, "62704");
         let z = normalize_postcode("62704-1234").unwrap();
-        assert_eq!((z.code.as_str(), z.plus4.as_deref()), ("62704", Some("1234")));
+        assert_eq!(
+            (z.code.as_str(), z.plus4.as_deref()),
+            ("62704", Some("1234"))
+        );
         assert_eq!(normalize_postcode("sw1a1aa").unwrap().code, "SW1A 1AA");
         assert_eq!(normalize_postcode("SW1A  1AA").unwrap().code, "SW1A 1AA");
         assert_eq!(normalize_postcode("N60 8QX").unwrap().code, "N60 8QX");
@@ -300,7 +310,10 @@ mod tests {
     #[test]
     fn cities_and_states() {
         assert_eq!(normalize_city("St. Louis").as_deref(), Some("saint louis"));
-        assert_eq!(normalize_city("SOUTH GRAEMEVILLE").as_deref(), Some("south graemeville"));
+        assert_eq!(
+            normalize_city("SOUTH GRAEMEVILLE").as_deref(),
+            Some("south graemeville")
+        );
         assert_eq!(normalize_city("12345"), None);
         assert_eq!(normalize_state("California").as_deref(), Some("ca"));
         assert_eq!(normalize_state("nsw").as_deref(), Some("nsw"));

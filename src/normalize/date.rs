@@ -56,8 +56,18 @@ impl Date {
 
 fn month_from_name(word: &str) -> Option<u8> {
     const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let w = word.to_lowercase();
     let w = if w == "sept" { "sep" } else { w.as_str() };
@@ -97,10 +107,18 @@ fn expand_year(part: &str) -> Option<u16> {
 /// ```
 pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
     let s = raw.trim();
-    let s = s.split(['T', ' ']).next().filter(|head| head.len() >= 8 && head.contains('-')).unwrap_or(s);
+    let s = s
+        .split(['T', ' '])
+        .next()
+        .filter(|head| head.len() >= 8 && head.contains('-'))
+        .unwrap_or(s);
     // Compact YYYYMMDD.
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Date::new(s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?);
+        return Date::new(
+            s[..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..].parse().ok()?,
+        );
     }
     let parts: Vec<&str> = s
         .split(|c: char| c == '-' || c == '/' || c == '.' || c == ',' || c.is_whitespace())
@@ -113,7 +131,12 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
     // Month names anywhere.
     if let Some(mi) = parts.iter().position(|p| !numeric(p)) {
         let month = month_from_name(parts[mi])?;
-        let others: Vec<&str> = parts.iter().enumerate().filter(|(i, _)| *i != mi).map(|(_, p)| *p).collect();
+        let others: Vec<&str> = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != mi)
+            .map(|(_, p)| *p)
+            .collect();
         if !others.iter().all(|p| numeric(p)) {
             return None;
         }
@@ -127,10 +150,17 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
     if !parts.iter().all(|p| numeric(p)) {
         return None;
     }
-    let nums: Vec<u16> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u16> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if parts[0].len() == 4 {
         // Year first: YYYY-MM-DD (YYYY-DD-MM is not a form anyone writes).
-        return Date::new(nums[0], u8::try_from(nums[1]).ok()?, u8::try_from(nums[2]).ok()?);
+        return Date::new(
+            nums[0],
+            u8::try_from(nums[1]).ok()?,
+            u8::try_from(nums[2]).ok()?,
+        );
     }
     let year = expand_year(parts[2])?;
     let (a, b) = (u8::try_from(nums[0]).ok()?, u8::try_from(nums[1]).ok()?);
@@ -161,7 +191,10 @@ mod tests {
         assert_eq!(parse_date("12/15/1978", us), d(1978, 12, 15));
         assert_eq!(parse_date("15/12/1978", us), d(1978, 12, 15));
         assert_eq!(parse_date("06/12/1939", us), d(1939, 6, 12));
-        assert_eq!(parse_date("06/12/1939", DateOrder::DayFirst), d(1939, 12, 6));
+        assert_eq!(
+            parse_date("06/12/1939", DateOrder::DayFirst),
+            d(1939, 12, 6)
+        );
         assert_eq!(parse_date("15 Dec 1978", us), d(1978, 12, 15));
         assert_eq!(parse_date("December 15, 1978", us), d(1978, 12, 15));
         assert_eq!(parse_date("15-dec-78", us), d(1978, 12, 15));
@@ -175,8 +208,18 @@ mod tests {
     fn impossible_or_garbage() {
         let us = DateOrder::MonthFirst;
         for bad in [
-            "", "1978-02-30", "1978-13-01", "31/31/1978", "00/00/0000", "19780230", "yesterday",
-            "1978", "12/1978", "15 Foo 1978", "1700-01-01", "2023-02-29",
+            "",
+            "1978-02-30",
+            "1978-13-01",
+            "31/31/1978",
+            "00/00/0000",
+            "19780230",
+            "yesterday",
+            "1978",
+            "12/1978",
+            "15 Foo 1978",
+            "1700-01-01",
+            "2023-02-29",
         ] {
             assert_eq!(parse_date(bad, us), None, "{bad}");
         }

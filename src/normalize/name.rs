@@ -65,7 +65,9 @@ pub struct NameParts {
 impl NameParts {
     /// True when the given name is a single letter (an initial).
     pub fn given_is_initial(&self) -> bool {
-        self.given.as_deref().is_some_and(|g| g.chars().count() == 1)
+        self.given
+            .as_deref()
+            .is_some_and(|g| g.chars().count() == 1)
     }
 }
 

@@ -13,9 +13,7 @@ pub struct PhoneRules {
 
 impl Default for PhoneRules {
     fn default() -> Self {
-        PhoneRules {
-            default_country: 1,
-        }
+        PhoneRules { default_country: 1 }
     }
 }
 
@@ -109,7 +107,10 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
     }
     let international: Option<&str> = if plus {
         Some(&digits)
-    } else if let Some(rest) = digits.strip_prefix("011").filter(|_| rules.default_country == 1) {
+    } else if let Some(rest) = digits
+        .strip_prefix("011")
+        .filter(|_| rules.default_country == 1)
+    {
         Some(rest)
     } else if let Some(rest) = digits.strip_prefix("00") {
         Some(rest)
@@ -175,10 +176,15 @@ mod tests {
         let uk = normalize_phone("+44 7967 739656", &PhoneRules::default()).unwrap();
         assert_eq!((uk.country, uk.national.as_str()), (44, "7967739656"));
         assert_eq!(national("07967 739656").as_deref(), Some("7967739656"));
-        assert_eq!(national("+44 (0)20 7946 0958").as_deref(), Some("2079460958"));
+        assert_eq!(
+            national("+44 (0)20 7946 0958").as_deref(),
+            Some("2079460958")
+        );
         let de = normalize_phone("0049 30 1234567", &PhoneRules::default()).unwrap();
         assert_eq!((de.country, de.national.as_str()), (49, "301234567"));
-        let au = PhoneRules { default_country: 61 };
+        let au = PhoneRules {
+            default_country: 61,
+        };
         let p = normalize_phone("(02) 9374 4000", &au).unwrap();
         assert_eq!((p.country, p.national.as_str()), (61, "293744000"));
         let it = normalize_phone("+39 06 6982", &PhoneRules::default()).unwrap();

@@ -151,10 +151,19 @@ impl NormalizedRecord {
 
     /// Normalizes a raw record. Values a normalizer rejects become no value
     /// and are counted in `report`; nothing here fails.
-    pub fn from_record(record: &Record, rules: &NormalizeRules, report: &mut NormalizeReport) -> Self {
+    pub fn from_record(
+        record: &Record,
+        rules: &NormalizeRules,
+        report: &mut NormalizeReport,
+    ) -> Self {
         let mut n = NormalizedRecord::default();
         // Separate name columns win over a full-name column.
-        for kind in [FieldKind::GivenName, FieldKind::Surname, FieldKind::MiddleName, FieldKind::FullName] {
+        for kind in [
+            FieldKind::GivenName,
+            FieldKind::Surname,
+            FieldKind::MiddleName,
+            FieldKind::FullName,
+        ] {
             let Some(raw) = record.get(kind).and_then(non_blank) else {
                 continue;
             };
@@ -192,7 +201,9 @@ impl NormalizedRecord {
                         }
                     }
                 }
-                FieldKind::HouseNumber => n.set(Attr::HouseNumber, Some(fold(raw).replace(' ', ""))),
+                FieldKind::HouseNumber => {
+                    n.set(Attr::HouseNumber, Some(fold(raw).replace(' ', "")))
+                }
                 FieldKind::AddressLine2 => n.set(Attr::AddressLine2, Some(fold(raw))),
                 FieldKind::City => n.set(Attr::City, normalize_city(raw)),
                 FieldKind::State => n.set(Attr::State, normalize_state(raw)),
@@ -259,6 +270,13 @@ mod tests {
         assert_eq!(n.dob, None);
         assert_eq!(n.get(Attr::Given), Some("jane"));
         assert_eq!(n.get(Attr::Surname), Some("smith"));
-        assert_eq!((report.invalid_emails, report.invalid_phones, report.invalid_dates), (1, 1, 1));
+        assert_eq!(
+            (
+                report.invalid_emails,
+                report.invalid_phones,
+                report.invalid_dates
+            ),
+            (1, 1, 1)
+        );
     }
 }

@@ -78,9 +78,7 @@ pub fn non_blank(raw: &str) -> Option<&str> {
     }
     let lower = t.to_ascii_lowercase();
     match lower.as_str() {
-        "null" | "nil" | "none" | "n/a" | "nan" | "-" | "--" | "?" | "unknown" | "#n/a" => {
-            None
-        }
+        "null" | "nil" | "none" | "n/a" | "nan" | "-" | "--" | "?" | "unknown" | "#n/a" => None,
         _ => Some(t),
     }
 }

@@ -49,13 +49,21 @@ pub struct PairWeight {
 
 impl<'a> Scorer<'a> {
     /// A scorer for `records` with a prior match probability `prior`.
-    pub fn new(comparisons: &'a [Comparison], prior: f64, tf: &'a TermFrequencies, records: &'a [NormalizedRecord]) -> Self {
+    pub fn new(
+        comparisons: &'a [Comparison],
+        prior: f64,
+        tf: &'a TermFrequencies,
+        records: &'a [NormalizedRecord],
+    ) -> Self {
         Scorer {
             comparisons,
             tf,
             records,
             prior_weight: weight_of_probability(prior),
-            level_weights: comparisons.iter().map(|c| c.levels.iter().map(|l| l.weight()).collect()).collect(),
+            level_weights: comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.weight()).collect())
+                .collect(),
             person: comparisons.iter().map(|c| c.role == Role::Person).collect(),
         }
     }
@@ -98,7 +106,12 @@ impl<'a> Scorer<'a> {
     /// Compares and scores records `a` and `b` (indices into the records).
     pub fn score(&self, a: usize, b: usize) -> PairWeight {
         let mut levels = Vec::with_capacity(self.comparisons.len());
-        compare_pair(self.comparisons, &self.records[a], &self.records[b], &mut levels);
+        compare_pair(
+            self.comparisons,
+            &self.records[a],
+            &self.records[b],
+            &mut levels,
+        );
         self.weight(&levels, a)
     }
 
@@ -111,7 +124,12 @@ impl<'a> Scorer<'a> {
             .flat_map_iter(|chunk| {
                 let mut out = Vec::with_capacity(chunk.len() * width);
                 for &(a, b) in chunk {
-                    compare_pair(self.comparisons, &self.records[a as usize], &self.records[b as usize], &mut out);
+                    compare_pair(
+                        self.comparisons,
+                        &self.records[a as usize],
+                        &self.records[b as usize],
+                        &mut out,
+                    );
                 }
                 out
             })

@@ -35,7 +35,10 @@ impl TermFrequencies {
                 let total = total.max(1) as f32;
                 records
                     .par_iter()
-                    .map(|r| r.get(attr).map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total))
+                    .map(|r| {
+                        r.get(attr)
+                            .map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total)
+                    })
                     .collect()
             })
             .collect();
@@ -45,7 +48,11 @@ impl TermFrequencies {
     /// The frequency of record `r`'s value for comparison `c`, if adjusted.
     #[inline]
     pub fn get(&self, c: usize, r: usize) -> Option<f32> {
-        self.by_comparison.get(c).and_then(|v| v.get(r)).copied().filter(|f| *f > 0.0)
+        self.by_comparison
+            .get(c)
+            .and_then(|v| v.get(r))
+            .copied()
+            .filter(|f| *f > 0.0)
     }
 
     /// The weight adjustment for an exact agreement on a value of frequency

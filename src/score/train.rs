@@ -90,7 +90,8 @@ pub fn estimate_u(
     let counts: Vec<u64> = (0..chunks)
         .into_par_iter()
         .map(|chunk| {
-            let mut rng = SplitMix(settings.seed ^ (chunk as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+            let mut rng =
+                SplitMix(settings.seed ^ (chunk as u64).wrapping_mul(0xA24B_AED4_963E_E407));
             let mut counts = vec![0u64; width];
             let mut levels = Vec::with_capacity(comparisons.len());
             let todo = CHUNK.min(target - chunk * CHUNK);
@@ -127,7 +128,13 @@ pub fn estimate_u(
         let k = c.levels.len();
         let slice = &counts[offset..offset + k];
         offset += k;
-        let informative: u64 = c.levels.iter().zip(slice).filter(|(l, _)| !l.is_null).map(|(_, n)| *n).sum();
+        let informative: u64 = c
+            .levels
+            .iter()
+            .zip(slice)
+            .filter(|(l, _)| !l.is_null)
+            .map(|(_, n)| *n)
+            .sum();
         let trained = c.levels.iter().filter(|l| !l.is_null).count() as f64;
         for (l, &cnt) in c.levels.iter_mut().zip(slice) {
             if l.is_null {
@@ -146,7 +153,12 @@ const SKIP: u8 = u8::MAX;
 /// Counts the distinct comparison patterns among the selected pairs.
 /// `levels` holds `width` bytes per pair; `select(i)` picks pair `i`;
 /// comparisons with `mask[c] == false` are counted as [`SKIP`].
-pub fn pattern_counts(levels: &[u8], width: usize, mask: &[bool], select: impl Fn(usize) -> bool + Sync) -> Vec<(Vec<u8>, u64)> {
+pub fn pattern_counts(
+    levels: &[u8],
+    width: usize,
+    mask: &[bool],
+    select: impl Fn(usize) -> bool + Sync,
+) -> Vec<(Vec<u8>, u64)> {
     if width == 0 {
         return Vec::new();
     }
@@ -202,12 +214,20 @@ pub fn em(
         return (lambda, 0, true);
     }
     for iteration in 1..=settings.max_iterations {
-        let mut m_acc: Vec<Vec<f64>> = comparisons.iter().map(|c| vec![0.0; c.levels.len()]).collect();
+        let mut m_acc: Vec<Vec<f64>> = comparisons
+            .iter()
+            .map(|c| vec![0.0; c.levels.len()])
+            .collect();
         let mut matched = 0.0;
         for (pattern, count) in patterns {
             let mut log_m = lambda.ln();
             let mut log_u = (1.0 - lambda).ln();
-            for ((c, &l), _) in comparisons.iter().zip(pattern).zip(evidence).filter(|(_, e)| **e) {
+            for ((c, &l), _) in comparisons
+                .iter()
+                .zip(pattern)
+                .zip(evidence)
+                .filter(|(_, e)| **e)
+            {
                 if l == SKIP {
                     continue;
                 }
@@ -232,7 +252,13 @@ pub fn em(
         lambda = new_lambda;
         if fit_m {
             for (c, acc) in comparisons.iter_mut().zip(&m_acc) {
-                let informative: f64 = c.levels.iter().zip(acc).filter(|(l, _)| !l.is_null).map(|(_, a)| a).sum();
+                let informative: f64 = c
+                    .levels
+                    .iter()
+                    .zip(acc)
+                    .filter(|(l, _)| !l.is_null)
+                    .map(|(_, a)| a)
+                    .sum();
                 if informative <= 0.0 {
                     continue;
                 }
@@ -292,9 +318,11 @@ pub fn train_m(
     report: &mut TrainingReport,
 ) -> f64 {
     let width = comparisons.len();
-    let n_pairs = if width == 0 { 0 } else { levels.len() / width };
+    let n_pairs = levels.len().checked_div(width).unwrap_or(0);
     if n_pairs == 0 {
-        report.warnings.push("no candidate pairs: the model was not trained".into());
+        report
+            .warnings
+            .push("no candidate pairs: the model was not trained".into());
         return prior;
     }
     let comp_groups: Vec<Vec<u8>> = comparisons
@@ -307,10 +335,16 @@ pub fn train_m(
         })
         .collect();
     // m estimates of every session, per comparison and level.
-    let mut m_runs: Vec<Vec<Vec<f64>>> = comparisons.iter().map(|c| vec![Vec::new(); c.levels.len()]).collect();
+    let mut m_runs: Vec<Vec<Vec<f64>>> = comparisons
+        .iter()
+        .map(|c| vec![Vec::new(); c.levels.len()])
+        .collect();
     report.converged = true;
     for (r, groups) in rule_groups.iter().enumerate() {
-        let mask: Vec<bool> = comp_groups.iter().map(|g| !g.iter().any(|x| groups.contains(x))).collect();
+        let mask: Vec<bool> = comp_groups
+            .iter()
+            .map(|g| !g.iter().any(|x| groups.contains(x)))
+            .collect();
         if !mask.iter().any(|&m| m) {
             continue;
         }
@@ -319,12 +353,17 @@ pub fn train_m(
         if count < 50 {
             continue;
         }
-        let mut evidence: Vec<bool> = mask.iter().zip(comparisons.iter()).map(|(m, c)| *m && c.role == Role::Person).collect();
+        let mut evidence: Vec<bool> = mask
+            .iter()
+            .zip(comparisons.iter())
+            .map(|(m, c)| *m && c.role == Role::Person)
+            .collect();
         if !evidence.iter().any(|&e| e) {
             evidence.clone_from(&mask);
         }
         let mut session = comparisons.to_vec();
-        let (_, iterations, converged) = em(&mut session, &patterns, &evidence, 0.5, true, settings);
+        let (_, iterations, converged) =
+            em(&mut session, &patterns, &evidence, 0.5, true, settings);
         report.iterations += iterations;
         report.patterns += patterns.len();
         if !converged {
@@ -336,8 +375,18 @@ pub fn train_m(
             ));
         }
         if std::env::var_os("LINKAGE_DEBUG_EM").is_some() {
-            for t in session.iter().enumerate().filter(|(c, _)| mask[*c]).map(|(_, t)| t) {
-                let w: Vec<String> = t.levels.iter().filter(|l| !l.is_null).map(|l| format!("{:.1}", l.weight())).collect();
+            for t in session
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| mask[*c])
+                .map(|(_, t)| t)
+            {
+                let w: Vec<String> = t
+                    .levels
+                    .iter()
+                    .filter(|l| !l.is_null)
+                    .map(|l| format!("{:.1}", l.weight()))
+                    .collect();
                 eprintln!("session {r} n={count} {}: {}", t.name, w.join(" "));
             }
         }
@@ -365,7 +414,10 @@ pub fn train_m(
         // Medians of a distribution's parts need not sum to one.
         let total: f64 = comp.levels.iter().filter(|l| !l.is_null).map(|l| l.m).sum();
         if total > 0.0 {
-            comp.levels.iter_mut().filter(|l| !l.is_null).for_each(|l| l.m /= total);
+            comp.levels
+                .iter_mut()
+                .filter(|l| !l.is_null)
+                .for_each(|l| l.m /= total);
         }
     }
     let all = vec![true; width];

@@ -1,0 +1,147 @@
+//! Every example program, run on the bundled sample in `examples/data/`.
+
+use std::process::Command;
+
+fn cargo_example(name: &str, args: &[&str]) -> std::process::Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--quiet", "--example", name]);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    cmd.arg("--").args(args);
+    let out = cmd.output().expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "example {name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn resolve_runs_on_the_bundled_sample_and_writes_every_output() {
+    let dir = std::env::temp_dir().join(format!("linkage-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let clusters = dir.join("clusters.csv");
+    let pairs = dir.join("pairs.csv");
+    let model = dir.join("model.json");
+    let out = cargo_example(
+        "resolve",
+        &[
+            "--quiet",
+            "--out",
+            clusters.to_str().unwrap(),
+            "--pairs",
+            pairs.to_str().unwrap(),
+            "--save-model",
+            model.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let f1: f64 = stdout
+        .split_whitespace()
+        .skip_while(|w| *w != "F1")
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no F1 in {stdout}"));
+    assert!(f1 > 0.9, "F1 on the bundled sample: {f1}");
+    // One row per input record.
+    let rows = std::fs::read_to_string(&clusters).unwrap().lines().count() - 1;
+    let truth_rows = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/truth.csv"
+    ))
+    .unwrap()
+    .lines()
+    .count()
+        - 1;
+    assert_eq!(rows, truth_rows);
+    assert!(std::fs::read_to_string(&pairs)
+        .unwrap()
+        .contains("given_name_level"));
+    // The saved model is reused as it is: same clusters.
+    let again = dir.join("again.csv");
+    cargo_example(
+        "resolve",
+        &[
+            "--quiet",
+            "--config",
+            model.to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&clusters).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn generate_is_deterministic() {
+    let dir = std::env::temp_dir().join(format!("linkage-generate-{}", std::process::id()));
+    for sub in ["a", "b"] {
+        cargo_example(
+            "generate",
+            &[
+                "--customers",
+                "300",
+                "--seed",
+                "2026",
+                "--out",
+                dir.join(sub).to_str().unwrap(),
+            ],
+        );
+    }
+    for f in ["crm.csv", "pos.csv", "web.csv", "billing.csv", "truth.csv"] {
+        let a = std::fs::read(dir.join("a").join(f)).unwrap();
+        let b = std::fs::read(dir.join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs between runs");
+        // The bundled sample is this very output.
+        let bundled = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/data")
+                .join(f),
+        )
+        .unwrap();
+        assert!(
+            a == bundled,
+            "examples/data/{f} is not the generator's output (regenerate it: see README)"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn resolve_reports_bad_input_without_printing_records() {
+    let dir = std::env::temp_dir().join(format!("linkage-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.csv");
+    std::fs::write(
+        &f,
+        "id,first_name,email\n1,Secretname,a@b.com\n2,Other,x@y.com,extra\n",
+    )
+    .unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--quiet", "--example", "resolve"]);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    let out = cmd.arg("--").arg(&f).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("row 3") && err.contains("4 fields where the header has 3"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Secretname") && !err.contains("x@y.com"),
+        "error leaks record values: {err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

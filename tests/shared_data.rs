@@ -1,0 +1,81 @@
+//! The pipeline on the evaluation sets in `../shared/data/` (with ground
+//! truth), zero configuration, against the quality floors. Skipped, with a
+//! note, when that folder is absent (a fresh clone without it).
+
+use std::path::{Path, PathBuf};
+
+use linkage::eval::{evaluate, Metrics, Truth};
+use linkage::input::{read_csv_files, CsvOptions};
+use linkage::{Resolver, Settings};
+
+fn shared(set: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(set);
+    if dir.join("truth.csv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: {} not found (the shared evaluation data is not present)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn run(dir: &Path, files: &[&str]) -> Metrics {
+    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(format!("{f}.csv"))).collect();
+    let (data, _, _) = read_csv_files(&paths, &CsvOptions::default()).unwrap();
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data)
+        .unwrap();
+    assert_eq!(
+        res.clustering.cluster_of.len(),
+        data.len(),
+        "every record in one cluster"
+    );
+    let truth = Truth::from_csv(&dir.join("truth.csv")).unwrap();
+    let m = evaluate(&data, &res.clustering.cluster_of, &truth);
+    eprintln!(
+        "{}: precision {:.4} recall {:.4} F1 {:.4} clusters {} entities {}",
+        dir.display(),
+        m.precision,
+        m.recall,
+        m.f1,
+        m.clusters,
+        m.entities
+    );
+    assert_eq!(m.records_without_truth, 0);
+    m
+}
+
+#[test]
+fn febrl3_f1_at_least_0_995() {
+    let Some(dir) = shared("febrl3") else { return };
+    let m = run(&dir, &["febrl3"]);
+    assert!(m.f1 >= 0.995, "febrl3 F1 {:.4} below 0.995", m.f1);
+}
+
+#[test]
+fn customers10k_f1_at_least_0_96() {
+    let Some(dir) = shared("customers10k") else {
+        return;
+    };
+    let m = run(&dir, &["crm", "pos", "web", "billing"]);
+    assert!(m.f1 >= 0.96, "customers10k F1 {:.4} below 0.96", m.f1);
+    assert!(
+        m.precision >= 0.95,
+        "customers10k precision {:.4}",
+        m.precision
+    );
+}
+
+#[test]
+fn febrl1_and_febrl2_stay_accurate() {
+    for set in ["febrl1", "febrl2"] {
+        let Some(dir) = shared(set) else { return };
+        let m = run(&dir, &[set]);
+        assert!(m.f1 >= 0.99, "{set} F1 {:.4}", m.f1);
+    }
+}
