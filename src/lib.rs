@@ -55,6 +55,11 @@ pub mod settings;
 pub mod synth;
 
 pub use error::{Error, Result};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use pipeline::{Resolution, Resolver};
 pub use record::{Dataset, Record};
 pub use schema::FieldKind;

@@ -67,9 +67,13 @@ impl SplitMix {
     }
 }
 
+/// Weight, in pairs, of a template's starting u against the sampled pairs.
+const PRIOR_PAIRS: f64 = 1000.0;
+
 /// Estimates u for every level from random record pairs (deterministic
-/// for a seed, whatever the thread count). Levels are smoothed so that no
-/// u is zero.
+/// for a seed, whatever the thread count). Each level's starting u counts
+/// as 1,000 pseudo pairs, so tiny datasets keep the template's values and
+/// no u is zero.
 pub fn estimate_u(
     comparisons: &mut [Comparison],
     records: &[NormalizedRecord],
@@ -140,9 +144,12 @@ pub fn estimate_u(
             if l.is_null {
                 continue;
             }
-            // Add-half smoothing: a level never seen among random pairs gets
-            // a small u rather than zero (an infinite weight).
-            l.u = (cnt as f64 + 0.5) / (informative as f64 + 0.5 * trained);
+            // The template's u counts as PRIOR_PAIRS pseudo pairs: on a few
+            // records the template stands, on many the data decide; and a
+            // level never seen among random pairs gets a small u, not zero.
+            let prior_u = l.u.clamp(1e-6, 1.0);
+            l.u = (cnt as f64 + PRIOR_PAIRS * prior_u + 0.5)
+                / (informative as f64 + PRIOR_PAIRS + 0.5 * trained);
         }
     }
 }
