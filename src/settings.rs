@@ -197,14 +197,16 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
     if has(kinds, FieldKind::AddressLine2) {
         out.push(templates::address_line2());
     }
-    if has(kinds, FieldKind::City) {
+    let (city, postcode) = (has(kinds, FieldKind::City), has(kinds, FieldKind::Postcode));
+    if city && postcode {
+        out.push(templates::locality());
+    } else if city {
         out.push(templates::city());
+    } else if postcode {
+        out.push(templates::postcode());
     }
     if has(kinds, FieldKind::State) {
         out.push(templates::state());
-    }
-    if has(kinds, FieldKind::Postcode) {
-        out.push(templates::postcode());
     }
     if has(kinds, FieldKind::NationalId) {
         out.push(templates::national_id());

@@ -2,6 +2,7 @@
 //! truth), zero configuration, against the quality floors. Skipped, with a
 //! note, when that folder is absent (a fresh clone without it).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use linkage::eval::{evaluate, Metrics, Truth};

@@ -107,12 +107,19 @@ impl Comparison {
             .unwrap_or(self.levels.len().saturating_sub(1)) as u8
     }
 
-    /// The attribute of the term-frequency adjusted level, if any.
-    pub fn tf_attr(&self) -> Option<Attr> {
+    /// The attribute of each term-frequency adjusted level (`None` for
+    /// levels without adjustment), in level order.
+    pub fn tf_attrs(&self) -> Vec<Option<Attr>> {
         self.levels
             .iter()
-            .find(|l| l.tf_adjust)
-            .and_then(|l| l.when.exact_attr())
+            .map(|l| {
+                if l.tf_adjust {
+                    l.when.exact_attr()
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     /// The attributes any level reads.

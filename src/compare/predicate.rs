@@ -60,6 +60,12 @@ pub enum Predicate {
         /// Number of characters.
         n: usize,
     },
+    /// Both values present and with the same digits in the same order
+    /// (`jsmith78` / `jsmiht78`, not `jsmith` / `jsmith5`).
+    SameDigits {
+        /// The attribute.
+        attr: Attr,
+    },
     /// Given names that the nickname table says can be the same (`bill` / `william`).
     Nickname,
     /// One given name is an initial and the other starts with it.
@@ -159,6 +165,11 @@ impl Predicate {
                 let (mut cx, mut cy) = (x.chars(), y.chars());
                 (0..*n).all(|_| matches!((cx.next(), cy.next()), (Some(p), Some(q)) if p == q))
             }),
+            Predicate::SameDigits { attr } => both(a, b, *attr).is_some_and(|(x, y)| {
+                x.chars()
+                    .filter(char::is_ascii_digit)
+                    .eq(y.chars().filter(char::is_ascii_digit))
+            }),
             Predicate::Nickname => {
                 both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y))
             }
@@ -207,7 +218,8 @@ impl Predicate {
             | Predicate::JaroWinkler { attr, .. }
             | Predicate::EditDistance { attr, .. }
             | Predicate::SameEnding { attr, .. }
-            | Predicate::SameStart { attr, .. } => out.push(*attr),
+            | Predicate::SameStart { attr, .. }
+            | Predicate::SameDigits { attr } => out.push(*attr),
             Predicate::Nickname | Predicate::Initial => out.push(Attr::Given),
             Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
             Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => {

@@ -110,19 +110,28 @@ pub fn name_suffix() -> Comparison {
     )
 }
 
-/// Email: exact, same local part at another domain, a typo or two, else.
+/// Email: exact, same local part at another domain (adjusted for how
+/// common the local part is: `john.smith` is many people's), a typo or two
+/// with the same digits (`jsmith` and `jsmith5` are two accounts), else.
 pub fn email() -> Comparison {
     comparison(
         "email",
         vec![
             Level::null(vec![Attr::Email]),
             Level::new("exact", exact(Attr::Email), 0.8, 0.0001).with_tf(),
-            Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002),
+            Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002).with_tf(),
             Level::new(
-                "edit distance <= 2",
-                Predicate::EditDistance {
-                    attr: Attr::Email,
-                    max: 2,
+                "edit distance <= 2, same digits",
+                Predicate::All {
+                    of: vec![
+                        Predicate::EditDistance {
+                            attr: Attr::Email,
+                            max: 2,
+                        },
+                        Predicate::SameDigits {
+                            attr: Attr::EmailLocal,
+                        },
+                    ],
                 },
                 0.05,
                 0.0002,
@@ -251,6 +260,58 @@ pub fn postcode() -> Comparison {
                 0.02,
             ),
             Level::new("else", Predicate::Else, 0.08, 0.968),
+        ],
+    ))
+}
+
+/// City and postcode as one piece of evidence (a postcode mostly decides
+/// the city, so counting both would count one fact twice): both exact,
+/// postcode exact, city exact, postcode one edit off, city close, else.
+/// No information when neither can be compared.
+pub fn locality() -> Comparison {
+    let none = Predicate::All {
+        of: vec![
+            Predicate::AnyNull {
+                attrs: vec![Attr::Postcode],
+            },
+            Predicate::AnyNull {
+                attrs: vec![Attr::City],
+            },
+        ],
+    };
+    household(comparison(
+        "locality",
+        vec![
+            Level {
+                is_null: true,
+                ..Level::new("null", none, 1.0, 1.0)
+            },
+            Level::new(
+                "postcode and city exact",
+                Predicate::All {
+                    of: vec![exact(Attr::Postcode), exact(Attr::City)],
+                },
+                0.75,
+                0.001,
+            ),
+            Level::new("postcode exact", exact(Attr::Postcode), 0.1, 0.001).with_tf(),
+            Level::new("city exact", exact(Attr::City), 0.05, 0.005).with_tf(),
+            Level::new(
+                "postcode edit distance <= 1",
+                Predicate::EditDistance {
+                    attr: Attr::Postcode,
+                    max: 1,
+                },
+                0.03,
+                0.005,
+            ),
+            Level::new(
+                "city jaro_winkler >= 0.90",
+                jw(Attr::City, 0.90),
+                0.03,
+                0.005,
+            ),
+            Level::new("else", Predicate::Else, 0.04, 0.983),
         ],
     ))
 }

@@ -14,6 +14,7 @@ pub use train::{TrainingReport, TrainingSettings};
 
 use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
+use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
 
 /// Converts a match weight (log2 odds) to a probability.
@@ -35,6 +36,7 @@ pub struct Scorer<'a> {
     records: &'a [NormalizedRecord],
     prior_weight: f64,
     level_weights: Vec<Vec<f64>>,
+    tf_attrs: Vec<Vec<Option<Attr>>>,
     person: Vec<bool>,
 }
 
@@ -64,6 +66,7 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .map(|c| c.levels.iter().map(|l| l.weight()).collect())
                 .collect(),
+            tf_attrs: comparisons.iter().map(Comparison::tf_attrs).collect(),
             person: comparisons.iter().map(|c| c.role == Role::Person).collect(),
         }
     }
@@ -79,9 +82,9 @@ impl<'a> Scorer<'a> {
     pub fn level_weight(&self, c: usize, level: u8, a: usize) -> (f64, f64) {
         let l = &self.comparisons[c].levels[level as usize];
         let base = self.level_weights[c][level as usize];
-        let adj = match (l.tf_adjust, self.tf.get(c, a)) {
-            (true, Some(f)) => TermFrequencies::adjustment(l.u, f),
-            _ => 0.0,
+        let adj = match self.tf_attrs[c][level as usize].and_then(|attr| self.tf.get(attr, a)) {
+            Some(f) => TermFrequencies::adjustment(l.u, f),
+            None => 0.0,
         };
         (base, adj)
     }

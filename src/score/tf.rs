@@ -6,50 +6,51 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::compare::Comparison;
+use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
 
-/// For each comparison with a term-frequency adjusted level, the relative
-/// frequency of every record's value (0 when the record has none).
+/// For every attribute read by a term-frequency adjusted level, the
+/// relative frequency of each record's value (0 when it has none).
 #[derive(Debug, Clone, Default)]
 pub struct TermFrequencies {
-    /// `by_comparison[c][record]`, empty for comparisons without adjustment.
-    by_comparison: Vec<Vec<f32>>,
+    /// `by_attr[attr][record]`, empty for attributes without adjustment.
+    by_attr: Vec<Vec<f32>>,
 }
 
 impl TermFrequencies {
     /// Counts values over all records.
     pub fn compute(comparisons: &[Comparison], records: &[NormalizedRecord]) -> TermFrequencies {
-        let by_comparison = comparisons
+        let mut attrs: Vec<Attr> = comparisons
             .iter()
-            .map(|c| {
-                let Some(attr) = c.tf_attr() else {
-                    return Vec::new();
-                };
-                let mut counts: HashMap<&str, u32> = HashMap::new();
-                for r in records {
-                    if let Some(v) = r.get(attr) {
-                        *counts.entry(v).or_default() += 1;
-                    }
-                }
-                let total: u32 = counts.values().sum();
-                let total = total.max(1) as f32;
-                records
-                    .par_iter()
-                    .map(|r| {
-                        r.get(attr)
-                            .map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total)
-                    })
-                    .collect()
-            })
+            .flat_map(|c| c.tf_attrs().into_iter().flatten())
             .collect();
-        TermFrequencies { by_comparison }
+        attrs.sort();
+        attrs.dedup();
+        let mut by_attr = vec![Vec::new(); Attr::COUNT];
+        for attr in attrs {
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for r in records {
+                if let Some(v) = r.get(attr) {
+                    *counts.entry(v).or_default() += 1;
+                }
+            }
+            let total = counts.values().sum::<u32>().max(1) as f32;
+            by_attr[attr as usize] = records
+                .par_iter()
+                .map(|r| {
+                    r.get(attr)
+                        .map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total)
+                })
+                .collect();
+        }
+        TermFrequencies { by_attr }
     }
 
-    /// The frequency of record `r`'s value for comparison `c`, if adjusted.
+    /// The frequency of record `r`'s value of `attr`, if counted.
     #[inline]
-    pub fn get(&self, c: usize, r: usize) -> Option<f32> {
-        self.by_comparison
-            .get(c)
+    pub fn get(&self, attr: Attr, r: usize) -> Option<f32> {
+        self.by_attr
+            .get(attr as usize)
             .and_then(|v| v.get(r))
             .copied()
             .filter(|f| *f > 0.0)
