@@ -16,7 +16,10 @@ fn shared(set: &str) -> Option<PathBuf> {
     if dir.join("truth.csv").is_file() {
         Some(dir)
     } else {
-        eprintln!(
+        // Written to the process's stderr, not through the test harness's
+        // capture, so the skip shows in a plain `cargo test` run.
+        let _ = writeln!(
+            std::io::stderr(),
             "skipped: {} not found (the shared evaluation data is not present)",
             dir.display()
         );
