@@ -17,7 +17,13 @@ use linkage::{output, Resolver, Settings};
 
 const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [--pairs FILE]
                [--config FILE] [--save-model FILE] [--threshold P] [--threads N]
-               [--id COLUMN] [--quiet]
+               [--id COLUMN] [--link-only] [--country CODE] [--day-first]
+               [--explain SOURCE:ID] [--quiet]
+
+  --link-only      compare records of different files only (no deduplication within a file)
+  --country CODE   calling code for phone numbers written without one (default 1)
+  --day-first      read ambiguous dates such as 06/12/1939 as day/month
+  --explain S:ID   print the identity of record ID from source S and the links that hold it
 
 Each FILE is one source system's export (header row; the record id is the
 first column unless --id names another). With no FILE, runs on the bundled
@@ -34,6 +40,10 @@ struct Args {
     threshold: Option<f64>,
     threads: Option<usize>,
     id: Option<String>,
+    link_only: bool,
+    country: Option<u16>,
+    day_first: bool,
+    explain: Option<String>,
     quiet: bool,
 }
 
@@ -63,6 +73,17 @@ fn parse_args() -> Result<Args, String> {
                         .map_err(|_| format!("--threads: '{v}' is not a count"))?,
                 );
             }
+            "--country" => {
+                let v = value("--country")?;
+                args.country = Some(
+                    v.trim_start_matches('+')
+                        .parse()
+                        .map_err(|_| format!("--country: '{v}' is not a calling code"))?,
+                );
+            }
+            "--explain" => args.explain = Some(value("--explain")?),
+            "--link-only" => args.link_only = true,
+            "--day-first" => args.day_first = true,
             "--quiet" | "-q" => args.quiet = true,
             "--help" | "-h" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -118,6 +139,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(t) = args.threshold {
         settings.threshold = t;
     }
+    if args.link_only {
+        settings.link_mode = linkage::block::LinkMode::LinkOnly;
+    }
+    if let Some(c) = args.country {
+        settings.normalize.phone.default_country = c;
+    }
+    if args.day_first {
+        settings.normalize.date_order = linkage::normalize::date::DateOrder::DayFirst;
+    }
     let mut resolver = Resolver::new(settings)?;
     if let Some(n) = args.threads {
         resolver = resolver.threads(n);
@@ -170,6 +200,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(p) = &args.save_model {
         res.settings.save(p)?;
     }
+    if let Some(spec) = &args.explain {
+        explain(&res, spec)?;
+    }
     if let Some(p) = &args.truth {
         let truth = Truth::from_csv(p)?;
         let m = evaluate(&data, &res.clustering.cluster_of, &truth);
@@ -190,6 +223,42 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             res.clustering.cluster_count(),
             start.elapsed()
         );
+    }
+    Ok(())
+}
+
+/// Prints one record's identity: its members and each link's field weights.
+/// Records are named by source and id only.
+fn explain(res: &linkage::Resolution, spec: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let (source, id) = spec.split_once(':').ok_or("--explain needs SOURCE:ID")?;
+    let index = res
+        .index_of(source, id)
+        .ok_or_else(|| format!("--explain: no record {id} in source {source}"))?;
+    let cluster = res.clustering.cluster_of[index];
+    let ex = res.explain_cluster(cluster).ok_or("no such cluster")?;
+    println!("identity {cluster}: {} records", ex.records.len());
+    for r in &ex.records {
+        println!("  {}:{}", r.source, r.id);
+    }
+    for link in &ex.links {
+        println!(
+            "link {}:{} - {}:{}  probability {:.4}  weight {:+.2} (prior {:+.2})",
+            link.a.source,
+            link.a.id,
+            link.b.source,
+            link.b.id,
+            link.probability,
+            link.total_weight,
+            link.prior_weight
+        );
+        for f in &link.fields {
+            println!(
+                "    {:<14} {:<34} {:+.2}",
+                f.comparison,
+                f.label,
+                f.weight + f.tf_adjustment
+            );
+        }
     }
     Ok(())
 }

@@ -110,3 +110,72 @@ fn a_trained_model_round_trips_and_reproduces_clusters() {
         .unwrap();
     assert_eq!(first.clustering.cluster_of, again.clustering.cluster_of);
 }
+
+#[test]
+fn records_without_any_known_field_stay_alone() {
+    let mut data = linkage::Dataset::default();
+    let s = data.add_source("s");
+    for i in 0..5 {
+        data.records.push(Record::new(s, format!("r{i}")));
+    }
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data)
+        .unwrap();
+    assert_eq!(res.clustering.cluster_of, vec![0, 1, 2, 3, 4]);
+    assert!(
+        !res.training_report.warnings.is_empty(),
+        "an untrained model is reported"
+    );
+}
+
+#[test]
+fn link_only_never_links_within_a_source() {
+    let data = small(5, 300);
+    let settings = Settings {
+        link_mode: linkage::block::LinkMode::LinkOnly,
+        ..Settings::default()
+    };
+    let res = Resolver::new(settings)
+        .unwrap()
+        .resolve(&data.dataset)
+        .unwrap();
+    assert!(!res.links.is_empty());
+    for l in &res.links {
+        let (a, b) = (
+            &data.dataset.records[l.a as usize],
+            &data.dataset.records[l.b as usize],
+        );
+        assert_ne!(a.source, b.source);
+    }
+}
+
+#[test]
+fn explanations_add_up_and_name_no_values() {
+    let data = small(9, 200);
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data.dataset)
+        .unwrap();
+    let link = res.links.first().expect("some link");
+    let ex = res.explain_pair(link.a as usize, link.b as usize).unwrap();
+    let sum: f64 = ex.prior_weight
+        + ex.fields
+            .iter()
+            .map(|f| f.weight + f.tf_adjustment)
+            .sum::<f64>();
+    assert!((sum - ex.total_weight).abs() < 1e-9);
+    assert!((ex.total_weight - link.weight).abs() < 1e-9);
+    let cluster = res.clustering.cluster_of[link.a as usize];
+    let cx = res.explain_cluster(cluster).unwrap();
+    assert_eq!(
+        cx.links.len() + 1,
+        cx.records.len(),
+        "a cluster is held by a spanning tree of links"
+    );
+    let json = serde_json::to_string(&cx).unwrap();
+    let given = data.dataset.records[link.a as usize]
+        .get(FieldKind::GivenName)
+        .unwrap_or("\u{0}");
+    assert!(!json.contains(given), "explanations carry no record values");
+}
