@@ -158,6 +158,12 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "normalize: invalid emails {}, phones {}, dates {}, postcodes {} (kept as missing)",
         n.invalid_emails, n.invalid_phones, n.invalid_dates, n.invalid_postcodes
     ));
+    for p in &n.placeholders {
+        say(format!(
+            "  placeholder {:?} '{}' held by {} records: treated as missing",
+            p.attr, p.value, p.count
+        ));
+    }
     for (est, new) in &res.blocking_report.rules {
         say(format!(
             "  block {:<48} {:>9} pairs, {:>9} new, largest block {}",

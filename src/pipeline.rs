@@ -9,6 +9,7 @@ use crate::block::{Blocker, BlockingReport};
 use crate::cluster::{cluster, Clustering, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, FieldContribution, PairExplanation, RecordRef};
+use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::record::Dataset;
@@ -115,8 +116,8 @@ pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     kinds
 }
 
-/// Stage 1 for a whole dataset: every record normalized (in parallel), and
-/// the count of rejected values.
+/// Stage 1 for a whole dataset: every record normalized (in parallel),
+/// placeholder values removed, and what was rejected counted.
 pub fn normalize_all(
     data: &Dataset,
     rules: &NormalizeRules,
@@ -130,13 +131,14 @@ pub fn normalize_all(
         })
         .collect();
     let mut total = NormalizeReport::default();
-    let records = parts
+    let mut records: Vec<NormalizedRecord> = parts
         .into_iter()
         .map(|(n, rep)| {
             total.merge(&rep);
             n
         })
         .collect();
+    total.placeholders = remove_placeholders(&mut records);
     (records, total)
 }
 

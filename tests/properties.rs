@@ -179,3 +179,30 @@ fn explanations_add_up_and_name_no_values() {
         .unwrap_or("\u{0}");
     assert!(!json.contains(given), "explanations carry no record values");
 }
+
+#[test]
+fn a_placeholder_email_does_not_merge_strangers() {
+    let mut data = small(21, 400);
+    for r in data.dataset.records.iter_mut().step_by(3) {
+        r.fields.retain(|(k, _)| *k != FieldKind::Email);
+        r.set(FieldKind::Email, "noemail@none.com");
+    }
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data.dataset)
+        .unwrap();
+    assert!(res
+        .normalize_report
+        .placeholders
+        .iter()
+        .any(|p| p.value == "noemail@none.com"));
+    let largest = res.clustering.members().iter().map(Vec::len).max().unwrap();
+    assert!(largest <= 8, "placeholder merged {largest} records");
+    let truth = linkage::eval::Truth::from_triples(
+        data.truth
+            .iter()
+            .map(|(s, r, e)| (s.as_str(), r.as_str(), e.as_str())),
+    );
+    let m = linkage::eval::evaluate(&data.dataset, &res.clustering.cluster_of, &truth);
+    assert!(m.precision > 0.9, "precision {:.4}", m.precision);
+}

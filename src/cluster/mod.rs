@@ -15,7 +15,7 @@ pub struct ClusterSettings {
     /// joined when any pair across them is clearly different.
     pub veto_probability: f64,
     /// At most this many cross pairs are scored for one join; beyond it
-    /// the first members of each group (in input order) are checked.
+    /// the earliest members of each group (in the order they joined) are checked.
     pub max_cross_checks: usize,
 }
 
@@ -124,7 +124,7 @@ pub fn cluster(
         let veto = if ma.len() == 1 && mb.len() == 1 {
             false
         } else {
-            // Check the cross pairs, bounded: the first members of each group.
+            // Check the cross pairs, bounded: the earliest members of each group.
             let limit = settings.max_cross_checks.max(1);
             let take_b = mb.len().min(limit);
             let take_a = ma.len().min((limit / take_b).max(1));
@@ -140,7 +140,6 @@ pub fn cluster(
         }
         let moved = std::mem::take(&mut g.members[small as usize]);
         g.members[big as usize].extend(moved);
-        g.members[big as usize].sort_unstable();
         g.parent[small as usize] = big;
         accepted.push(link);
     }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod name;
 pub mod phone;
 pub mod phonetic;
+pub mod placeholder;
 pub mod record;
 pub mod tables;
 pub mod text;

@@ -101,6 +101,9 @@ pub struct NormalizeReport {
     pub invalid_dates: usize,
     /// Postcodes without a digit.
     pub invalid_postcodes: usize,
+    /// Values shared by so many records that they are placeholders, removed.
+    #[serde(default)]
+    pub placeholders: Vec<super::placeholder::Placeholder>,
 }
 
 impl NormalizeReport {

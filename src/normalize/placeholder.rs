@@ -1,0 +1,140 @@
+//! Placeholder values: an "identifier" held by far more records than any
+//! real one (`none@none.com`, `000-000-0000`, a birth date of `1900-01-01`
+//! typed when the real one was unknown) says nothing about identity. Such
+//! values are removed after normalization, as if missing, and reported.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::record::{Attr, NormalizedRecord};
+
+/// A value removed as a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placeholder {
+    /// The attribute.
+    pub attr: Attr,
+    /// The normalized value (shared by `count` records, so it is nobody's
+    /// personal data).
+    pub value: String,
+    /// How many records held it.
+    pub count: usize,
+}
+
+/// Attributes that identify one person (or one household, for phones), and
+/// those derived from them that go with them.
+const IDENTIFIERS: &[(Attr, &[Attr])] = &[
+    (Attr::Email, &[Attr::EmailLocal, Attr::EmailDomain]),
+    (Attr::Phone, &[]),
+    (Attr::NationalId, &[]),
+    (Attr::DateOfBirth, &[]),
+];
+
+/// Fewest records that make a value a placeholder, whatever the data size.
+const MIN_COUNT: usize = 100;
+/// A placeholder is held by this many times more records than the average
+/// value of its attribute.
+const TIMES_MEAN: f64 = 50.0;
+
+/// Removes placeholder values in place and returns them, most common first.
+pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder> {
+    let mut found = Vec::new();
+    for &(attr, derived) in IDENTIFIERS {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for r in records.iter() {
+            if let Some(v) = r.get(attr) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        if counts.is_empty() {
+            continue;
+        }
+        let total: usize = counts.values().sum();
+        let mean = total as f64 / counts.len() as f64;
+        let limit = (MIN_COUNT as f64).max(TIMES_MEAN * mean);
+        let mut junk: Vec<(String, usize)> = counts
+            .into_iter()
+            .filter(|(_, c)| *c as f64 >= limit)
+            .map(|(v, c)| (v.to_string(), c))
+            .collect();
+        if junk.is_empty() {
+            continue;
+        }
+        junk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for r in records.iter_mut() {
+            if r.get(attr)
+                .is_some_and(|v| junk.iter().any(|(j, _)| j == v))
+            {
+                r.set(attr, None);
+                for d in derived {
+                    r.set(*d, None);
+                }
+                if attr == Attr::DateOfBirth {
+                    r.dob = None;
+                }
+            }
+        }
+        found.extend(
+            junk.into_iter()
+                .map(|(value, count)| Placeholder { attr, value, count }),
+        );
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::record::NormalizeReport;
+    use crate::normalize::NormalizeRules;
+    use crate::record::Record;
+    use crate::schema::FieldKind;
+
+    #[test]
+    fn shared_junk_is_removed_and_real_values_kept() {
+        let mut records: Vec<NormalizedRecord> = (0..400)
+            .map(|i| {
+                let email = if i % 3 == 0 {
+                    "none@none.com".to_string()
+                } else {
+                    format!("p{i}@example.com")
+                };
+                let r = Record::new(0, i.to_string())
+                    .with(FieldKind::Email, email)
+                    .with(FieldKind::Phone, format!("555010{:04}", i % 200))
+                    .with(
+                        FieldKind::DateOfBirth,
+                        if i < 150 {
+                            "1900-01-01".to_string()
+                        } else {
+                            format!("19{:02}-{:02}-{:02}", 40 + i % 50, 1 + i % 12, 1 + i % 28)
+                        },
+                    );
+                NormalizedRecord::from_record(
+                    &r,
+                    &NormalizeRules::default(),
+                    &mut NormalizeReport::default(),
+                )
+            })
+            .collect();
+        let found = remove_placeholders(&mut records);
+        let attrs: Vec<(Attr, &str, usize)> = found
+            .iter()
+            .map(|p| (p.attr, p.value.as_str(), p.count))
+            .collect();
+        assert_eq!(
+            attrs,
+            vec![
+                (Attr::Email, "none@none.com", 134),
+                (Attr::DateOfBirth, "1900-01-01", 150)
+            ]
+        );
+        assert_eq!(records[0].get(Attr::Email), None);
+        assert_eq!(records[0].get(Attr::EmailLocal), None);
+        assert_eq!(records[0].dob, None);
+        assert_eq!(records[1].get(Attr::Email), Some("p1@example.com"));
+        // Each phone is shared by two records: real values, kept.
+        assert!(records.iter().all(|r| r.get(Attr::Phone).is_some()));
+        assert!(records[200].dob.is_some());
+    }
+}
