@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::predicate::Predicate;
+use super::predicate::{PairMemo, Predicate};
 use crate::normalize::record::{Attr, NormalizedRecord};
 
 /// One level of a comparison.
@@ -101,9 +101,20 @@ impl Comparison {
     /// a comparison without a matching level gets its last level.
     #[inline]
     pub fn level_of(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> u8 {
+        self.level_of_memo(a, b, &mut PairMemo::default())
+    }
+
+    /// [`Comparison::level_of`] sharing similarities through `memo`.
+    #[inline]
+    pub fn level_of_memo(
+        &self,
+        a: &NormalizedRecord,
+        b: &NormalizedRecord,
+        memo: &mut PairMemo,
+    ) -> u8 {
         self.levels
             .iter()
-            .position(|l| l.when.holds(a, b))
+            .position(|l| l.when.holds_memo(a, b, memo))
             .unwrap_or(self.levels.len().saturating_sub(1)) as u8
     }
 

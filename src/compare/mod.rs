@@ -8,7 +8,7 @@ pub mod similarity;
 pub mod templates;
 
 pub use comparison::{Comparison, Level};
-pub use predicate::Predicate;
+pub use predicate::{PairMemo, Predicate};
 
 use crate::normalize::NormalizedRecord;
 
@@ -19,5 +19,6 @@ pub fn compare_pair(
     b: &NormalizedRecord,
     out: &mut Vec<u8>,
 ) {
-    out.extend(comparisons.iter().map(|c| c.level_of(a, b)));
+    let mut memo = PairMemo::default();
+    out.extend(comparisons.iter().map(|c| c.level_of_memo(a, b, &mut memo)));
 }

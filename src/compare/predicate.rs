@@ -103,6 +103,31 @@ pub enum Predicate {
     Else,
 }
 
+/// Per-pair memo of Jaro-Winkler similarities, so that several levels
+/// testing the same attribute at different thresholds compute it once.
+#[derive(Debug, Clone)]
+pub struct PairMemo {
+    jw: [f32; Attr::COUNT],
+}
+
+impl Default for PairMemo {
+    fn default() -> Self {
+        PairMemo {
+            jw: [f32::NAN; Attr::COUNT],
+        }
+    }
+}
+
+impl PairMemo {
+    fn jaro_winkler(&mut self, attr: Attr, x: &str, y: &str) -> f64 {
+        let slot = &mut self.jw[attr as usize];
+        if slot.is_nan() {
+            *slot = jaro_winkler(x, y) as f32;
+        }
+        f64::from(*slot)
+    }
+}
+
 fn both<'a>(
     a: &'a NormalizedRecord,
     b: &'a NormalizedRecord,
@@ -141,6 +166,17 @@ fn date_digit_edits(x: Date, y: Date) -> usize {
 impl Predicate {
     /// Whether the condition holds for the pair. Symmetric in `a` and `b`.
     pub fn holds(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
+        self.holds_memo(a, b, &mut PairMemo::default())
+    }
+
+    /// [`Predicate::holds`] with similarities shared across the levels of
+    /// one pair through `memo`.
+    pub fn holds_memo(
+        &self,
+        a: &NormalizedRecord,
+        b: &NormalizedRecord,
+        memo: &mut PairMemo,
+    ) -> bool {
         match self {
             Predicate::AnyNull { attrs } => attrs
                 .iter()
@@ -149,7 +185,7 @@ impl Predicate {
             Predicate::OneNull { attr } => a.get(*attr).is_none() != b.get(*attr).is_none(),
             Predicate::Exact { attr } => both(a, b, *attr).is_some_and(|(x, y)| x == y),
             Predicate::JaroWinkler { attr, min } => {
-                both(a, b, *attr).is_some_and(|(x, y)| jaro_winkler(x, y) >= *min)
+                both(a, b, *attr).is_some_and(|(x, y)| memo.jaro_winkler(*attr, x, y) >= *min)
             }
             Predicate::EditDistance { attr, max } => {
                 both(a, b, *attr).is_some_and(|(x, y)| within_edits(x, y, *max))
@@ -202,8 +238,8 @@ impl Predicate {
                 _ => false,
             },
             Predicate::SameYear => matches!((a.dob, b.dob), (Some(x), Some(y)) if x.year == y.year),
-            Predicate::All { of } => of.iter().all(|p| p.holds(a, b)),
-            Predicate::Any { of } => of.iter().any(|p| p.holds(a, b)),
+            Predicate::All { of } => of.iter().all(|p| p.holds_memo(a, b, memo)),
+            Predicate::Any { of } => of.iter().any(|p| p.holds_memo(a, b, memo)),
             Predicate::Else => true,
         }
     }

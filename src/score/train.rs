@@ -27,7 +27,7 @@ pub struct TrainingSettings {
 impl Default for TrainingSettings {
     fn default() -> Self {
         TrainingSettings {
-            u_sample_pairs: 1_000_000,
+            u_sample_pairs: 300_000,
             seed: 0x5eed_1e55,
             max_iterations: 200,
             tolerance: 1e-5,
