@@ -104,34 +104,6 @@ fn parse_args() -> Result<Args, String> {
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
-    let options = CsvOptions {
-        id_column: args.id.clone(),
-    };
-    let (data, schemas, load) = read_csv_files(&args.files, &options)?;
-    let say = |s: String| {
-        if !args.quiet {
-            eprintln!("{s}");
-        }
-    };
-    say(format!(
-        "read {} records from {} files",
-        data.len(),
-        schemas.len()
-    ));
-    for s in &schemas {
-        let cols: Vec<String> = s
-            .columns
-            .iter()
-            .map(|c| format!("{} -> {}", c.column, c.kind.name()))
-            .collect();
-        say(format!("  {}: {}", s.source, cols.join(", ")));
-    }
-    if load.generated_ids > 0 {
-        say(format!(
-            "  {} rows had no id and were given one (#row<N>)",
-            load.generated_ids
-        ));
-    }
     let mut settings = match &args.config {
         Some(p) => Settings::load(p)?,
         None => Settings::default(),
@@ -148,6 +120,51 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.day_first {
         settings.normalize.date_order = linkage::normalize::date::DateOrder::DayFirst;
     }
+    let options = CsvOptions {
+        id_column: args.id.clone(),
+        schemas: settings.schemas.clone(),
+    };
+    let (data, schemas, load) = read_csv_files(&args.files, &options)?;
+    let say = |s: String| {
+        if !args.quiet {
+            eprintln!("{s}");
+        }
+    };
+    say(format!(
+        "read {} records from {} files; columns as inferred (kind, confidence, why):",
+        data.len(),
+        schemas.len()
+    ));
+    for s in &schemas {
+        say(format!("  {}:", s.source));
+        for c in &s.columns {
+            say(format!(
+                "    {:<22} -> {:<14} {:.2}  {}",
+                c.column,
+                c.kind.name(),
+                c.confidence,
+                c.reason
+            ));
+        }
+    }
+    if load.generated_ids > 0 {
+        say(format!(
+            "  {} rows had no id and were given one (#row<N>)",
+            load.generated_ids
+        ));
+    }
+    settings.schemas = schemas;
+    settings.fill_defaults(&linkage::pipeline::kinds_present(&data));
+    say("blocking rules (OR-ed):".to_string());
+    for r in &settings.blocking.rules {
+        say(format!("    {}", r.name));
+    }
+    let names: Vec<&str> = settings
+        .comparisons
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    say(format!("comparisons: {}", names.join(", ")));
     let mut resolver = Resolver::new(settings)?;
     if let Some(n) = args.threads {
         resolver = resolver.threads(n);

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::normalize::date::parse_date;
 use crate::record::{Dataset, Record};
 use crate::schema::{FieldKind, FileSchema};
 
@@ -22,6 +23,10 @@ pub struct LoadReport {
 pub struct CsvOptions {
     /// Header of the record id column; the first column when `None`.
     pub id_column: Option<String>,
+    /// Schemas that override inference, matched by source name; within a
+    /// file, columns the schema names take its mapping and others are
+    /// inferred.
+    pub schemas: Vec<FileSchema>,
 }
 
 /// The source name of a file: its name without directory and `.csv`.
@@ -35,8 +40,11 @@ pub fn source_name(path: &Path) -> String {
 /// under `source`. `path` is only used in error messages.
 ///
 /// The first row is the header; every row must have as many fields as the
-/// header. Blank ids get a generated id (counted in the report); a repeated
-/// id is an error naming both rows.
+/// header. What each column holds is inferred from the header and the first
+/// rows' values ([`crate::infer`]) unless `options.schemas` says. Dates are
+/// rewritten as `YYYY-MM-DD` with their column's inferred order. Blank ids
+/// get a generated id (counted in the report); a repeated id is an error
+/// naming both rows.
 pub fn read_csv<R: Read>(
     reader: R,
     path: &Path,
@@ -88,21 +96,44 @@ pub fn read_csv<R: Read>(
             path: path.to_path_buf(),
         });
     }
-    let schema = FileSchema::from_headers(source, &headers, options.id_column.as_deref())
-        .ok_or_else(|| Error::MissingIdColumn {
-            path: path.to_path_buf(),
-            column: options.id_column.clone().unwrap_or_default(),
-        })?;
-    let source_index = dataset.add_source(source);
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
     let mut row = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut row) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => rows.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone())),
             Err(e) => return Err(bad(e, path)),
         }
-        let line = row.position().map(|p| p.line()).unwrap_or(0);
+    }
+    let sample: Vec<Vec<String>> = rows
+        .iter()
+        .take(crate::infer::SAMPLE_ROWS)
+        .map(|(_, r)| r.iter().map(str::to_string).collect())
+        .collect();
+    let missing_id = || Error::MissingIdColumn {
+        path: path.to_path_buf(),
+        column: options.id_column.clone().unwrap_or_default(),
+    };
+    let mut schema =
+        crate::infer::infer_schema(source, &headers, &sample, options.id_column.as_deref())
+            .ok_or_else(missing_id)?;
+    if let Some(given) = options.schemas.iter().find(|s| s.source == source) {
+        for col in schema.columns.iter_mut() {
+            if let Some(g) = given.columns.iter().find(|g| g.column == col.column) {
+                *col = g.clone();
+            }
+        }
+        if let Some(i) = schema
+            .columns
+            .iter()
+            .position(|c| c.kind == FieldKind::RecordId)
+        {
+            schema.id_column = i;
+        }
+    }
+    let source_index = dataset.add_source(source);
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (line, row) in rows {
         let raw_id = row.get(schema.id_column).unwrap_or("").trim();
         let id = if raw_id.is_empty() {
             report.generated_ids += 1;
@@ -120,8 +151,13 @@ pub fn read_csv<R: Read>(
         }
         let mut record = Record::new(source_index, id);
         for (col, value) in schema.columns.iter().zip(row.iter()) {
-            if !matches!(col.kind, FieldKind::RecordId | FieldKind::Ignore) {
-                record.set(col.kind, value);
+            match (col.kind, col.date_order) {
+                (FieldKind::RecordId | FieldKind::Ignore, _) => {}
+                (FieldKind::DateOfBirth, Some(order)) => match parse_date(value, order) {
+                    Some(d) => record.set(col.kind, d.to_string()),
+                    None => record.set(col.kind, value),
+                },
+                _ => record.set(col.kind, value),
             }
         }
         dataset.records.push(record);

@@ -44,6 +44,7 @@ pub mod compare;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod infer;
 pub mod input;
 pub mod normalize;
 pub mod output;

@@ -12,6 +12,8 @@ pub enum FieldKind {
     RecordId,
     /// A whole name in one column (`Mary Smith`, `SMITH, Mary`).
     FullName,
+    /// A whole address in one column (`12 Oak St, Springfield 62704`).
+    FullAddress,
     /// Given (first) name.
     GivenName,
     /// Middle name(s) or initial(s).
@@ -44,9 +46,10 @@ pub enum FieldKind {
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 16] = [
+    pub const ALL: [FieldKind; 17] = [
         FieldKind::RecordId,
         FieldKind::FullName,
+        FieldKind::FullAddress,
         FieldKind::GivenName,
         FieldKind::MiddleName,
         FieldKind::Surname,
@@ -73,6 +76,7 @@ impl FieldKind {
         match self {
             FieldKind::RecordId => "record_id",
             FieldKind::FullName => "full_name",
+            FieldKind::FullAddress => "full_address",
             FieldKind::GivenName => "given_name",
             FieldKind::MiddleName => "middle_name",
             FieldKind::Surname => "surname",
@@ -301,16 +305,30 @@ pub fn kind_from_header(header: &str) -> Option<FieldKind> {
 }
 
 /// One column of an input file and the kind it was mapped to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnMapping {
     /// The header as written in the file.
     pub column: String,
     /// What the column holds.
     pub kind: FieldKind,
+    /// How sure the mapping is, 0..=1 (1 for a mapping given by the user).
+    #[serde(default = "one")]
+    pub confidence: f64,
+    /// For date columns: the order of ambiguous slashed dates, decided from
+    /// the values (a first part above 12 means day first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<crate::normalize::date::DateOrder>,
+    /// Why the mapping was chosen (header word, share of values that fit).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// How one input file's columns map to field kinds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileSchema {
     /// The source name (file name without `.csv`).
     pub source: String,
@@ -352,6 +370,9 @@ impl FileSchema {
                         Some(k) => k,
                     }
                 },
+                confidence: 1.0,
+                date_order: None,
+                reason: "header".into(),
             })
             .collect();
         Some(FileSchema {

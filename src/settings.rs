@@ -55,6 +55,10 @@ pub struct Settings {
     /// they are instead of training again.
     #[serde(default)]
     pub trained: bool,
+    /// Each input file's column mapping, as inferred or as edited; when
+    /// given, it overrides inference for the columns it names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<crate::schema::FileSchema>,
 }
 
 impl Default for Settings {
@@ -69,6 +73,7 @@ impl Default for Settings {
             cluster: ClusterSettings::default(),
             training: TrainingSettings::default(),
             trained: false,
+            schemas: Vec::new(),
         }
     }
 }
@@ -155,8 +160,15 @@ impl Settings {
     }
 }
 
+/// Whether the kind is present, directly or inside a composite column
+/// (a one-line address holds street, house number, city and postcode).
 fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
     kinds.contains(&k)
+        || (kinds.contains(&FieldKind::FullAddress)
+            && matches!(
+                k,
+                FieldKind::Street | FieldKind::HouseNumber | FieldKind::City | FieldKind::Postcode
+            ))
 }
 
 fn names_present(kinds: &[FieldKind]) -> (bool, bool) {
@@ -247,6 +259,8 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
                 attr: Attr::Surname,
             },
         ]));
+        // Given name and surname swapped between systems.
+        rules.push(BlockingRule::new(vec![BlockKey::NameSet]));
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);
@@ -268,6 +282,12 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
             BlockKey::Soundex {
                 attr: Attr::Surname,
             },
+        ]));
+    }
+    if given && has(kinds, FieldKind::Postcode) {
+        rules.push(BlockingRule::new(vec![
+            exact(Attr::Postcode),
+            exact(Attr::GivenCanonical),
         ]));
     }
     if rules.is_empty() {

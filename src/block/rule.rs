@@ -36,6 +36,9 @@ pub enum BlockKey {
         /// The attribute.
         attr: Attr,
     },
+    /// Given name and surname as an unordered pair, so records with the
+    /// two swapped (`Rice Susan` / `Susan Rice`) share the key.
+    NameSet,
     /// The year of birth.
     BirthYear,
     /// Month and day of birth, whatever the year.
@@ -65,6 +68,14 @@ impl BlockKey {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.hash(h))
                 .is_some(),
+            BlockKey::NameSet => match (r.get(Attr::Given), r.get(Attr::Surname)) {
+                (Some(g), Some(s)) => {
+                    let (x, y) = if g <= s { (g, s) } else { (s, g) };
+                    (x, y).hash(h);
+                    true
+                }
+                _ => false,
+            },
             BlockKey::BirthYear => r.dob.map(|d| d.year.hash(h)).is_some(),
             BlockKey::BirthMonthDay => r.dob.map(|d| (d.month, d.day).hash(h)).is_some(),
         }
@@ -78,6 +89,7 @@ impl BlockKey {
             | BlockKey::Suffix { attr, .. }
             | BlockKey::Soundex { attr } => *attr,
             BlockKey::BirthYear | BlockKey::BirthMonthDay => Attr::DateOfBirth,
+            BlockKey::NameSet => Attr::Surname,
         }
     }
 
@@ -88,6 +100,7 @@ impl BlockKey {
             BlockKey::Prefix { attr, n } => format!("first {n} of {attr:?}"),
             BlockKey::Suffix { attr, n } => format!("last {n} of {attr:?}"),
             BlockKey::Soundex { attr } => format!("soundex({attr:?})"),
+            BlockKey::NameSet => "given and surname in either order".into(),
             BlockKey::BirthYear => "birth year".into(),
             BlockKey::BirthMonthDay => "birth month and day".into(),
         }

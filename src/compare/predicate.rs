@@ -70,6 +70,10 @@ pub enum Predicate {
     Nickname,
     /// One given name is an initial and the other starts with it.
     Initial,
+    /// One given name (at least 3 letters) begins or ends the other: short
+    /// forms by truncation (`liam` / `william`, `beth` / `elizabeth`,
+    /// `chris` / `christopher`).
+    ShortForm,
     /// The two attributes are swapped between the records (given name in
     /// the surname column), each side at least `min` Jaro-Winkler similar.
     Swapped {
@@ -217,6 +221,12 @@ impl Predicate {
                 };
                 short.chars().count() == 1 && long.starts_with(short)
             }),
+            Predicate::ShortForm => both(a, b, Attr::Given).is_some_and(|(x, y)| {
+                let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+                short.len() >= 3
+                    && short.len() < long.len()
+                    && (long.starts_with(short) || long.ends_with(short))
+            }),
             Predicate::Swapped { first, second, min } => {
                 match (a.get(*first), a.get(*second), b.get(*first), b.get(*second)) {
                     (Some(a1), Some(a2), Some(b1), Some(b2)) => {
@@ -256,7 +266,9 @@ impl Predicate {
             | Predicate::SameEnding { attr, .. }
             | Predicate::SameStart { attr, .. }
             | Predicate::SameDigits { attr } => out.push(*attr),
-            Predicate::Nickname | Predicate::Initial => out.push(Attr::Given),
+            Predicate::Nickname | Predicate::Initial | Predicate::ShortForm => {
+                out.push(Attr::Given)
+            }
             Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
             Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => {
                 out.push(Attr::DateOfBirth)

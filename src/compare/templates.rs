@@ -27,7 +27,8 @@ fn exact(attr: Attr) -> Predicate {
 }
 
 /// Given name: exact (term-frequency adjusted), nickname, close spelling,
-/// initial, given and surname swapped, similar, else.
+/// initial, short form (`liam` / `william`), given and surname swapped,
+/// similar, else.
 pub fn given_name() -> Comparison {
     comparison(
         "given_name",
@@ -37,6 +38,7 @@ pub fn given_name() -> Comparison {
             Level::new("nickname", Predicate::Nickname, 0.05, 0.002),
             Level::new("jaro_winkler >= 0.92", jw(Attr::Given, 0.92), 0.05, 0.005),
             Level::new("initial", Predicate::Initial, 0.03, 0.01),
+            Level::new("short form", Predicate::ShortForm, 0.02, 0.002),
             Level::new(
                 "swapped with surname",
                 Predicate::Swapped {
@@ -72,16 +74,21 @@ pub fn surname() -> Comparison {
                 0.002,
             ),
             Level::new("jaro_winkler >= 0.92", jw(Attr::Surname, 0.92), 0.03, 0.005),
-            Level::new(
-                "swapped with given name",
-                Predicate::Swapped {
-                    first: Attr::Surname,
-                    second: Attr::Given,
-                    min: 0.92,
-                },
-                0.02,
-                0.0001,
-            ),
+            // Swapped names are one fact, weighed once, by the given-name
+            // comparison: here the level only stops them counting as "else".
+            Level {
+                is_null: true,
+                ..Level::new(
+                    "swapped (weighed under given_name)",
+                    Predicate::Swapped {
+                        first: Attr::Surname,
+                        second: Attr::Given,
+                        min: 0.92,
+                    },
+                    1.0,
+                    1.0,
+                )
+            },
             Level::new("jaro_winkler >= 0.80", jw(Attr::Surname, 0.80), 0.02, 0.03),
             Level::new("else", Predicate::Else, 0.03, 0.96),
         ],

@@ -126,6 +126,169 @@ pub fn parse_street(raw: &str) -> StreetAddress {
     out
 }
 
+/// A one-line address split into its parts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FullAddress {
+    /// The street line, parsed.
+    pub street: StreetAddress,
+    /// City or locality, folded.
+    pub city: Option<String>,
+    /// State or region (US states as two-letter codes).
+    pub state: Option<String>,
+    /// Postcode, normalized.
+    pub postcode: Option<String>,
+}
+
+/// Recognises a postcode token (or the last two tokens, for UK, Canadian
+/// and Dutch codes written with a space) at the end of `tokens`; returns
+/// the normalized code and how many tokens it used.
+fn trailing_postcode(tokens: &[&str]) -> Option<(String, usize)> {
+    let n = tokens.len();
+    if n >= 2 {
+        let two = format!("{}{}", tokens[n - 2], tokens[n - 1]);
+        if is_postcode_like(&two)
+            && tokens[n - 1].chars().any(|c| c.is_ascii_digit())
+            && !tokens[n - 2].chars().all(|c| c.is_ascii_digit())
+        {
+            return normalize_postcode(&two).map(|p| (p.code, 2));
+        }
+    }
+    let last = *tokens.last()?;
+    is_postcode_like(last).then(|| normalize_postcode(last).map(|p| (p.code, 1)))?
+}
+
+/// True for strings shaped like a postcode of a common format: US ZIP or
+/// ZIP+4, 4-digit (Australia, many European countries), UK, Canadian,
+/// Dutch (`1234AB`). Product codes such as `S040` or `SKU-1234` are not.
+///
+/// ```
+/// use linkage::normalize::address::is_postcode_like;
+/// assert!(is_postcode_like("62704") && is_postcode_like("SW1A 1AA") && is_postcode_like("62704-1234"));
+/// assert!(!is_postcode_like("S040") && !is_postcode_like("SKU-1234") && !is_postcode_like("78.12"));
+/// ```
+pub fn is_postcode_like(raw: &str) -> bool {
+    let t = raw.trim();
+    if t.contains('.') {
+        return false;
+    }
+    let c: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let b = c.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let alpha = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_alphabetic);
+    let n = b.len();
+    if !c.is_ascii() {
+        return false;
+    }
+    match n {
+        4 => digits(0..4),
+        5 => digits(0..5) || uk_shape(b),
+        6 => {
+            uk_shape(b)
+                || (alpha(0..1)
+                    && b[1].is_ascii_digit()
+                    && b[2].is_ascii_alphabetic()
+                    && digits(3..4)
+                    && alpha(4..5)
+                    && b[5].is_ascii_digit())
+                || (digits(0..4) && alpha(4..6))
+        }
+        7 => uk_shape(b),
+        9 => digits(0..9) && t.contains('-'),
+        _ => false,
+    }
+}
+
+/// UK postcode shape: outward code (letter first, 2-4 chars) and inward
+/// code (digit, letter, letter).
+fn uk_shape(b: &[u8]) -> bool {
+    let n = b.len();
+    (5..=7).contains(&n)
+        && b[0].is_ascii_alphabetic()
+        && b[1..n - 3].iter().any(u8::is_ascii_digit)
+        && b[..n - 3].iter().all(u8::is_ascii_alphanumeric)
+        && b[n - 3].is_ascii_digit()
+        && b[n - 2].is_ascii_alphabetic()
+        && b[n - 1].is_ascii_alphabetic()
+}
+
+/// Parses a one-line address: `131 S Gordon Rd, Walkerburgh 46497`,
+/// `12 Oak St, Apt 4, Springfield, IL 62704-1234`,
+/// `3327 Samantha Court, Lake Carolyn BS70 0LW`, or without commas
+/// `12 Oak St Springfield IL 62704` (the street ends at its suffix).
+///
+/// ```
+/// use linkage::normalize::address::parse_full_address;
+/// let a = parse_full_address("12 Oak St, Apt 4, Springfield, IL 62704-1234");
+/// assert_eq!(a.street.street.as_deref(), Some("oak st"));
+/// assert_eq!(a.street.unit.as_deref(), Some("apt 4"));
+/// assert_eq!(a.city.as_deref(), Some("springfield"));
+/// assert_eq!(a.state.as_deref(), Some("il"));
+/// assert_eq!(a.postcode.as_deref(), Some("62704"));
+/// ```
+pub fn parse_full_address(raw: &str) -> FullAddress {
+    let mut out = FullAddress::default();
+    let parts: Vec<&str> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return out;
+    }
+    // The tail (after the street) holds city, state and postcode.
+    let (street_part, tail): (String, String) = if parts.len() > 1 {
+        // The street runs to the first segment with a house number (a unit
+        // such as "Flat 2" may come before it), plus unit segments after it.
+        let is_unit = |p: &str| {
+            let f = fold(p);
+            let word = f.split(' ').next().unwrap_or("");
+            unit_designators().contains_key(word) || p.starts_with('#')
+        };
+        let numbered = parts
+            .iter()
+            .position(|p| p.split_whitespace().next().is_some_and(has_digit) && !is_unit(p))
+            .unwrap_or(0);
+        let mut k = (numbered + 1).min(parts.len() - 1).max(1);
+        while k < parts.len() && is_unit(parts[k]) {
+            k += 1;
+        }
+        (parts[..k].join(" "), parts[k..].join(" "))
+    } else {
+        // No commas: the street ends at the last street suffix.
+        let tokens: Vec<&str> = parts[0].split_whitespace().collect();
+        let suffixes = street_suffixes();
+        let end = (1..tokens.len())
+            .rev()
+            .find(|&i| suffixes.contains_key(fold(tokens[i]).as_str()));
+        match end {
+            Some(e) => (tokens[..=e].join(" "), tokens[e + 1..].join(" ")),
+            // No suffix and no house number: a locality ("North Dawnmouth 50744").
+            None if !tokens.first().is_some_and(|t| has_digit(t)) => {
+                (String::new(), parts[0].to_string())
+            }
+            None => (parts[0].to_string(), String::new()),
+        }
+    };
+    out.street = parse_street(&street_part);
+    let mut tokens: Vec<&str> = tail.split_whitespace().collect();
+    if let Some((code, used)) = trailing_postcode(&tokens) {
+        out.postcode = Some(code);
+        tokens.truncate(tokens.len() - used);
+    }
+    if tokens.len() > 1 {
+        let last = fold(tokens[tokens.len() - 1]);
+        if last.len() == 2 && us_states().values().any(|code| *code == last) {
+            out.state = Some(last);
+            tokens.pop();
+        }
+    }
+    out.city = normalize_city(&tokens.join(" "));
+    out
+}
+
 /// A normalized postcode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Postcode {
@@ -288,6 +451,42 @@ mod tests {
         let s = parse_street("12a Rue de la Paix");
         assert_eq!(s.house_number.as_deref(), Some("12a"));
         assert_eq!(s.street.as_deref(), Some("rue de la paix"));
+    }
+
+    #[test]
+    fn one_line_addresses() {
+        let a = parse_full_address("131 S Gordon Rd, Walkerburgh 46497");
+        assert_eq!(a.street.street.as_deref(), Some("s gordon rd"));
+        assert_eq!(a.street.house_number.as_deref(), Some("131"));
+        assert_eq!(a.city.as_deref(), Some("walkerburgh"));
+        assert_eq!(a.postcode.as_deref(), Some("46497"));
+        let a = parse_full_address("3327 Samantha Court, Lake Carolyn BS70 0LW");
+        assert_eq!(a.street.street.as_deref(), Some("samantha ct"));
+        assert_eq!(a.city.as_deref(), Some("lake carolyn"));
+        assert_eq!(a.postcode.as_deref(), Some("BS70 0LW"));
+        let a = parse_full_address("199 N Williams Blvd, Callahanview 5812");
+        assert_eq!(a.postcode.as_deref(), Some("5812"));
+        assert_eq!(a.city.as_deref(), Some("callahanview"));
+        let a = parse_full_address("12 Oak St Springfield IL 62704");
+        assert_eq!(a.street.street.as_deref(), Some("oak st"));
+        assert_eq!(a.city.as_deref(), Some("springfield"));
+        assert_eq!(a.state.as_deref(), Some("il"));
+        let a = parse_full_address("Flat 2, 10 Downing Street, London SW1A 2AA");
+        assert_eq!(a.street.unit.as_deref(), Some("apt 2"));
+        assert_eq!(a.city.as_deref(), Some("london"));
+        assert_eq!(a.postcode.as_deref(), Some("SW1A 2AA"));
+        assert_eq!(parse_full_address(""), FullAddress::default());
+        let a = parse_full_address("10 Oak St, Apt 4");
+        assert_eq!((a.street.unit.as_deref(), a.city), (Some("apt 4"), None));
+        let a = parse_full_address("North Dawnmouth 50744");
+        assert_eq!(
+            (a.street.street, a.city.as_deref(), a.postcode.as_deref()),
+            (None, Some("north dawnmouth"), Some("50744"))
+        );
+        assert_eq!(
+            parse_full_address("Springfield").city.as_deref(),
+            Some("springfield")
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::address::{normalize_city, normalize_postcode, normalize_state, parse_street};
+use super::address::{
+    normalize_city, normalize_postcode, normalize_state, parse_full_address, parse_street,
+};
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
 use super::name::{canonical_given, parse_full_name, parse_given, parse_surname, NameParts};
@@ -203,6 +205,21 @@ impl NormalizedRecord {
                             n.set(Attr::StreetName, s.street_name);
                         }
                     }
+                }
+                FieldKind::FullAddress => {
+                    let a = parse_full_address(raw);
+                    n.set_if_empty(Attr::HouseNumber, a.street.house_number);
+                    n.set_if_empty(Attr::Unit, a.street.unit);
+                    match a.street.po_box {
+                        Some(b) => n.set_if_empty(Attr::Street, Some(format!("po box {b}"))),
+                        None => {
+                            n.set_if_empty(Attr::Street, a.street.street);
+                            n.set_if_empty(Attr::StreetName, a.street.street_name);
+                        }
+                    }
+                    n.set_if_empty(Attr::City, a.city);
+                    n.set_if_empty(Attr::State, a.state);
+                    n.set_if_empty(Attr::Postcode, a.postcode);
                 }
                 FieldKind::HouseNumber => {
                     n.set(Attr::HouseNumber, Some(fold(raw).replace(' ', "")))

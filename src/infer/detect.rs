@@ -1,0 +1,355 @@
+//! Value detectors: for a sample of a column's values, the share that looks
+//! like each kind of identity data. Each detector is a small pure function
+//! with its own tests, negative cases included.
+
+use crate::normalize::address::{is_postcode_like, parse_street};
+use crate::normalize::date::{parse_date, DateOrder};
+use crate::normalize::email::normalize_email;
+use crate::normalize::phone::{normalize_phone, PhoneRules};
+use crate::normalize::tables::{nicknames, street_suffixes, unit_designators};
+use crate::normalize::text::fold;
+
+/// Share of `values` for which `test` holds (0 for no values).
+pub fn share(values: &[&str], test: impl Fn(&str) -> bool) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.iter().filter(|v| test(v)).count() as f64 / values.len() as f64
+}
+
+/// A syntactically valid email address.
+pub fn is_email(v: &str) -> bool {
+    normalize_email(v).is_some()
+}
+
+/// A telephone number: 7 to 15 digits, and nothing but digits, spaces and
+/// `+ ( ) - . /` (an extension marker allowed). Amounts (`78.12`) and
+/// dates are not phones.
+pub fn is_phone(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let clean = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +()-./".contains(c) || c.is_ascii_alphabetic());
+    let letters = v.chars().filter(char::is_ascii_alphabetic).count();
+    (7..=15).contains(&digits)
+        && clean
+        && letters <= 4
+        && !looks_like_date(v)
+        && !looks_like_amount(v)
+        && normalize_phone(v, &PhoneRules::default()).is_some()
+}
+
+fn looks_like_amount(v: &str) -> bool {
+    let t = v.trim().trim_start_matches(['$', '€', '£', '-']);
+    t.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && a.chars().all(|c| c.is_ascii_digit() || c == ',')
+            && b.len() <= 2
+            && b.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+fn looks_like_date(v: &str) -> bool {
+    parse_date(v, DateOrder::MonthFirst).is_some() || parse_date(v, DateOrder::DayFirst).is_some()
+}
+
+/// A money amount or other decimal number (`78.12`, `1,024.50`).
+pub fn is_amount(v: &str) -> bool {
+    looks_like_amount(v) || v.trim().parse::<f64>().is_ok_and(|x| x.fract() != 0.0)
+}
+
+/// A date in any form `parse_date` reads.
+pub fn is_date(v: &str) -> bool {
+    looks_like_date(v)
+}
+
+/// The order of a date column's ambiguous values, decided by its values:
+/// a first part above 12 means day first, a second part above 12 month
+/// first. `None` when the values do not tell (or contradict each other).
+pub fn date_order(values: &[&str]) -> Option<DateOrder> {
+    let (mut day_first, mut month_first) = (0, 0);
+    for v in values {
+        let parts: Vec<&str> = v.trim().split(['/', '.', '-']).collect();
+        if parts.len() != 3 || parts[0].len() > 2 {
+            continue;
+        }
+        let (Ok(a), Ok(b)) = (
+            parts[0].trim().parse::<u32>(),
+            parts[1].trim().parse::<u32>(),
+        ) else {
+            continue;
+        };
+        if a > 12 && b <= 12 {
+            day_first += 1;
+        } else if b > 12 && a <= 12 {
+            month_first += 1;
+        }
+    }
+    match (day_first, month_first) {
+        (0, 0) => None,
+        (d, m) if d > 4 * m => Some(DateOrder::DayFirst),
+        (d, m) if m > 4 * d => Some(DateOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// Birth dates rather than event dates: the years spread over decades and
+/// most lie well in the past (order dates cluster in recent years).
+pub fn looks_like_birth_dates(values: &[&str], order: DateOrder) -> bool {
+    let mut years: Vec<u16> = values
+        .iter()
+        .filter_map(|v| parse_date(v, order))
+        .map(|d| d.year)
+        .collect();
+    if years.len() < 3 {
+        return false;
+    }
+    years.sort_unstable();
+    let median = years[years.len() / 2];
+    let spread = years[years.len() * 9 / 10] - years[years.len() / 10];
+    median <= 2010 && spread >= 15
+}
+
+/// A postcode of a common shape (see `is_postcode_like`).
+pub fn is_postcode(v: &str) -> bool {
+    is_postcode_like(v)
+}
+
+/// A street line: a house number and a name, often with a street suffix.
+pub fn is_street(v: &str) -> bool {
+    let s = parse_street(v);
+    s.po_box.is_some() || (s.house_number.is_some() && s.street_name.is_some())
+}
+
+/// A street line that also carries a street suffix (`St`, `Road`, `Ave`).
+pub fn has_street_suffix(v: &str) -> bool {
+    let f = fold(v);
+    let suffixes = street_suffixes();
+    f.split(' ').skip(1).any(|t| suffixes.contains_key(t))
+}
+
+/// A one-line address: a street line followed by a comma and a locality or
+/// postcode (`12 Oak St, Springfield 62704`).
+pub fn is_full_address(v: &str) -> bool {
+    let Some((street, rest)) = v.split_once(',') else {
+        return false;
+    };
+    let tail = rest.trim();
+    // "3599 Vicki Lane, Unit 1" is a street line with its unit.
+    let first = fold(tail);
+    if first
+        .split(' ')
+        .next()
+        .is_some_and(|w| unit_designators().contains_key(w))
+        || tail.starts_with('#')
+    {
+        return false;
+    }
+    let ends_with_code = tail
+        .rsplit(' ')
+        .next()
+        .is_some_and(|t| is_postcode_like(t) || t.chars().any(|c| c.is_ascii_digit()));
+    is_street(street) && !tail.is_empty() && ends_with_code
+}
+
+/// Words that mark an organisation's name.
+const COMPANY_WORDS: &[&str] = &[
+    "inc",
+    "llc",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "gmbh",
+    "plc",
+    "group",
+    "holdings",
+    "sa",
+    "ag",
+    "bv",
+    "srl",
+    "pty",
+    "lp",
+    "llp",
+    "partners",
+    "associates",
+    "services",
+    "solutions",
+    "industries",
+    "enterprises",
+    "international",
+    "technologies",
+    "systems",
+    "bank",
+    "university",
+    "hospital",
+    "foundation",
+];
+
+/// A company or organisation name (`Acme Corp`, `Globex Holdings Ltd`).
+pub fn is_company(v: &str) -> bool {
+    fold(v).split(' ').any(|t| COMPANY_WORDS.contains(&t))
+}
+
+/// A person-name-like value: letters (any script), spaces, apostrophes,
+/// hyphens, dots and at most one comma; 1 to 5 words; no digits.
+pub fn is_name_like(v: &str) -> bool {
+    let t = v.trim();
+    let words = t.split_whitespace().count();
+    (1..=5).contains(&words)
+        && t.chars().any(char::is_alphabetic)
+        && t.chars()
+            .all(|c| c.is_alphabetic() || c.is_whitespace() || "'’-.,".contains(c))
+        && t.matches(',').count() <= 1
+        && t.chars().count() <= 60
+}
+
+/// Number of words in a name-like value (a comma also separates).
+pub fn name_words(v: &str) -> usize {
+    v.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// A given name the nickname table knows (`bill`, `william`, `mary`).
+pub fn is_known_given_name(v: &str) -> bool {
+    let f = fold(v);
+    let first = f.split(' ').next().unwrap_or("");
+    first.len() > 1 && nicknames().canonicals_of.contains_key(first)
+}
+
+/// An identifier-like code: letters and digits with at least one digit,
+/// no spaces (`R0000007`, `S040`, `SKU-1234`).
+pub fn is_code(v: &str) -> bool {
+    let t = v.trim();
+    !t.is_empty()
+        && !t.contains(' ')
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_#/".contains(c))
+}
+
+/// Free text: long values with many words (notes, comments).
+pub fn is_free_text(v: &str) -> bool {
+    v.split_whitespace().count() >= 6 || v.chars().count() > 60
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_phones() {
+        assert!(is_email("laurabrown@yahoo.com"));
+        assert!(!is_email("laura brown"));
+        for p in [
+            "+1 (333) 456-8500",
+            "18329753687",
+            "07967 739656",
+            "(591) 883-6635",
+            "555-010-2000 x12",
+        ] {
+            assert!(is_phone(p), "{p}");
+        }
+        for not in [
+            "78.12",
+            "06/12/1939",
+            "1978-12-15",
+            "R0000007",
+            "12 Oak St",
+            "S040",
+            "123",
+        ] {
+            assert!(!is_phone(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn dates_and_their_order() {
+        assert!(is_date("06/12/1939") && is_date("1978-12-15") && is_date("15 Dec 1978"));
+        assert!(!is_date("S040") && !is_date("78.12"));
+        assert_eq!(
+            date_order(&["06/12/1939", "26/02/2003", "31/07/1968"]),
+            Some(DateOrder::DayFirst)
+        );
+        assert_eq!(
+            date_order(&["02/02/1957", "12/14/1951", "08/17/1994"]),
+            Some(DateOrder::MonthFirst)
+        );
+        assert_eq!(date_order(&["01/02/1957", "03/04/1951"]), None);
+        assert_eq!(date_order(&["1978-12-15"]), None);
+        let births = [
+            "06/12/1939",
+            "26/02/2003",
+            "31/07/1968",
+            "01/01/1985",
+            "12/03/1950",
+        ];
+        assert!(looks_like_birth_dates(&births, DateOrder::DayFirst));
+        // A column of order dates: recent, close together.
+        let orders = [
+            "2024-03-01",
+            "2024-05-17",
+            "2023-11-30",
+            "2025-01-02",
+            "2024-07-08",
+        ];
+        assert!(!looks_like_birth_dates(&orders, DateOrder::MonthFirst));
+    }
+
+    #[test]
+    fn postcodes_not_product_codes() {
+        for p in [
+            "62704",
+            "06103",
+            "LL6A 5DG",
+            "BS70 0LW",
+            "2119",
+            "K1A 0B1",
+            "62704-1234",
+            "1012AB",
+        ] {
+            assert!(is_postcode(p), "{p}");
+        }
+        for not in [
+            "S040", "SKU-1234", "A1", "78.12", "ABC", "1234567", "P-100", "X99",
+        ] {
+            assert!(!is_postcode(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn streets_and_one_line_addresses() {
+        assert!(is_street("131 S Gordon Rd") && has_street_suffix("131 S Gordon Rd"));
+        assert!(is_full_address("131 S Gordon Rd, Walkerburgh 46497"));
+        assert!(is_full_address(
+            "3327 Samantha Court, Lake Carolyn BS70 0LW"
+        ));
+        assert!(!is_full_address("3599 Vicki Lane, Unit 1"));
+        assert!(!is_full_address("10 Oak Ave, Apt. 4"));
+        assert!(!is_full_address("Harris, Jessica"));
+        assert!(!is_street("Jessica Harris"));
+    }
+
+    #[test]
+    fn names_companies_codes() {
+        assert!(
+            is_name_like("Harris, Jessica")
+                && is_name_like("SANDRA NGUYEN")
+                && is_name_like("O'Brien")
+        );
+        assert!(!is_name_like("R0000007") && !is_name_like("12 Oak St"));
+        assert_eq!(name_words("Harris, Jessica"), 2);
+        assert!(is_company("Acme Corp") && is_company("Globex Holdings Ltd"));
+        assert!(!is_company("Sandra Nguyen"));
+        assert!(is_known_given_name("William") && is_known_given_name("bill"));
+        assert!(!is_known_given_name("Nguyen"));
+        assert!(is_code("R0000007") && is_code("S040") && !is_code("Sandra"));
+        assert!(is_amount("78.12") && !is_amount("62704"));
+        assert!(is_free_text(
+            "called to say the parcel was left at the door"
+        ));
+    }
+}

@@ -1,0 +1,630 @@
+//! Stage 0, **infer**: what each column of an export holds, from its header
+//! (in any case and separator style, common abbreviations and several
+//! languages' words) and above all from its values. Every column gets a
+//! kind, a confidence and a reason; date columns get the order of their
+//! ambiguous values. The result is plain serde data ([`FileSchema`]) that
+//! can be printed, saved, edited and passed back.
+//!
+//! ```
+//! use linkage::infer::infer_schema;
+//! use linkage::FieldKind;
+//! let headers = ["account", "holder", "address", "tel", "dob", "amount"].map(String::from);
+//! let rows = vec![
+//!     ["A1", "GEORGE LOWERY", "131 S Gordon Rd, Walkerburgh 46497", "+1 (333) 456-8500", "26/12/1939", "78.12"],
+//!     ["A2", "DIAZ, Maria", "2816 Kimberly Ave, Ryanfort 96686", "(275) 748-8000", "03/04/1971", "12.00"],
+//!     ["A3", "Leah Mayer", "127 S Johnson St, Kelleystad 22418", "6905072434", "14/07/1994", "238.97"],
+//! ];
+//! let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect()).collect();
+//! let schema = infer_schema("billing", &headers, &rows, None).unwrap();
+//! let kinds: Vec<FieldKind> = schema.columns.iter().map(|c| c.kind).collect();
+//! assert_eq!(kinds, [FieldKind::RecordId, FieldKind::FullName, FieldKind::FullAddress,
+//!                    FieldKind::Phone, FieldKind::DateOfBirth, FieldKind::Ignore]);
+//! ```
+
+pub mod detect;
+
+use crate::normalize::date::DateOrder;
+use crate::normalize::text::non_blank;
+use crate::schema::{header_key, kind_from_header, ColumnMapping, FieldKind, FileSchema};
+use detect::*;
+
+/// Rows of a file looked at to infer its schema (the first ones).
+pub const SAMPLE_ROWS: usize = 1000;
+
+/// Header words found inside longer headers (`cust_email_addr`,
+/// `HomePhoneNo`, `zip5`), checked in this order.
+const HEADER_WORDS: &[(FieldKind, &[&str])] = &[
+    (FieldKind::Email, &["email", "mail", "courriel", "correo"]),
+    (
+        FieldKind::DateOfBirth,
+        &["dob", "birth", "born", "geburt", "naissance", "nacimiento"],
+    ),
+    (
+        FieldKind::Phone,
+        &[
+            "phone", "tel", "mobile", "cell", "fax", "telefon", "telefono",
+        ],
+    ),
+    (FieldKind::Postcode, &["zip", "postcode", "postal", "plz"]),
+    (
+        FieldKind::GivenName,
+        &[
+            "firstname",
+            "givenname",
+            "forename",
+            "fname",
+            "vorname",
+            "prenom",
+        ],
+    ),
+    (
+        FieldKind::Surname,
+        &[
+            "lastname",
+            "surname",
+            "familyname",
+            "lname",
+            "nachname",
+            "apellido",
+        ],
+    ),
+    (
+        FieldKind::FullName,
+        &[
+            "fullname", "name", "holder", "customer", "contact", "nombre",
+        ],
+    ),
+    (
+        FieldKind::Street,
+        &[
+            "street", "address", "addr", "strasse", "calle", "adresse", "line1",
+        ],
+    ),
+    (
+        FieldKind::City,
+        &[
+            "city", "town", "suburb", "locality", "ville", "ciudad", "stadt",
+        ],
+    ),
+    (FieldKind::State, &["state", "province", "county", "region"]),
+    (
+        FieldKind::NationalId,
+        &["ssn", "socsec", "nationalid", "taxid", "nino"],
+    ),
+];
+
+/// Header words of columns that are not identity data however their values look.
+const NOT_IDENTITY_WORDS: &[&str] = &[
+    "amount",
+    "total",
+    "price",
+    "qty",
+    "quantity",
+    "segment",
+    "store",
+    "sku",
+    "product",
+    "order",
+    "status",
+    "notes",
+    "note",
+    "comment",
+    "comments",
+    "created",
+    "updated",
+    "modified",
+    "timestamp",
+    "score",
+    "balance",
+    "tier",
+    "channel",
+    "category",
+    "type",
+    "source",
+    "flag",
+    "count",
+    "revenue",
+];
+
+/// The kind a header suggests: an exact synonym, else a known word inside it.
+pub fn header_hint(header: &str) -> Option<FieldKind> {
+    if let Some(k) = kind_from_header(header) {
+        return Some(k);
+    }
+    let key = header_key(header);
+    if key.is_empty() || NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w)) {
+        return None;
+    }
+    HEADER_WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| key.contains(w)))
+        .map(|(k, _)| *k)
+}
+
+fn header_says_not_identity(header: &str) -> bool {
+    let key = header_key(header);
+    kind_from_header(header).is_none() && NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w))
+}
+
+/// Evidence about one column's values.
+struct Evidence<'a> {
+    values: Vec<&'a str>,
+    rows: usize,
+    distinct: usize,
+}
+
+impl Evidence<'_> {
+    fn share(&self, test: impl Fn(&str) -> bool) -> f64 {
+        share(&self.values, test)
+    }
+}
+
+fn mapping(column: &str, kind: FieldKind, confidence: f64, reason: String) -> ColumnMapping {
+    ColumnMapping {
+        column: column.to_string(),
+        kind,
+        confidence: (confidence * 100.0).round() / 100.0,
+        date_order: None,
+        reason,
+    }
+}
+
+/// What the values alone say: the kind and the share of values supporting it.
+fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let email = e.share(is_email);
+    if email >= 0.8 {
+        return (
+            FieldKind::Email,
+            email,
+            format!("{} of values are emails", pct(email)),
+        );
+    }
+    let full_address = e.share(is_full_address);
+    if full_address >= 0.6 {
+        return (
+            FieldKind::FullAddress,
+            full_address,
+            format!("{} of values are one-line addresses", pct(full_address)),
+        );
+    }
+    let street = e.share(is_street);
+    let suffix = e.share(has_street_suffix);
+    if street >= 0.6 && suffix >= 0.3 {
+        return (
+            FieldKind::Street,
+            street,
+            format!("{} of values are street lines", pct(street)),
+        );
+    }
+    let date = e.share(is_date);
+    if date >= 0.8 {
+        let order = date_order(&e.values).unwrap_or_default();
+        return if looks_like_birth_dates(&e.values, order) {
+            (
+                FieldKind::DateOfBirth,
+                date,
+                format!("{} of values are dates spread over decades", pct(date)),
+            )
+        } else {
+            (
+                FieldKind::Ignore,
+                date,
+                format!(
+                    "{} of values are recent dates: events, not birth dates",
+                    pct(date)
+                ),
+            )
+        };
+    }
+    let amount = e.share(is_amount);
+    if amount >= 0.8 {
+        return (
+            FieldKind::Ignore,
+            amount,
+            format!("{} of values are amounts", pct(amount)),
+        );
+    }
+    let phone = e.share(is_phone);
+    if phone >= 0.8 {
+        return (
+            FieldKind::Phone,
+            phone,
+            format!("{} of values are phone numbers", pct(phone)),
+        );
+    }
+    let postcode = e.share(is_postcode);
+    if postcode >= 0.8 && e.distinct > 3 {
+        return (
+            FieldKind::Postcode,
+            postcode,
+            format!("{} of values are postcodes", pct(postcode)),
+        );
+    }
+    let code = e.share(is_code);
+    if code >= 0.8 {
+        return (
+            FieldKind::Ignore,
+            code,
+            format!("{} of values are codes or ids", pct(code)),
+        );
+    }
+    let company = e.share(is_company);
+    if company >= 0.3 {
+        return (
+            FieldKind::Ignore,
+            company,
+            format!("{} of values are organisation names", pct(company)),
+        );
+    }
+    let text = e.share(is_free_text);
+    if text >= 0.5 {
+        return (
+            FieldKind::Ignore,
+            text,
+            format!("{} of values are free text", pct(text)),
+        );
+    }
+    let name = e.share(is_name_like);
+    if name >= 0.8 {
+        if e.rows >= 50 && e.distinct <= 20 {
+            return (
+                FieldKind::Ignore,
+                1.0 - e.distinct as f64 / 50.0,
+                format!("only {} distinct values: a category", e.distinct),
+            );
+        }
+        let words =
+            e.values.iter().map(|v| name_words(v)).sum::<usize>() as f64 / e.values.len() as f64;
+        let commas = e.share(|v| v.contains(','));
+        if words >= 1.6 || commas >= 0.3 {
+            return (
+                FieldKind::FullName,
+                name,
+                format!("{} of values are names of {:.1} words", pct(name), words),
+            );
+        }
+        let given = e.share(is_known_given_name);
+        if given >= 0.5 {
+            return (
+                FieldKind::GivenName,
+                given,
+                format!("{} of values are known given names", pct(given)),
+            );
+        }
+        return (
+            FieldKind::Ignore,
+            0.3,
+            "single words, not given names: surname or place? (name the column)".into(),
+        );
+    }
+    (FieldKind::Ignore, 0.5, "values fit no identity kind".into())
+}
+
+/// How well the values support what the header says (share of fitting values).
+fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
+    let namey = |e: &Evidence<'_>| {
+        let company = e.share(is_company);
+        if company >= 0.3 {
+            0.0
+        } else {
+            e.share(is_name_like)
+        }
+    };
+    match kind {
+        FieldKind::GivenName | FieldKind::Surname | FieldKind::MiddleName | FieldKind::FullName => {
+            namey(e)
+        }
+        FieldKind::City | FieldKind::State => {
+            e.share(|v| is_name_like(v) || v.chars().all(|c| c.is_alphabetic() || c == ' '))
+        }
+        FieldKind::Email => e.share(is_email),
+        FieldKind::Phone => e.share(is_phone),
+        FieldKind::Street => e.share(|v| is_street(v) || v.chars().any(|c| c.is_ascii_digit())),
+        FieldKind::FullAddress => e.share(|v| is_full_address(v) || is_street(v)),
+        FieldKind::HouseNumber => {
+            e.share(|v| v.chars().any(|c| c.is_ascii_digit()) && v.len() <= 8)
+        }
+        FieldKind::Postcode => e.share(is_postcode),
+        FieldKind::DateOfBirth => e.share(is_date),
+        FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
+        FieldKind::AddressLine2 => 1.0,
+        FieldKind::RecordId | FieldKind::Ignore => 1.0,
+    }
+}
+
+/// Infers one column from its header and sample values.
+pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping {
+    let values: Vec<&str> = values.iter().filter_map(|v| non_blank(v)).collect();
+    let mut distinct: Vec<&str> = values.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let e = Evidence {
+        distinct: distinct.len(),
+        values,
+        rows,
+    };
+    let hint = header_hint(header);
+    let mut m = if e.values.is_empty() {
+        match hint {
+            Some(k) => mapping(header, k, 0.5, "header only: no values to check".into()),
+            None => mapping(header, FieldKind::Ignore, 1.0, "empty column".into()),
+        }
+    } else if header_says_not_identity(header) {
+        mapping(
+            header,
+            FieldKind::Ignore,
+            0.9,
+            "header names non-identity data".into(),
+        )
+    } else {
+        let (vk, vconf, vreason) = kind_from_values(&e);
+        match hint {
+            Some(h) => {
+                let s = support(h, &e);
+                // A street header over one-line addresses, or a name header over
+                // given names only, is refined by the values.
+                let refined = match (h, vk) {
+                    (FieldKind::Street, FieldKind::FullAddress) => FieldKind::FullAddress,
+                    (FieldKind::FullName, FieldKind::GivenName) => FieldKind::GivenName,
+                    _ => h,
+                };
+                if s >= 0.5 {
+                    let reason = format!("header '{}' and {:.0}% of values fit", header, s * 100.0);
+                    mapping(header, refined, 0.5 + 0.5 * s, reason)
+                } else if vk != FieldKind::Ignore && vconf >= 0.8 {
+                    mapping(
+                        header,
+                        vk,
+                        vconf * 0.9,
+                        format!("header suggests {} but {}", h.name(), vreason),
+                    )
+                } else {
+                    let reason = format!(
+                        "header suggests {} but only {:.0}% of values fit",
+                        h.name(),
+                        s * 100.0
+                    );
+                    mapping(header, FieldKind::Ignore, 1.0 - s, reason)
+                }
+            }
+            None => mapping(header, vk, vconf, vreason),
+        }
+    };
+    if m.kind == FieldKind::DateOfBirth {
+        m.date_order = date_order(&e.values);
+        if let Some(order) = m.date_order {
+            let word = if order == DateOrder::DayFirst {
+                "day"
+            } else {
+                "month"
+            };
+            m.reason
+                .push_str(&format!("; {word} first (values above 12)"));
+        }
+    }
+    m
+}
+
+/// Infers a file's schema from its headers and sample rows. The id column
+/// is `id_column` (a header) when given, else the first column. `None`
+/// when `id_column` names no header.
+pub fn infer_schema(
+    source: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+    id_column: Option<&str>,
+) -> Option<FileSchema> {
+    let id_index = match id_column {
+        Some(name) => {
+            let key = header_key(name);
+            headers
+                .iter()
+                .position(|h| h == name || header_key(h) == key)?
+        }
+        None => 0,
+    };
+    let sample = &rows[..rows.len().min(SAMPLE_ROWS)];
+    let mut columns: Vec<ColumnMapping> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == id_index {
+                return mapping(h, FieldKind::RecordId, 1.0, "record id".into());
+            }
+            let values: Vec<&str> = sample
+                .iter()
+                .map(|r| r.get(i).map(String::as_str).unwrap_or(""))
+                .collect();
+            infer_column(h, &values, sample.len())
+        })
+        .collect();
+    // One column per kind: when two columns claim the same kind, the more
+    // confident keeps it and the other is ignored (with a reason).
+    for i in 0..columns.len() {
+        let kind = columns[i].kind;
+        if matches!(
+            kind,
+            FieldKind::Ignore | FieldKind::RecordId | FieldKind::Phone | FieldKind::Email
+        ) {
+            continue;
+        }
+        for j in 0..columns.len() {
+            if i != j && columns[j].kind == kind && columns[j].confidence > columns[i].confidence {
+                columns[i].reason = format!(
+                    "{}; '{}' is the better {}",
+                    columns[i].reason,
+                    columns[j].column,
+                    kind.name()
+                );
+                columns[i].kind = FieldKind::Ignore;
+                break;
+            }
+        }
+    }
+    Some(FileSchema {
+        source: source.to_string(),
+        id_column: id_index,
+        columns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(header: &str, values: &[&str]) -> ColumnMapping {
+        infer_column(header, values, values.len())
+    }
+
+    #[test]
+    fn headers_in_any_style() {
+        assert_eq!(header_hint("cust_email_addr"), Some(FieldKind::Email));
+        assert_eq!(header_hint("HomePhoneNo"), Some(FieldKind::Phone));
+        assert_eq!(header_hint("zip5"), Some(FieldKind::Postcode));
+        assert_eq!(header_hint("Date of Birth"), Some(FieldKind::DateOfBirth));
+        assert_eq!(header_hint("street_address"), Some(FieldKind::Street));
+        assert_eq!(header_hint("order_total"), None);
+        assert_eq!(header_hint("Segment"), None);
+    }
+
+    #[test]
+    fn values_decide_without_headers() {
+        assert_eq!(
+            col("c1", &["a@b.com", "x.y@gmail.com", "z@q.org"]).kind,
+            FieldKind::Email
+        );
+        assert_eq!(
+            col(
+                "c2",
+                &["+1 (333) 456-8500", "18329753687", "(591) 883-6635"]
+            )
+            .kind,
+            FieldKind::Phone
+        );
+        assert_eq!(
+            col(
+                "c3",
+                &[
+                    "131 S Gordon Rd, Walkerburgh 46497",
+                    "2816 Kimberly Ave, Ryanfort 96686"
+                ]
+            )
+            .kind,
+            FieldKind::FullAddress
+        );
+        assert_eq!(
+            col("c4", &["Harris, Jessica", "Brown, Laura", "SANDRA NGUYEN"]).kind,
+            FieldKind::FullName
+        );
+        assert_eq!(
+            col("c5", &["William", "Mary", "john", "Liz"]).kind,
+            FieldKind::GivenName
+        );
+        let d = col(
+            "c6",
+            &["06/12/1939", "26/02/2003", "31/07/1968", "01/01/1985"],
+        );
+        assert_eq!(
+            (d.kind, d.date_order),
+            (FieldKind::DateOfBirth, Some(DateOrder::DayFirst))
+        );
+    }
+
+    #[test]
+    fn columns_that_are_not_identity() {
+        // Product codes under a zip header.
+        assert_eq!(
+            col("zip", &["SKU-1234", "SKU-9", "P-100", "X99"]).kind,
+            FieldKind::Ignore
+        );
+        // Company names under a name header.
+        assert_eq!(
+            col("name", &["Acme Corp", "Globex Holdings Ltd", "Initech LLC"]).kind,
+            FieldKind::Ignore
+        );
+        // Order dates.
+        let orders = [
+            "2024-03-01",
+            "2024-05-17",
+            "2023-11-30",
+            "2025-01-02",
+            "2024-07-08",
+        ];
+        assert_eq!(col("ordered_on", &orders).kind, FieldKind::Ignore);
+        assert_eq!(col("created", &orders).kind, FieldKind::Ignore);
+        assert_eq!(
+            col("amount", &["78.12", "238.97", "12.00"]).kind,
+            FieldKind::Ignore
+        );
+        assert_eq!(
+            col("store", &["S040", "S023", "S054"]).kind,
+            FieldKind::Ignore
+        );
+        let tiers: Vec<&str> = ["gold", "silver", "bronze"]
+            .iter()
+            .cycle()
+            .take(60)
+            .copied()
+            .collect();
+        assert_eq!(col("tier_x", &tiers).kind, FieldKind::Ignore);
+        let notes = [
+            "called to say the parcel was left at the door",
+            "wants a refund for the broken mug please",
+        ];
+        assert_eq!(col("remarks", &notes).kind, FieldKind::Ignore);
+    }
+
+    #[test]
+    fn header_and_values_agree_or_values_win() {
+        let c = col("FirstName", &["Sean", "Christopher", "John"]);
+        assert_eq!(c.kind, FieldKind::GivenName);
+        assert!(c.confidence > 0.9);
+        let c = col(
+            "address",
+            &[
+                "131 S Gordon Rd, Walkerburgh 46497",
+                "4268 N Christine Rd, Lake Michael 94959",
+            ],
+        );
+        assert_eq!(c.kind, FieldKind::FullAddress);
+        let c = col("contact", &["a@b.com", "x.y@gmail.com", "z@q.org"]);
+        assert_eq!(c.kind, FieldKind::Email, "{}", c.reason);
+    }
+
+    #[test]
+    fn schema_for_a_messy_file() {
+        let headers: Vec<String> = ["txn_customer", "name", "phone", "zip", "store", "amount"]
+            .map(String::from)
+            .to_vec();
+        let rows: Vec<Vec<String>> = [
+            [
+                "R2",
+                "SANDRA NGUYEN",
+                "18329753687",
+                "90188",
+                "S040",
+                "78.12",
+            ],
+            ["R3", "Leah Mayer", "6905072434", "22418", "S023", "238.97"],
+            ["R4", "Jason Kelly", "4144726269", "78261", "S054", "222.49"],
+            ["R5", "Ann Lee", "4144726200", "", "S054", "2.49"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|v| v.to_string()).collect())
+        .collect();
+        let s = infer_schema("pos", &headers, &rows, None).unwrap();
+        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FieldKind::RecordId,
+                FieldKind::FullName,
+                FieldKind::Phone,
+                FieldKind::Postcode,
+                FieldKind::Ignore,
+                FieldKind::Ignore
+            ]
+        );
+    }
+}
