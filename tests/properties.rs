@@ -206,3 +206,41 @@ fn a_placeholder_email_does_not_merge_strangers() {
     let m = linkage::eval::evaluate(&data.dataset, &res.clustering.cluster_of, &truth);
     assert!(m.precision > 0.9, "precision {:.4}", m.precision);
 }
+
+#[test]
+fn an_edited_schema_overrides_inference() {
+    use linkage::input::{read_csv, CsvOptions, LoadReport};
+    let csv = b"id,who,birthday\n1,Ann Lee,03/04/1971\n2,Bob Stone,05/06/1980\n";
+    let read = |options: &CsvOptions| {
+        let mut d = linkage::Dataset::default();
+        let schema = read_csv(
+            &csv[..],
+            std::path::Path::new("x.csv"),
+            "x",
+            options,
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        (d, schema)
+    };
+    let (d, mut schema) = read(&CsvOptions::default());
+    assert_eq!(schema.columns[1].kind, FieldKind::FullName);
+    assert_eq!(schema.columns[2].kind, FieldKind::DateOfBirth);
+    assert_eq!(
+        d.records[0].get(FieldKind::DateOfBirth),
+        Some("03/04/1971"),
+        "order unknown: kept as written"
+    );
+    // The user says: `birthday` is day first, `who` is not identity data.
+    schema.columns[1].kind = FieldKind::Ignore;
+    schema.columns[2].date_order = Some(linkage::normalize::date::DateOrder::DayFirst);
+    let json = serde_json::to_string(&schema).unwrap();
+    let edited: linkage::schema::FileSchema = serde_json::from_str(&json).unwrap();
+    let (d, _) = read(&CsvOptions {
+        schemas: vec![edited],
+        ..CsvOptions::default()
+    });
+    assert_eq!(d.records[0].get(FieldKind::FullName), None);
+    assert_eq!(d.records[0].get(FieldKind::DateOfBirth), Some("1971-04-03"));
+}

@@ -83,3 +83,41 @@ fn febrl1_and_febrl2_stay_accurate() {
         assert!(m.f1 >= 0.99, "{set} F1 {:.4}", m.f1);
     }
 }
+
+#[test]
+fn messy10k_schemas_are_inferred_and_f1_at_least_0_95() {
+    let Some(dir) = shared("messy10k") else {
+        return;
+    };
+    let paths: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
+        .iter()
+        .map(|f| dir.join(format!("{f}.csv")))
+        .collect();
+    let (_, schemas, _) = read_csv_files(&paths, &CsvOptions::default()).unwrap();
+    let kind = |source: &str, column: &str| {
+        schemas
+            .iter()
+            .find(|s| s.source == source)
+            .and_then(|s| s.columns.iter().find(|c| c.column == column))
+            .map(|c| (c.kind, c.date_order))
+            .unwrap()
+    };
+    use linkage::normalize::date::DateOrder;
+    use linkage::FieldKind as K;
+    assert_eq!(kind("billing", "holder").0, K::FullName);
+    assert_eq!(kind("billing", "address").0, K::FullAddress);
+    assert_eq!(
+        kind("billing", "dob"),
+        (K::DateOfBirth, Some(DateOrder::DayFirst))
+    );
+    assert_eq!(
+        kind("web", "born"),
+        (K::DateOfBirth, Some(DateOrder::MonthFirst))
+    );
+    assert_eq!(kind("web", "full_name").0, K::FullName);
+    assert_eq!(kind("pos", "store").0, K::Ignore);
+    assert_eq!(kind("pos", "amount").0, K::Ignore);
+    assert_eq!(kind("crm", "Segment").0, K::Ignore);
+    let m = run(&dir, &["crm", "pos", "web", "billing"]);
+    assert!(m.f1 >= 0.95, "messy10k F1 {:.4} below 0.95", m.f1);
+}
