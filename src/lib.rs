@@ -50,6 +50,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod record;
+mod rng;
 pub mod schema;
 pub mod score;
 pub mod settings;

@@ -304,6 +304,21 @@ pub fn kind_from_header(header: &str) -> Option<FieldKind> {
         .map(|(kind, _)| *kind)
 }
 
+/// The index of the id column: the header named `id_column` (compared as
+/// written, then by [`header_key`]), or the first column when `None`.
+/// `None` when no header has that name.
+pub fn id_column_index(headers: &[String], id_column: Option<&str>) -> Option<usize> {
+    match id_column {
+        Some(name) => {
+            let key = header_key(name);
+            headers
+                .iter()
+                .position(|h| h == name || header_key(h) == key)
+        }
+        None => Some(0),
+    }
+}
+
 /// One column of an input file and the kind it was mapped to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnMapping {
@@ -348,15 +363,7 @@ impl FileSchema {
         headers: &[String],
         id_column: Option<&str>,
     ) -> Option<FileSchema> {
-        let id_index = match id_column {
-            Some(name) => {
-                let key = header_key(name);
-                headers
-                    .iter()
-                    .position(|h| h == name || header_key(h) == key)?
-            }
-            None => 0,
-        };
+        let id_index = id_column_index(headers, id_column)?;
         let columns = headers
             .iter()
             .enumerate()

@@ -11,6 +11,7 @@
 //! ```
 
 use crate::record::{Dataset, Record};
+use crate::rng::SplitMix;
 use crate::schema::FieldKind;
 
 /// What to generate.
@@ -361,21 +362,15 @@ const SOURCES: [&str; 4] = ["crm", "pos", "web", "billing"];
 /// A record's fields as a source holds them.
 type Fields = Vec<(FieldKind, String)>;
 
-struct Rng(u64);
+/// The crate's generator with the picks a data generator needs.
+struct Rng(SplitMix);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
     fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n.max(1) as u128) >> 64) as usize
+        self.0.below(n.max(1))
     }
     fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+        self.0.unit() < p
     }
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
@@ -383,7 +378,7 @@ impl Rng {
     /// Skewed pick: low indices are more common (common names), the first
     /// of 100 about 5% of the time.
     fn skewed(&mut self, n: usize) -> usize {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let u = self.0.unit();
         ((n as f64 * u.powf(1.5)) as usize).min(n - 1)
     }
 }
@@ -423,7 +418,10 @@ fn email_for(given: &str, surname: &str, rng: &mut Rng) -> String {
     let s = crate::normalize::text::fold_name(surname).replace(' ', "");
     let local = match rng.below(4) {
         0 => format!("{g}.{s}"),
-        1 => format!("{}{s}", &g[..1.min(g.len())]),
+        1 => format!(
+            "{}{s}",
+            g.chars().next().map(String::from).unwrap_or_default()
+        ),
         2 => format!("{g}{s}{}", rng.below(100)),
         _ => format!("{s}.{g}{}", rng.below(1000)),
     };
@@ -641,7 +639,7 @@ fn render(p: &Person, source: usize, rng: &mut Rng, noise: f64) -> Vec<(FieldKin
 
 /// Generates `options.customers` people and their records in four sources.
 pub fn generate(options: &SynthOptions) -> SynthData {
-    let mut rng = Rng(options.seed ^ 0x1234_5678_9abc_def0);
+    let mut rng = Rng(SplitMix(options.seed ^ 0x1234_5678_9abc_def0));
     let mut people: Vec<Person> = Vec::with_capacity(options.customers);
     let mut used = std::collections::HashSet::new();
     for _ in 0..options.customers {

@@ -25,7 +25,9 @@ pub mod detect;
 
 use crate::normalize::date::DateOrder;
 use crate::normalize::text::non_blank;
-use crate::schema::{header_key, kind_from_header, ColumnMapping, FieldKind, FileSchema};
+use crate::schema::{
+    header_key, id_column_index, kind_from_header, ColumnMapping, FieldKind, FileSchema,
+};
 use detect::*;
 
 /// Rows of a file looked at to infer its schema (the first ones).
@@ -415,15 +417,7 @@ pub fn infer_schema(
     rows: &[Vec<String>],
     id_column: Option<&str>,
 ) -> Option<FileSchema> {
-    let id_index = match id_column {
-        Some(name) => {
-            let key = header_key(name);
-            headers
-                .iter()
-                .position(|h| h == name || header_key(h) == key)?
-        }
-        None => 0,
-    };
+    let id_index = id_column_index(headers, id_column)?;
     let sample = &rows[..rows.len().min(SAMPLE_ROWS)];
     let mut columns: Vec<ColumnMapping> = headers
         .iter()

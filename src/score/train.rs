@@ -10,6 +10,7 @@ use crate::block::LinkMode;
 use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
 use crate::normalize::NormalizedRecord;
+use crate::rng::SplitMix;
 
 /// Training options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,23 +49,6 @@ pub struct TrainingReport {
     pub converged: bool,
     /// Warnings for the user (EM not converged, a level never seen).
     pub warnings: Vec<String>,
-}
-
-/// SplitMix64: a small, well-mixed deterministic generator.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
-    }
 }
 
 /// Weight, in pairs, of a template's starting u against the sampled pairs.
