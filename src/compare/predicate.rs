@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::similarity::{jaro_winkler, within_edits};
 use crate::normalize::date::Date;
-use crate::normalize::name::nickname_match;
+use crate::normalize::name::{nickname_match, nickname_typo_match};
 use crate::normalize::record::{Attr, NormalizedRecord};
 
 /// A condition on a pair of normalized records. Comparison levels are
@@ -68,6 +68,9 @@ pub enum Predicate {
     },
     /// Given names that the nickname table says can be the same (`bill` / `william`).
     Nickname,
+    /// One given name is one typo away from a nickname of the other
+    /// (`obb` / `robert`).
+    NicknameTypo,
     /// One given name is an initial and the other starts with it.
     Initial,
     /// One given name (at least 3 letters) begins or ends the other: short
@@ -221,6 +224,9 @@ impl Predicate {
                 };
                 short.chars().count() == 1 && long.starts_with(short)
             }),
+            Predicate::NicknameTypo => {
+                both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_typo_match(x, y))
+            }
             Predicate::ShortForm => both(a, b, Attr::Given).is_some_and(|(x, y)| {
                 let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
                 short.len() >= 3
@@ -266,9 +272,10 @@ impl Predicate {
             | Predicate::SameEnding { attr, .. }
             | Predicate::SameStart { attr, .. }
             | Predicate::SameDigits { attr } => out.push(*attr),
-            Predicate::Nickname | Predicate::Initial | Predicate::ShortForm => {
-                out.push(Attr::Given)
-            }
+            Predicate::Nickname
+            | Predicate::NicknameTypo
+            | Predicate::Initial
+            | Predicate::ShortForm => out.push(Attr::Given),
             Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
             Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => {
                 out.push(Attr::DateOfBirth)

@@ -39,6 +39,7 @@ pub fn given_name() -> Comparison {
             Level::new("jaro_winkler >= 0.92", jw(Attr::Given, 0.92), 0.05, 0.005),
             Level::new("initial", Predicate::Initial, 0.03, 0.01),
             Level::new("short form", Predicate::ShortForm, 0.02, 0.002),
+            Level::new("nickname with a typo", Predicate::NicknameTypo, 0.01, 0.002),
             Level::new(
                 "swapped with surname",
                 Predicate::Swapped {

@@ -206,6 +206,26 @@ pub fn nickname_match(a: &str, b: &str) -> bool {
     related(a, b) || related(b, a) || canonical_given(a) == canonical_given(b)
 }
 
+/// True when one given name is one typo (an edit or a swap of neighbours)
+/// away from a name the nickname table relates to the other: `obb` /
+/// `robert` (via `bob`), `jeo` / `joseph` (via `joe`). Names of 3 letters or more.
+pub fn nickname_typo_match(a: &str, b: &str) -> bool {
+    if a.len() < 3 || b.len() < 3 {
+        return false;
+    }
+    let table = &nicknames().canonicals_of;
+    let near = |x: &str, y: &str| {
+        let related = table.get(y).map(Vec::as_slice).unwrap_or(&[]);
+        let canon = canonical_given(y);
+        let via_canon = table.get(canon).map(Vec::as_slice).unwrap_or(&[]);
+        std::iter::once(canon)
+            .chain(related.iter().copied())
+            .chain(via_canon.iter().copied())
+            .any(|n| n != y && n.len() >= 3 && crate::compare::similarity::within_edits(x, n, 1))
+    };
+    near(a, b) || near(b, a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +290,10 @@ mod tests {
         assert!(nickname_match("bill", "will"));
         assert!(!nickname_match("william", "robert"));
         assert!(!nickname_match("mary", "john"));
+        assert!(nickname_typo_match("obb", "robert"));
+        assert!(nickname_typo_match("jeo", "joseph"));
+        assert!(nickname_typo_match("robert", "obb"));
+        assert!(!nickname_typo_match("mary", "john"));
+        assert!(!nickname_typo_match("david", "diana"));
     }
 }
