@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
 use super::tables::nicknames;
 use super::text::fold_name;
 
@@ -213,14 +215,16 @@ pub fn nickname_typo_match(a: &str, b: &str) -> bool {
     if a.len() < 3 || b.len() < 3 {
         return false;
     }
-    let table = &nicknames().canonicals_of;
+    let t = nicknames();
+    let list = |m: &'static HashMap<&'static str, Vec<&'static str>>, k: &str| {
+        m.get(k).map(Vec::as_slice).unwrap_or(&[])
+    };
     let near = |x: &str, y: &str| {
-        let related = table.get(y).map(Vec::as_slice).unwrap_or(&[]);
         let canon = canonical_given(y);
-        let via_canon = table.get(canon).map(Vec::as_slice).unwrap_or(&[]);
         std::iter::once(canon)
-            .chain(related.iter().copied())
-            .chain(via_canon.iter().copied())
+            .chain(list(&t.canonicals_of, y).iter().copied())
+            .chain(list(&t.nicknames_of, y).iter().copied())
+            .chain(list(&t.nicknames_of, canon).iter().copied())
             .any(|n| n != y && n.len() >= 3 && crate::compare::similarity::within_edits(x, n, 1))
     };
     near(a, b) || near(b, a)

@@ -75,6 +75,8 @@ pub struct Nicknames {
     pub canonicals_of: HashMap<&'static str, Vec<&'static str>>,
     /// nickname -> the one canonical name spelled most like it.
     pub canonical: HashMap<&'static str, &'static str>,
+    /// canonical name -> its nicknames, sorted.
+    pub nicknames_of: HashMap<&'static str, Vec<&'static str>>,
 }
 
 /// The nickname table (`william` has nicknames `bill`, `will`, ...).
@@ -82,6 +84,7 @@ pub fn nicknames() -> &'static Nicknames {
     static T: OnceLock<Nicknames> = OnceLock::new();
     T.get_or_init(|| {
         let mut canonicals_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut nicknames_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for line in NICKNAMES.lines().skip(1) {
             let mut cols = line.split(',');
             let (Some(canon), Some(_), Some(nick)) = (cols.next(), cols.next(), cols.next()) else {
@@ -95,8 +98,12 @@ pub fn nicknames() -> &'static Nicknames {
             if !entry.contains(&canon) {
                 entry.push(canon);
             }
+            let back = nicknames_of.entry(canon).or_default();
+            if !back.contains(&nick) {
+                back.push(nick);
+            }
         }
-        for v in canonicals_of.values_mut() {
+        for v in canonicals_of.values_mut().chain(nicknames_of.values_mut()) {
             v.sort_unstable();
         }
         // The table lists pairs in both directions (`bill,has_nickname,william`
@@ -131,6 +138,7 @@ pub fn nicknames() -> &'static Nicknames {
         Nicknames {
             canonicals_of,
             canonical,
+            nicknames_of,
         }
     })
 }
