@@ -42,7 +42,7 @@ impl Default for BlockingSettings {
     fn default() -> Self {
         BlockingSettings {
             rules: Vec::new(),
-            max_block_size: 400,
+            max_block_size: 100,
             window: 20,
         }
     }
