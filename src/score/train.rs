@@ -365,22 +365,6 @@ pub fn train_m(
                 settings.max_iterations
             ));
         }
-        if std::env::var_os("LINKAGE_DEBUG_EM").is_some() {
-            for t in session
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| mask[*c])
-                .map(|(_, t)| t)
-            {
-                let w: Vec<String> = t
-                    .levels
-                    .iter()
-                    .filter(|l| !l.is_null)
-                    .map(|l| format!("{:.1}", l.weight()))
-                    .collect();
-                eprintln!("session {r} n={count} {}: {}", t.name, w.join(" "));
-            }
-        }
         for (c, trained) in session.iter().enumerate() {
             if mask[c] {
                 for (runs, l) in m_runs[c].iter_mut().zip(&trained.levels) {
