@@ -443,9 +443,31 @@ fn unique_email(
     e
 }
 
+/// Word parts of the long tail of rarer family names (`Ashford`, `Brookman`).
+const SURNAME_ROOTS: &[&str] = &[
+    "Ash", "Brook", "Black", "Cald", "Dun", "Fair", "Gold", "Hart", "Kings", "Lang", "Mar", "Nor",
+    "Oak", "Pen", "Ross", "Stan", "Thorn", "Wes", "Whit", "Wood", "Bram", "Crans", "Elling",
+    "Hollis", "Ket", "Lind", "Mel", "Pres", "Rad", "Sher",
+];
+const SURNAME_ENDS: &[&str] = &[
+    "ford", "man", "ton", "well", "ley", "field", "wick", "by", "combe", "more", "stead", "worth",
+    "son", "er", "ham", "hurst", "wood", "dale", "berg", "sen",
+];
+
+/// A family name: one of the 100 common ones about half the time (skewed
+/// towards the most common), else one of 600 rarer composed ones, so that a
+/// million people do not share a few thousand full names.
+fn surname(rng: &mut Rng) -> String {
+    if rng.chance(0.5) {
+        SURNAMES[rng.skewed(SURNAMES.len())].to_string()
+    } else {
+        format!("{}{}", rng.pick(SURNAME_ROOTS), rng.pick(SURNAME_ENDS))
+    }
+}
+
 fn new_person(rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> Person {
     let given = GIVEN[rng.skewed(GIVEN.len())].to_string();
-    let surname = SURNAMES[rng.skewed(SURNAMES.len())].to_string();
+    let surname = surname(rng);
     let email = rng
         .chance(0.8)
         .then(|| unique_email(&given, &surname, rng, used));

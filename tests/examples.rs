@@ -145,3 +145,25 @@ fn resolve_reports_bad_input_without_printing_records() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn bench_reports_a_row_per_size() {
+    let out = cargo_example("bench", &["--sizes", "1500,3000"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| records"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    for row in rows {
+        let f1: f64 = row
+            .trim_end_matches(" |")
+            .rsplit("| ")
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(f1 > 0.9, "{row}");
+    }
+}

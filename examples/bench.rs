@@ -1,0 +1,157 @@
+//! End-to-end benchmark on generated data: for each size, generate the
+//! customers, write them as CSV, then time read, the pipeline's stages and
+//! writing the clusters, and report candidate pairs, pairs per second, peak
+//! memory and F1 against the generator's truth. Each size runs in its own
+//! process, so its peak memory is its own.
+//!
+//! ```text
+//! cargo run --release --example bench -- --sizes 10000,100000,1000000
+//! ```
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use linkage::eval::{evaluate, Truth};
+use linkage::input::{read_csv_files, CsvOptions};
+use linkage::synth::{generate, write_csv, SynthOptions};
+use linkage::{output, Resolver, Settings};
+
+const HEADER: &str = "| records | candidate pairs | read | normalize | block | compare (pairs/s) | train | score | cluster | write | total | peak RSS | F1 |";
+
+/// Peak resident memory of this process in MB (Linux), if known.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn one(
+    records: usize,
+    seed: u64,
+    threads: Option<usize>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    // The generator makes about 1.75 records per customer.
+    let customers = (records * 4 / 7).max(1);
+    let data = generate(&SynthOptions {
+        customers,
+        seed,
+        ..SynthOptions::default()
+    });
+    let dir =
+        std::env::temp_dir().join(format!("linkage-bench-{}-{}", records, std::process::id()));
+    write_csv(&data, &dir)?;
+    drop(data);
+    let files: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
+        .iter()
+        .map(|s| dir.join(format!("{s}.csv")))
+        .collect();
+
+    let start = Instant::now();
+    let (dataset, _, _) = read_csv_files(&files, &CsvOptions::default())?;
+    let read = start.elapsed();
+    let mut resolver = Resolver::new(Settings::default())?;
+    if let Some(n) = threads {
+        resolver = resolver.threads(n);
+    }
+    let res = resolver.resolve(&dataset)?;
+    let t = Instant::now();
+    output::write_clusters(
+        &res,
+        std::io::BufWriter::new(std::fs::File::create(dir.join("clusters.csv"))?),
+    )?;
+    let write = t.elapsed();
+    let total = start.elapsed();
+    let truth = Truth::from_csv(&dir.join("truth.csv"))?;
+    let m = evaluate(&dataset, &res.clustering.cluster_of, &truth);
+    std::fs::remove_dir_all(&dir).ok();
+
+    let s = |d: std::time::Duration| format!("{:.2} s", d.as_secs_f64());
+    let tm = &res.timings;
+    let pps = res.candidate_pairs as f64 / tm.compare.as_secs_f64().max(1e-9);
+    Ok(format!(
+        "| {} | {} | {} | {} | {} | {} ({:.2} M/s) | {} | {} | {} | {} | {} | {} | {:.4} |",
+        dataset.len(),
+        res.candidate_pairs,
+        s(read),
+        s(tm.normalize),
+        s(tm.block),
+        s(tm.compare),
+        pps / 1e6,
+        s(tm.train),
+        s(tm.score),
+        s(tm.cluster),
+        s(write),
+        s(total),
+        peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.0} MB")),
+        m.f1
+    ))
+}
+
+fn main() -> ExitCode {
+    let mut sizes = vec![10_000usize, 100_000];
+    let mut seed = 42u64;
+    let mut threads = None;
+    let mut single = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let v = args.next();
+        let ok = match (a.as_str(), v) {
+            ("--sizes", Some(v)) => v
+                .split(',')
+                .map(|x| x.trim().replace('_', "").parse::<usize>())
+                .collect::<Result<Vec<_>, _>>()
+                .map(|s| sizes = s)
+                .is_ok(),
+            ("--seed", Some(v)) => v.parse().map(|x| seed = x).is_ok(),
+            ("--threads", Some(v)) => v.parse().map(|x| threads = Some(x)).is_ok(),
+            ("--one", Some(v)) => v.parse().map(|x| single = Some(x)).is_ok(),
+            _ => false,
+        };
+        if !ok {
+            eprintln!("usage: bench [--sizes 10000,100000,1000000] [--seed S] [--threads N]");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(n) = single {
+        return match one(n, seed, threads) {
+            Ok(row) => {
+                println!("{row}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    println!("{HEADER}");
+    println!("|{}", "---|".repeat(HEADER.matches('|').count() - 1));
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for n in sizes {
+        let mut cmd = Command::new(&exe);
+        cmd.args(["--one", &n.to_string(), "--seed", &seed.to_string()]);
+        if let Some(t) = threads {
+            cmd.args(["--threads", &t.to_string()]);
+        }
+        match cmd.output() {
+            Ok(out) if out.status.success() => print!("{}", String::from_utf8_lossy(&out.stdout)),
+            Ok(out) => {
+                eprintln!("size {n} failed: {}", String::from_utf8_lossy(&out.stderr));
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
