@@ -43,7 +43,7 @@ impl Default for BlockingSettings {
         BlockingSettings {
             rules: Vec::new(),
             max_block_size: 100,
-            window: 20,
+            window: 10,
         }
     }
 }
