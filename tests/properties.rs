@@ -244,3 +244,25 @@ fn an_edited_schema_overrides_inference() {
     assert_eq!(d.records[0].get(FieldKind::FullName), None);
     assert_eq!(d.records[0].get(FieldKind::DateOfBirth), Some("1971-04-03"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes as a CSV export: either a clear error, or every row
+    /// resolved into exactly one cluster. Never a panic.
+    #[test]
+    fn arbitrary_csv_bytes_never_panic(body in proptest::collection::vec(
+        prop_oneof![Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), Just(b'@'), Just(b'/'), any::<u8>(), 0x41u8..0x5a, 0x30u8..0x39],
+        0..400,
+    )) {
+        use linkage::input::{read_csv, CsvOptions, LoadReport};
+        let mut text = b"id,name,email,phone,address,dob,zip\n".to_vec();
+        text.extend(body);
+        let mut data = linkage::Dataset::default();
+        let result = read_csv(&text[..], std::path::Path::new("fuzz.csv"), "fuzz", &CsvOptions::default(), &mut data, &mut LoadReport::default());
+        if result.is_ok() {
+            let res = Resolver::new(Settings::default()).unwrap().resolve(&data).unwrap();
+            prop_assert_eq!(res.clustering.cluster_of.len(), data.len());
+        }
+    }
+}
