@@ -2,7 +2,8 @@
 
 use std::process::Command;
 
-fn cargo_example(name: &str, args: &[&str]) -> std::process::Output {
+/// `cargo run --example NAME -- ARGS` in the profile the tests run in.
+fn example_command(name: &str, args: &[&str]) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -11,7 +12,12 @@ fn cargo_example(name: &str, args: &[&str]) -> std::process::Output {
         cmd.arg("--release");
     }
     cmd.arg("--").args(args);
-    let out = cmd.output().expect("cargo runs");
+    cmd
+}
+
+/// Runs an example and asserts that it succeeds.
+fn cargo_example(name: &str, args: &[&str]) -> std::process::Output {
+    let out = example_command(name, args).output().expect("cargo runs");
     assert!(
         out.status.success(),
         "example {name} failed: {}",
@@ -125,14 +131,9 @@ fn resolve_reports_bad_input_without_printing_records() {
         "id,first_name,email\n1,Secretname,a@b.com\n2,Other,x@y.com,extra\n",
     )
     .unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--quiet", "--example", "resolve"]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let out = cmd.arg("--").arg(&f).output().unwrap();
+    let out = example_command("resolve", &[f.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
