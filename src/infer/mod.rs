@@ -171,33 +171,30 @@ fn mapping(column: &str, kind: FieldKind, confidence: f64, reason: String) -> Co
     }
 }
 
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// A value-based decision: the kind, the share of values supporting it,
+/// and the reason (`"97% of values are emails"`).
+fn verdict(kind: FieldKind, share: f64, what: &str) -> (FieldKind, f64, String) {
+    (kind, share, format!("{} of values are {what}", pct(share)))
+}
+
 /// What the values alone say: the kind and the share of values supporting it.
 fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
-    let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let email = e.share(is_email);
     if email >= 0.8 {
-        return (
-            FieldKind::Email,
-            email,
-            format!("{} of values are emails", pct(email)),
-        );
+        return verdict(FieldKind::Email, email, "emails");
     }
     let full_address = e.share(is_full_address);
     if full_address >= 0.6 {
-        return (
-            FieldKind::FullAddress,
-            full_address,
-            format!("{} of values are one-line addresses", pct(full_address)),
-        );
+        return verdict(FieldKind::FullAddress, full_address, "one-line addresses");
     }
     let street = e.share(is_street);
     let suffix = e.share(has_street_suffix);
     if street >= 0.6 && suffix >= 0.3 {
-        return (
-            FieldKind::Street,
-            street,
-            format!("{} of values are street lines", pct(street)),
-        );
+        return verdict(FieldKind::Street, street, "street lines");
     }
     let date = e.share(is_date);
     if date >= 0.8 {
@@ -221,51 +218,27 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     }
     let amount = e.share(is_amount);
     if amount >= 0.8 {
-        return (
-            FieldKind::Ignore,
-            amount,
-            format!("{} of values are amounts", pct(amount)),
-        );
+        return verdict(FieldKind::Ignore, amount, "amounts");
     }
     let phone = e.share(is_phone);
     if phone >= 0.8 {
-        return (
-            FieldKind::Phone,
-            phone,
-            format!("{} of values are phone numbers", pct(phone)),
-        );
+        return verdict(FieldKind::Phone, phone, "phone numbers");
     }
     let postcode = e.share(is_postcode);
     if postcode >= 0.8 && e.distinct > 3 {
-        return (
-            FieldKind::Postcode,
-            postcode,
-            format!("{} of values are postcodes", pct(postcode)),
-        );
+        return verdict(FieldKind::Postcode, postcode, "postcodes");
     }
     let code = e.share(is_code);
     if code >= 0.8 {
-        return (
-            FieldKind::Ignore,
-            code,
-            format!("{} of values are codes or ids", pct(code)),
-        );
+        return verdict(FieldKind::Ignore, code, "codes or ids");
     }
     let company = e.share(is_company);
     if company >= 0.3 {
-        return (
-            FieldKind::Ignore,
-            company,
-            format!("{} of values are organisation names", pct(company)),
-        );
+        return verdict(FieldKind::Ignore, company, "organisation names");
     }
     let text = e.share(is_free_text);
     if text >= 0.5 {
-        return (
-            FieldKind::Ignore,
-            text,
-            format!("{} of values are free text", pct(text)),
-        );
+        return verdict(FieldKind::Ignore, text, "free text");
     }
     let name = e.share(is_name_like);
     if name >= 0.8 {
@@ -288,11 +261,7 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
         }
         let given = e.share(is_known_given_name);
         if given >= 0.5 {
-            return (
-                FieldKind::GivenName,
-                given,
-                format!("{} of values are known given names", pct(given)),
-            );
+            return verdict(FieldKind::GivenName, given, "known given names");
         }
         return (
             FieldKind::Ignore,
