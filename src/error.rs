@@ -82,6 +82,44 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A record names a source the identity store does not know.
+    #[error("record '{id}': source index {source_index} is not registered in the store")]
+    UnknownSource {
+        /// The record id.
+        id: String,
+        /// The unknown source index.
+        source_index: u32,
+    },
+    /// `add` of a record whose (source, id) is already in the store.
+    #[error("{source_name} record '{id}' is already in the store (use update)")]
+    DuplicateRecord {
+        /// Source name.
+        source_name: String,
+        /// Record id.
+        id: String,
+    },
+    /// `update` or `remove` of a record the store does not hold.
+    #[error("{source_name} record '{id}' is not in the store")]
+    UnknownRecord {
+        /// Source name.
+        source_name: String,
+        /// Record id.
+        id: String,
+    },
+    /// An identity store needs a trained model.
+    #[error(
+        "the identity store needs trained settings (resolve a batch first, or load a saved model)"
+    )]
+    UntrainedModel,
+    /// A store file that is not a store, of another format version,
+    /// truncated or corrupt. Nothing is loaded.
+    #[error("{path}: {reason}")]
+    StoreFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// A thread pool could not be built.
     #[error("thread pool: {0}")]
     ThreadPool(String),

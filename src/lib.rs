@@ -54,6 +54,7 @@ mod rng;
 pub mod schema;
 pub mod score;
 pub mod settings;
+pub mod store;
 pub mod synth;
 
 pub use error::{Error, Result};

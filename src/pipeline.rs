@@ -8,21 +8,21 @@ use rayon::prelude::*;
 use crate::block::{Blocker, BlockingReport};
 use crate::cluster::{cluster, Clustering, Link};
 use crate::error::{Error, Result};
-use crate::explain::{ClusterExplanation, FieldContribution, PairExplanation, RecordRef};
+use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
 use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::train::{estimate_u, train_m};
-use crate::score::{probability, weight_of_probability, Scorer, TermFrequencies, TrainingReport};
+use crate::score::{weight_of_probability, Scorer, TermFrequencies, TrainingReport};
 use crate::settings::Settings;
 
 /// How much clearer (in bits) a disagreement must be to stop two groups
 /// joining than to stop a direct link: a group is joined through its
 /// strongest link, and one member with a garbled name should not keep a
 /// cluster apart (2.3 bits: a 0.05 veto probability becomes 0.01).
-const GUARD_MARGIN: f64 = 2.3;
+pub(crate) const GUARD_MARGIN: f64 = 2.3;
 
 /// Wall time of each stage.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -345,43 +345,7 @@ impl Resolution {
             &self.tf,
             &self.records,
         );
-        let mut levels = Vec::new();
-        crate::compare::compare_pair(
-            &self.settings.comparisons,
-            &self.records[a],
-            &self.records[b],
-            &mut levels,
-        );
-        let mut total = scorer.prior_weight();
-        let fields = self
-            .settings
-            .comparisons
-            .iter()
-            .enumerate()
-            .map(|(c, comp)| {
-                let l = levels[c];
-                let level = &comp.levels[l as usize];
-                let (weight, tf_adjustment) = scorer.level_weight(c, l, a);
-                total += weight + tf_adjustment;
-                FieldContribution {
-                    comparison: comp.name.clone(),
-                    level: l,
-                    label: level.label.clone(),
-                    m: level.m,
-                    u: level.u,
-                    weight,
-                    tf_adjustment,
-                }
-            })
-            .collect();
-        Some(PairExplanation {
-            a: self.refs[a].clone(),
-            b: self.refs[b].clone(),
-            prior_weight: scorer.prior_weight(),
-            fields,
-            total_weight: total,
-            probability: probability(total),
-        })
+        Some(scorer.explain(a, b, self.refs[a].clone(), self.refs[b].clone()))
     }
 
     /// Explains a cluster: its members and the links that joined them.

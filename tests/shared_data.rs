@@ -121,3 +121,53 @@ fn messy10k_schemas_are_inferred_and_f1_at_least_0_95() {
     let m = run(&dir, &["crm", "pos", "web", "billing"]);
     assert!(m.f1 >= 0.95, "messy10k F1 {:.4} below 0.95", m.f1);
 }
+
+#[test]
+fn customers10k_one_record_at_a_time_within_0_01_of_batch() {
+    let Some(dir) = shared("customers10k") else {
+        return;
+    };
+    let paths: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
+        .iter()
+        .map(|f| dir.join(format!("{f}.csv")))
+        .collect();
+    let (data, _, _) = read_csv_files(&paths, &CsvOptions::default()).unwrap();
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data)
+        .unwrap();
+    let truth = Truth::from_csv(&dir.join("truth.csv")).unwrap();
+    let batch = evaluate(&data, &res.clustering.cluster_of, &truth);
+    let store = linkage::store::IdentityStore::new(res.settings.clone()).unwrap();
+    for s in &data.sources {
+        store.add_source(s);
+    }
+    let t = std::time::Instant::now();
+    for r in &data.records {
+        store.add(r.clone()).unwrap();
+    }
+    let elapsed = t.elapsed();
+    let mut dense = std::collections::HashMap::new();
+    let cluster_of: Vec<u32> = data
+        .records
+        .iter()
+        .map(|r| {
+            let id = store
+                .identity_of(&data.sources[r.source as usize], &r.id)
+                .unwrap();
+            let n = dense.len() as u32;
+            *dense.entry(id).or_insert(n)
+        })
+        .collect();
+    let inc = evaluate(&data, &cluster_of, &truth);
+    eprintln!(
+        "customers10k: batch F1 {:.4} (P {:.4} R {:.4}); one at a time F1 {:.4} (P {:.4} R {:.4}) in {:.2?}",
+        batch.f1, batch.precision, batch.recall, inc.f1, inc.precision, inc.recall, elapsed
+    );
+    assert!(
+        (batch.f1 - inc.f1).abs() <= 0.01,
+        "batch {:.4} vs incremental {:.4}",
+        batch.f1,
+        inc.f1
+    );
+}

@@ -65,13 +65,7 @@ pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder>
             if r.get(attr)
                 .is_some_and(|v| junk.iter().any(|(j, _)| j == v))
             {
-                r.set(attr, None);
-                for d in derived {
-                    r.set(*d, None);
-                }
-                if attr == Attr::DateOfBirth {
-                    r.dob = None;
-                }
+                clear(r, attr, derived);
             }
         }
         found.extend(
@@ -80,6 +74,28 @@ pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder>
         );
     }
     found
+}
+
+fn clear(r: &mut NormalizedRecord, attr: Attr, derived: &[Attr]) {
+    r.set(attr, None);
+    for d in derived {
+        r.set(*d, None);
+    }
+    if attr == Attr::DateOfBirth {
+        r.dob = None;
+    }
+}
+
+/// Removes from one record the values already known as placeholders (a
+/// record added later to an [`crate::store::IdentityStore`]).
+pub fn strip_known(r: &mut NormalizedRecord, known: &[Placeholder]) {
+    for &(attr, derived) in IDENTIFIERS {
+        if r.get(attr)
+            .is_some_and(|v| known.iter().any(|p| p.attr == attr && p.value == v))
+        {
+            clear(r, attr, derived);
+        }
+    }
 }
 
 #[cfg(test)]

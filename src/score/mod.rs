@@ -6,14 +6,16 @@
 
 pub mod tf;
 pub mod train;
+pub mod weights;
 
 use rayon::prelude::*;
 
 pub use tf::TermFrequencies;
 pub use train::{TrainingReport, TrainingSettings};
+pub use weights::ModelWeights;
 
-use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
+use crate::explain::{PairExplanation, RecordRef};
 use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
 
@@ -34,10 +36,7 @@ pub struct Scorer<'a> {
     comparisons: &'a [Comparison],
     tf: &'a TermFrequencies,
     records: &'a [NormalizedRecord],
-    prior_weight: f64,
-    level_weights: Vec<Vec<f64>>,
-    tf_attrs: Vec<Vec<Option<Attr>>>,
-    person: Vec<bool>,
+    weights: ModelWeights,
 }
 
 /// A pair's weights: total, and the part from person comparisons.
@@ -61,49 +60,45 @@ impl<'a> Scorer<'a> {
             comparisons,
             tf,
             records,
-            prior_weight: weight_of_probability(prior),
-            level_weights: comparisons
-                .iter()
-                .map(|c| c.levels.iter().map(|l| l.weight()).collect())
-                .collect(),
-            tf_attrs: comparisons.iter().map(Comparison::tf_attrs).collect(),
-            person: comparisons.iter().map(|c| c.role == Role::Person).collect(),
+            weights: ModelWeights::new(comparisons, prior),
         }
     }
 
-    /// The prior's weight (log2 odds).
-    pub fn prior_weight(&self) -> f64 {
-        self.prior_weight
+    /// The precomputed weights.
+    pub fn weights(&self) -> &ModelWeights {
+        &self.weights
     }
 
-    /// The weight of comparison `c` at `level` for records `a`, `b`,
+    /// Frequency lookup for record `a`'s values.
+    #[inline]
+    fn tf_of(&self, a: usize) -> impl Fn(Attr, f64) -> Option<f32> + '_ {
+        move |attr, _u| self.tf.get(attr, a)
+    }
+
+    /// The weight of comparison `c` at `level` for record `a`'s values,
     /// and the term-frequency part of it.
     #[inline]
     pub fn level_weight(&self, c: usize, level: u8, a: usize) -> (f64, f64) {
-        let l = &self.comparisons[c].levels[level as usize];
-        let base = self.level_weights[c][level as usize];
-        let adj = match self.tf_attrs[c][level as usize].and_then(|attr| self.tf.get(attr, a)) {
-            Some(f) => TermFrequencies::adjustment(l.u, f),
-            None => 0.0,
-        };
-        (base, adj)
+        self.weights.level_weight(c, level, &self.tf_of(a))
     }
 
     /// The weights of a pair whose levels are known.
     #[inline]
     pub fn weight(&self, levels: &[u8], a: usize) -> PairWeight {
-        let mut w = PairWeight {
-            total: self.prior_weight,
-            person: 0.0,
-        };
-        for (c, &l) in levels.iter().enumerate() {
-            let (base, adj) = self.level_weight(c, l, a);
-            w.total += base + adj;
-            if self.person[c] {
-                w.person += base + adj;
-            }
-        }
-        w
+        self.weights.weight(levels, &self.tf_of(a))
+    }
+
+    /// A pair's score explained field by field.
+    pub fn explain(&self, a: usize, b: usize, ra: RecordRef, rb: RecordRef) -> PairExplanation {
+        let mut levels = Vec::with_capacity(self.comparisons.len());
+        compare_pair(
+            self.comparisons,
+            &self.records[a],
+            &self.records[b],
+            &mut levels,
+        );
+        self.weights
+            .explain(self.comparisons, &levels, &self.tf_of(a), ra, rb)
     }
 
     /// Compares and scores records `a` and `b` (indices into the records).

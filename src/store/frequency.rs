@@ -1,0 +1,74 @@
+//! Value frequencies kept up to date as records come and go, for the
+//! term-frequency adjustment of exact agreements.
+//!
+//! A store that starts empty knows little about how common a value is, so
+//! each frequency is smoothed towards the level's average frequency `u`
+//! as if [`PSEUDO_VALUES`] more values had been seen at that frequency:
+//! the first records are scored without adjustment, and the adjustment
+//! grows to the batch one as the store fills.
+
+use std::collections::HashMap;
+
+use crate::compare::Comparison;
+use crate::normalize::record::Attr;
+use crate::normalize::NormalizedRecord;
+
+/// Weight of the prior frequency, in values.
+pub(crate) const PSEUDO_VALUES: f64 = 1000.0;
+
+#[derive(Debug, Default)]
+pub(crate) struct ValueCounts {
+    /// `counts[attr]`, empty map for attributes that are not adjusted.
+    counts: Vec<HashMap<Box<str>, u32>>,
+    totals: Vec<u64>,
+    tracked: Vec<Attr>,
+}
+
+impl ValueCounts {
+    pub fn new(comparisons: &[Comparison]) -> ValueCounts {
+        let mut tracked: Vec<Attr> = comparisons
+            .iter()
+            .flat_map(|c| c.tf_attrs().into_iter().flatten())
+            .collect();
+        tracked.sort();
+        tracked.dedup();
+        ValueCounts {
+            counts: vec![HashMap::new(); Attr::COUNT],
+            totals: vec![0; Attr::COUNT],
+            tracked,
+        }
+    }
+
+    pub fn add(&mut self, r: &NormalizedRecord) {
+        for &attr in &self.tracked {
+            if let Some(v) = r.get(attr) {
+                *self.counts[attr as usize].entry(v.into()).or_default() += 1;
+                self.totals[attr as usize] += 1;
+            }
+        }
+    }
+
+    pub fn remove(&mut self, r: &NormalizedRecord) {
+        for &attr in &self.tracked {
+            let Some(v) = r.get(attr) else { continue };
+            let map = &mut self.counts[attr as usize];
+            if let Some(c) = map.get_mut(v) {
+                *c -= 1;
+                if *c == 0 {
+                    map.remove(v);
+                }
+                self.totals[attr as usize] -= 1;
+            }
+        }
+    }
+
+    /// Smoothed frequency of `r`'s value of `attr`; `extra` counts the
+    /// record itself when it is not (yet) in the store.
+    pub fn frequency(&self, r: &NormalizedRecord, attr: Attr, u: f64, extra: u32) -> Option<f32> {
+        let v = r.get(attr)?;
+        let count = self.counts[attr as usize].get(v).copied().unwrap_or(0) + extra;
+        let total = self.totals[attr as usize] + u64::from(extra);
+        let f = (f64::from(count) + PSEUDO_VALUES * u) / (total as f64 + PSEUDO_VALUES);
+        Some(f as f32)
+    }
+}

@@ -1,0 +1,660 @@
+//! The store's data and its operations, without locking: records by slot,
+//! identities by id, the blocking index and value counts, the event log.
+//! [`super::IdentityStore`] wraps this in a lock.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::event::{Event, IdentityId, LoggedEvent};
+use super::frequency::ValueCounts;
+use super::index::BlockIndex;
+use super::{Change, IdentityMatch, Outcome};
+use crate::block::LinkMode;
+use crate::cluster::{cluster, Link};
+use crate::compare::compare_pair;
+use crate::error::{Error, Result};
+use crate::explain::{PairExplanation, RecordRef};
+use crate::normalize::placeholder::{strip_known, Placeholder};
+use crate::normalize::record::{Attr, NormalizeReport};
+use crate::normalize::NormalizedRecord;
+use crate::pipeline::GUARD_MARGIN;
+use crate::record::Record;
+use crate::score::{probability, weight_of_probability, ModelWeights, PairWeight};
+use crate::settings::Settings;
+
+/// A stored record.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub record: Record,
+    pub norm: NormalizedRecord,
+    pub identity: IdentityId,
+    /// Store clock at the record's last add or update (for "most recent").
+    pub seq: u64,
+}
+
+/// Marks a record being added, before it has an identity.
+const PENDING: IdentityId = IdentityId::MAX;
+
+/// A candidate scored against a record.
+#[derive(Debug, Clone)]
+pub(crate) struct Scored {
+    pub slot: u32,
+    pub weight: PairWeight,
+    pub levels: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub settings: Settings,
+    weights: ModelWeights,
+    threshold: f64,
+    veto: f64,
+    pub sources: Vec<String>,
+    pub slots: Vec<Option<Entry>>,
+    /// Per source: record id -> slot.
+    by_key: Vec<HashMap<Box<str>, u32>>,
+    /// Live identities and their records (in the order they joined).
+    pub identities: BTreeMap<IdentityId, Vec<u32>>,
+    /// Absorbed identity -> the one that absorbed it.
+    pub merged_into: HashMap<IdentityId, IdentityId>,
+    pub next_identity: IdentityId,
+    pub clock: u64,
+    pub placeholders: Vec<Placeholder>,
+    pub events: Vec<LoggedEvent>,
+    index: BlockIndex,
+    counts: ValueCounts,
+}
+
+/// Everything that defines a store; the rest is derived.
+pub(crate) struct Parts {
+    pub settings: Settings,
+    pub sources: Vec<String>,
+    pub slots: Vec<Option<Entry>>,
+    pub identities: BTreeMap<IdentityId, Vec<u32>>,
+    pub merged_into: HashMap<IdentityId, IdentityId>,
+    pub next_identity: IdentityId,
+    pub clock: u64,
+    pub placeholders: Vec<Placeholder>,
+    pub events: Vec<LoggedEvent>,
+}
+
+impl State {
+    /// Checks the model and builds the derived parts (index, counts).
+    pub fn build(p: Parts) -> Result<State> {
+        p.settings.validate()?;
+        if !p.settings.trained || p.settings.comparisons.is_empty() {
+            return Err(Error::UntrainedModel);
+        }
+        if p.settings.blocking.rules.is_empty() {
+            return Err(Error::Settings("the store needs blocking rules".into()));
+        }
+        let mut index = BlockIndex::new(
+            p.settings.blocking.rules.clone(),
+            p.settings.blocking.max_block_size,
+        );
+        let mut counts = ValueCounts::new(&p.settings.comparisons);
+        let mut by_key = vec![HashMap::new(); p.sources.len()];
+        {
+            use rayon::prelude::*;
+            let keys: Vec<Option<Vec<Option<u64>>>> = p
+                .slots
+                .par_iter()
+                .map(|e| e.as_ref().map(|e| index.keys(&e.norm)))
+                .collect();
+            for (slot, (e, k)) in p.slots.iter().zip(keys).enumerate() {
+                let (Some(e), Some(k)) = (e, k) else { continue };
+                index.insert(slot as u32, &k);
+                counts.add(&e.norm);
+                by_key[e.record.source as usize].insert(e.record.id.as_str().into(), slot as u32);
+            }
+        }
+        Ok(State {
+            weights: ModelWeights::new(&p.settings.comparisons, p.settings.prior),
+            threshold: weight_of_probability(p.settings.threshold),
+            veto: weight_of_probability(p.settings.cluster.veto_probability),
+            settings: p.settings,
+            sources: p.sources,
+            slots: p.slots,
+            by_key,
+            identities: p.identities,
+            merged_into: p.merged_into,
+            next_identity: p.next_identity,
+            clock: p.clock,
+            placeholders: p.placeholders,
+            events: p.events,
+            index,
+            counts,
+        })
+    }
+
+    // ----- reading -----
+
+    pub fn entry(&self, slot: u32) -> &Entry {
+        self.slots[slot as usize]
+            .as_ref()
+            .expect("identity members are live slots")
+    }
+
+    pub fn record_ref(&self, slot: u32) -> RecordRef {
+        self.ref_of(&self.entry(slot).record)
+    }
+
+    fn ref_of(&self, r: &Record) -> RecordRef {
+        RecordRef {
+            source: self.sources[r.source as usize].clone(),
+            id: r.id.clone(),
+        }
+    }
+
+    pub fn add_source(&mut self, name: &str) -> u32 {
+        if let Some(i) = self.sources.iter().position(|s| s == name) {
+            return i as u32;
+        }
+        self.sources.push(name.to_string());
+        self.by_key.push(HashMap::new());
+        (self.sources.len() - 1) as u32
+    }
+
+    pub fn slot_of(&self, source: &str, id: &str) -> Option<u32> {
+        let s = self.sources.iter().position(|x| x == source)?;
+        self.by_key[s].get(id).copied()
+    }
+
+    pub fn resolve_id(&self, mut id: IdentityId) -> Option<IdentityId> {
+        while let Some(&next) = self.merged_into.get(&id) {
+            id = next;
+        }
+        self.identities.contains_key(&id).then_some(id)
+    }
+
+    fn check_source(&self, r: &Record) -> Result<()> {
+        if (r.source as usize) < self.sources.len() {
+            Ok(())
+        } else {
+            Err(Error::UnknownSource {
+                id: r.id.clone(),
+                source_index: r.source,
+            })
+        }
+    }
+
+    fn normalize(&self, r: &Record) -> NormalizedRecord {
+        let mut n = NormalizedRecord::from_record(
+            r,
+            &self.settings.normalize,
+            &mut NormalizeReport::default(),
+        );
+        strip_known(&mut n, &self.placeholders);
+        n
+    }
+
+    /// Frequency lookup for `probe`'s values; `extra` = 1 when the probe
+    /// is not counted in the store.
+    fn tf<'s>(
+        &'s self,
+        probe: &'s NormalizedRecord,
+        extra: u32,
+    ) -> impl Fn(Attr, f64) -> Option<f32> + 's {
+        move |attr, u| self.counts.frequency(probe, attr, u, extra)
+    }
+
+    fn levels(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.settings.comparisons.len());
+        compare_pair(&self.settings.comparisons, a, b, &mut out);
+        out
+    }
+
+    /// True when two stored records are clearly different people (the
+    /// cluster-join guard of batch clustering).
+    fn different(&self, a: u32, b: u32) -> bool {
+        let (ea, eb) = (&self.entry(a).norm, &self.entry(b).norm);
+        let w = self.weights.weight(&self.levels(ea, eb), &self.tf(ea, 0));
+        w.person < self.veto - GUARD_MARGIN
+    }
+
+    /// Candidates of `probe` scored, strongest first (ties by slot).
+    fn score(
+        &self,
+        probe: &NormalizedRecord,
+        source: u32,
+        extra: u32,
+        skip: impl Fn(u32, &Entry) -> bool,
+    ) -> Vec<Scored> {
+        let mut slots = Vec::new();
+        self.index.candidates(&self.index.keys(probe), &mut slots);
+        let tf = self.tf(probe, extra);
+        let mut out: Vec<Scored> = slots
+            .into_iter()
+            .filter_map(|s| {
+                let e = self.slots[s as usize].as_ref()?;
+                if skip(s, e)
+                    || (self.settings.link_mode == LinkMode::LinkOnly && e.record.source == source)
+                {
+                    return None;
+                }
+                let levels = self.levels(probe, &e.norm);
+                let weight = self.weights.weight(&levels, &tf);
+                Some(Scored {
+                    slot: s,
+                    weight,
+                    levels,
+                })
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.weight
+                .total
+                .total_cmp(&x.weight.total)
+                .then(x.slot.cmp(&y.slot))
+        });
+        out
+    }
+
+    fn is_link(&self, w: &PairWeight) -> bool {
+        w.total >= self.threshold && w.person >= self.veto
+    }
+
+    /// The strongest candidate of each identity, strongest first.
+    fn best_per_identity<'a>(&self, scored: &'a [Scored]) -> Vec<(IdentityId, &'a Scored)> {
+        let mut seen = std::collections::HashSet::new();
+        scored
+            .iter()
+            .filter_map(|s| {
+                let id = self.entry(s.slot).identity;
+                seen.insert(id).then_some((id, s))
+            })
+            .collect()
+    }
+
+    /// Whether any pair across two groups (except the linking pair) is
+    /// clearly different, checked as batch clustering does: at most
+    /// `max_cross_checks` pairs, earliest members first.
+    fn blocked(
+        &self,
+        group: &[u32],
+        other: &[u32],
+        link: (u32, u32),
+        probe: Option<&NormalizedRecord>,
+    ) -> bool {
+        if group.len() == 1 && other.len() == 1 {
+            return false;
+        }
+        let (big, small) = if group.len() >= other.len() {
+            (group, other)
+        } else {
+            (other, group)
+        };
+        let limit = self.settings.cluster.max_cross_checks.max(1);
+        let take_b = small.len().min(limit);
+        let take_a = big.len().min((limit / take_b).max(1));
+        big[..take_a].iter().any(|&x| {
+            small[..take_b].iter().any(|&y| {
+                let is_link = (x, y) == link || (y, x) == link;
+                !is_link && self.different_any(x, y, probe)
+            })
+        })
+    }
+
+    /// `different` where slot `PENDING as u32` stands for an unstored probe.
+    fn different_any(&self, a: u32, b: u32, probe: Option<&NormalizedRecord>) -> bool {
+        const PROBE: u32 = u32::MAX;
+        match (a == PROBE, b == PROBE, probe) {
+            (true, _, Some(p)) | (_, true, Some(p)) => {
+                let other = if a == PROBE { b } else { a };
+                let w = self
+                    .weights
+                    .weight(&self.levels(p, &self.entry(other).norm), &self.tf(p, 1));
+                w.person < self.veto - GUARD_MARGIN
+            }
+            _ => self.different(a, b),
+        }
+    }
+
+    fn log(&mut self, event: Event, out: &mut Vec<LoggedEvent>) {
+        let e = LoggedEvent {
+            seq: self.events.len() as u64,
+            event,
+        };
+        out.push(e.clone());
+        self.events.push(e);
+    }
+
+    fn explain(
+        &self,
+        probe: &NormalizedRecord,
+        extra: u32,
+        s: &Scored,
+        a: RecordRef,
+    ) -> PairExplanation {
+        self.weights.explain(
+            &self.settings.comparisons,
+            &s.levels,
+            &self.tf(probe, extra),
+            a,
+            self.record_ref(s.slot),
+        )
+    }
+
+    // ----- questions -----
+
+    /// The `k` identities most likely to hold `record`, strongest first.
+    pub fn match_record(&self, record: &Record, k: usize) -> Result<Vec<IdentityMatch>> {
+        self.check_source(record)?;
+        let probe = self.normalize(record);
+        let own = self.slot_of(&self.sources[record.source as usize], &record.id);
+        let scored = self.score(&probe, record.source, 1, |s, _| Some(s) == own);
+        let me = self.ref_of(record);
+        Ok(self
+            .best_per_identity(&scored)
+            .into_iter()
+            .take(k)
+            .map(|(identity, s)| {
+                let members = &self.identities[&identity];
+                let is_match = self.is_link(&s.weight)
+                    && !self.blocked(&[u32::MAX], members, (u32::MAX, s.slot), Some(&probe));
+                IdentityMatch {
+                    identity,
+                    probability: probability(s.weight.total),
+                    weight: s.weight.total,
+                    is_match,
+                    explanation: self.explain(&probe, 1, s, me.clone()),
+                }
+            })
+            .collect())
+    }
+
+    // ----- changes -----
+
+    pub fn add(&mut self, record: Record) -> Result<Change> {
+        self.check_source(&record)?;
+        let source = record.source;
+        if self.by_key[source as usize].contains_key(record.id.as_str()) {
+            return Err(Error::DuplicateRecord {
+                source_name: self.sources[source as usize].clone(),
+                id: record.id.clone(),
+            });
+        }
+        let norm = self.normalize(&record);
+        let slot = self.slots.len() as u32;
+        self.clock += 1;
+        self.index.insert(slot, &self.index.keys(&norm));
+        self.counts.add(&norm);
+        self.by_key[source as usize].insert(record.id.as_str().into(), slot);
+        self.slots.push(Some(Entry {
+            record,
+            norm,
+            identity: PENDING,
+            seq: self.clock,
+        }));
+        let mut events = Vec::new();
+        let scored = {
+            let e = self.entry(slot);
+            self.score(&e.norm, source, 0, |s, _| s == slot)
+        };
+        let (identity, outcome, links) = self.join(slot, None, &scored, &mut events);
+        Ok(Change {
+            record: self.record_ref(slot),
+            identity,
+            outcome,
+            links,
+            events,
+        })
+    }
+
+    /// Joins record `slot` (in identity `own`, or in none yet) with the
+    /// identities it links to, strongest first, as batch clustering would.
+    fn join(
+        &mut self,
+        slot: u32,
+        own: Option<IdentityId>,
+        scored: &[Scored],
+        events: &mut Vec<LoggedEvent>,
+    ) -> (IdentityId, Outcome, Vec<PairExplanation>) {
+        let mut current = own;
+        let mut absorbed = Vec::new();
+        let mut deciding = Vec::new();
+        let me = self.record_ref(slot);
+        let links: Vec<(IdentityId, Scored)> = self
+            .best_per_identity(scored)
+            .into_iter()
+            .filter(|(_, s)| self.is_link(&s.weight))
+            .map(|(id, s)| (id, s.clone()))
+            .collect();
+        for (k, s) in links {
+            let k = match self.resolve_id(k) {
+                Some(k) if Some(k) != current => k,
+                _ => continue,
+            };
+            let single = [slot];
+            let group: &[u32] = match current {
+                Some(c) => &self.identities[&c],
+                None => &single,
+            };
+            if self.blocked(group, &self.identities[&k], (slot, s.slot), None) {
+                continue;
+            }
+            deciding.push(self.explain(&self.entry(slot).norm.clone(), 0, &s, me.clone()));
+            current = Some(match current {
+                None => {
+                    self.identities.get_mut(&k).expect("live").push(slot);
+                    self.set_identity(slot, k);
+                    self.log(
+                        Event::Attached {
+                            identity: k,
+                            record: me.clone(),
+                        },
+                        events,
+                    );
+                    k
+                }
+                Some(c) => {
+                    let (into, from) = (c.min(k), c.max(k));
+                    let moved = self.identities.remove(&from).unwrap_or_default();
+                    for &m in &moved {
+                        self.set_identity(m, into);
+                    }
+                    self.identities.get_mut(&into).expect("live").extend(moved);
+                    self.merged_into.insert(from, into);
+                    absorbed.push(from);
+                    self.log(
+                        Event::Merged {
+                            into,
+                            from,
+                            by: me.clone(),
+                        },
+                        events,
+                    );
+                    into
+                }
+            });
+        }
+        let (identity, outcome) = match (current, own) {
+            (None, _) => {
+                let id = self.next_identity;
+                self.next_identity += 1;
+                self.identities.insert(id, vec![slot]);
+                self.set_identity(slot, id);
+                self.log(
+                    Event::Created {
+                        identity: id,
+                        record: me,
+                    },
+                    events,
+                );
+                (id, Outcome::Created)
+            }
+            (Some(id), _) if !absorbed.is_empty() => (id, Outcome::Merged { absorbed }),
+            (Some(id), None) => (id, Outcome::Attached),
+            (Some(id), Some(_)) => (id, Outcome::Updated),
+        };
+        (identity, outcome, deciding)
+    }
+
+    fn set_identity(&mut self, slot: u32, id: IdentityId) {
+        if let Some(e) = self.slots[slot as usize].as_mut() {
+            e.identity = id;
+        }
+    }
+
+    fn take_out(&mut self, slot: u32) {
+        let e = self.slots[slot as usize].as_ref().expect("live slot");
+        let keys = self.index.keys(&e.norm);
+        self.index.remove(slot, &keys);
+        self.counts.remove(&e.norm);
+    }
+
+    fn put_in(&mut self, slot: u32) {
+        let e = self.slots[slot as usize].as_ref().expect("live slot");
+        let keys = self.index.keys(&e.norm);
+        self.index.insert(slot, &keys);
+        self.counts.add(&e.norm);
+    }
+
+    fn lookup(&self, source: &str, id: &str) -> Result<u32> {
+        self.slot_of(source, id)
+            .ok_or_else(|| Error::UnknownRecord {
+                source_name: source.to_string(),
+                id: id.to_string(),
+            })
+    }
+
+    pub fn update(&mut self, record: Record) -> Result<Change> {
+        self.check_source(&record)?;
+        let source_name = self.sources[record.source as usize].clone();
+        let slot = self.lookup(&source_name, &record.id)?;
+        self.take_out(slot);
+        let norm = self.normalize(&record);
+        self.clock += 1;
+        let clock = self.clock;
+        let identity = {
+            let e = self.slots[slot as usize].as_mut().expect("live slot");
+            e.record = record;
+            e.norm = norm;
+            e.seq = clock;
+            e.identity
+        };
+        self.put_in(slot);
+        let me = self.record_ref(slot);
+        let mut events = Vec::new();
+        self.log(
+            Event::Updated {
+                identity,
+                record: me.clone(),
+            },
+            &mut events,
+        );
+        self.recluster(identity, &mut events);
+        let now = self.entry(slot).identity;
+        let scored = {
+            let e = self.entry(slot);
+            self.score(&e.norm, e.record.source, 0, |_, other| {
+                other.identity == now
+            })
+        };
+        let (identity, outcome, links) = self.join(slot, Some(now), &scored, &mut events);
+        Ok(Change {
+            record: me,
+            identity,
+            outcome,
+            links,
+            events,
+        })
+    }
+
+    pub fn remove(&mut self, source: &str, id: &str) -> Result<Change> {
+        let slot = self.lookup(source, id)?;
+        self.take_out(slot);
+        let me = self.record_ref(slot);
+        let e = self.slots[slot as usize].take().expect("live slot");
+        self.by_key[e.record.source as usize].remove(e.record.id.as_str());
+        self.clock += 1;
+        let identity = e.identity;
+        let mut events = Vec::new();
+        self.log(
+            Event::Removed {
+                identity,
+                record: me.clone(),
+            },
+            &mut events,
+        );
+        let members = self.identities.get_mut(&identity).expect("live identity");
+        members.retain(|&s| s != slot);
+        if members.is_empty() {
+            self.identities.remove(&identity);
+            self.log(Event::Retired { identity }, &mut events);
+        } else {
+            self.recluster(identity, &mut events);
+        }
+        Ok(Change {
+            record: me,
+            identity,
+            outcome: Outcome::Removed,
+            links: Vec::new(),
+            events,
+        })
+    }
+
+    /// Re-clusters one identity's records among themselves (after one left
+    /// or changed); parts that no longer hold together become new
+    /// identities, the largest part keeping the id.
+    fn recluster(&mut self, identity: IdentityId, events: &mut Vec<LoggedEvent>) {
+        let members = self.identities[&identity].clone();
+        if members.len() < 2 {
+            return;
+        }
+        let mut links = Vec::new();
+        for i in 0..members.len() {
+            let ei = self.entry(members[i]);
+            for (j, &mj) in members.iter().enumerate().skip(i + 1) {
+                let ej = self.entry(mj);
+                if self.settings.link_mode == LinkMode::LinkOnly
+                    && ei.record.source == ej.record.source
+                {
+                    continue;
+                }
+                let w = self
+                    .weights
+                    .weight(&self.levels(&ei.norm, &ej.norm), &self.tf(&ei.norm, 0));
+                if self.is_link(&w) {
+                    links.push(Link {
+                        a: i as u32,
+                        b: j as u32,
+                        weight: w.total,
+                    });
+                }
+            }
+        }
+        let c = cluster(members.len(), links, &self.settings.cluster, |a, b| {
+            self.different(members[a as usize], members[b as usize])
+        });
+        let mut parts: Vec<Vec<u32>> = c
+            .members()
+            .into_iter()
+            .map(|p| p.into_iter().map(|i| members[i as usize]).collect())
+            .collect();
+        if parts.len() < 2 {
+            return;
+        }
+        // Largest first; ties keep member order (the part with the earliest member first).
+        parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut parts = parts.into_iter();
+        let keep = parts.next().unwrap_or_default();
+        self.identities.insert(identity, keep);
+        for part in parts {
+            let id = self.next_identity;
+            self.next_identity += 1;
+            for &s in &part {
+                self.set_identity(s, id);
+            }
+            let records = part.iter().map(|&s| self.record_ref(s)).collect();
+            self.identities.insert(id, part);
+            self.log(
+                Event::Split {
+                    from: identity,
+                    into: id,
+                    records,
+                },
+                events,
+            );
+        }
+    }
+}
