@@ -17,15 +17,9 @@ use linkage::input::{read_csv_files, CsvOptions};
 use linkage::synth::{generate, write_csv, SynthOptions};
 use linkage::{output, Resolver, Settings};
 
-const HEADER: &str = "| records | candidate pairs | read | normalize | block | compare (pairs/s) | train | score | cluster | write | total | peak RSS | F1 |";
+mod common;
 
-/// Peak resident memory of this process in MB (Linux), if known.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
+const HEADER: &str = "| records | candidate pairs | read | normalize | block | compare (pairs/s) | train | score | cluster | write | total | peak RSS | F1 |";
 
 fn one(
     records: usize,
@@ -84,7 +78,7 @@ fn one(
         s(tm.cluster),
         s(write),
         s(total),
-        peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.0} MB")),
+        common::peak_rss(),
         m.f1
     ))
 }

@@ -168,3 +168,61 @@ fn bench_reports_a_row_per_size() {
         assert!(f1 > 0.9, "{row}");
     }
 }
+
+#[test]
+fn suppress_splits_prospects_into_known_and_new() {
+    let dir = std::env::temp_dir().join(format!("linkage-suppress-{}", std::process::id()));
+    let out = cargo_example("suppress", &["--out-dir", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let number_after = |word: &str| -> f64 {
+        stdout
+            .split_whitespace()
+            .skip_while(|w| *w != word)
+            .nth(1)
+            .and_then(|v| v.trim_end_matches(',').parse().ok())
+            .unwrap_or_else(|| panic!("no {word} in {stdout}"))
+    };
+    assert!(number_after("precision") >= 0.97, "{stdout}");
+    assert!(number_after("recall") >= 0.95, "{stdout}");
+    let rows = |f: &str| {
+        std::fs::read_to_string(dir.join(f))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    let prospects = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/web.csv"
+    ))
+    .unwrap();
+    assert_eq!(
+        rows("known.csv") + rows("new.csv"),
+        prospects.lines().count() - 1
+    );
+    // New prospects are written as they were, header first.
+    let new = std::fs::read_to_string(dir.join("new.csv")).unwrap();
+    assert_eq!(new.lines().next(), prospects.lines().next());
+    for line in new.lines().skip(1) {
+        assert!(prospects.lines().any(|p| p == line), "row changed");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn store_bench_reports_latency_and_file_size() {
+    let out = cargo_example("store_bench", &["--records", "3000", "--probes", "200"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "match_record (top 5)",
+        "p99",
+        "add, 200 records",
+        "2 threads",
+        "save",
+        "load",
+        "bytes/record",
+        "F1",
+    ] {
+        assert!(stdout.contains(needle), "no '{needle}' in {stdout}");
+    }
+}

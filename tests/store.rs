@@ -323,3 +323,89 @@ fn readers_share_the_store_across_threads() {
     });
     assert_eq!(answers[0], answers[1]);
 }
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+    use std::sync::OnceLock;
+
+    fn fixture() -> &'static (Dataset, Settings) {
+        static F: OnceLock<(Dataset, Settings)> = OnceLock::new();
+        F.get_or_init(|| {
+            let (data, res, _) = sample();
+            (data, res.settings)
+        })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add(usize),
+        Remove(usize),
+        /// Record `.0` takes the values of record `.1`.
+        Update(usize, usize),
+    }
+
+    fn op(n: usize) -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0..n).prop_map(Op::Add),
+            1 => (0..n).prop_map(Op::Remove),
+            1 => (0..n, 0..n).prop_map(|(a, b)| Op::Update(a, b)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever the sequence of adds, updates and removes: every stored
+        /// record is in exactly one identity, removed ones in none, the log
+        /// is contiguous, and a saved and reloaded store is the same store.
+        #[test]
+        fn every_stored_record_in_exactly_one_identity(ops in proptest::collection::vec(op(538), 1..120)) {
+            let (data, settings) = fixture();
+            let store = IdentityStore::new(settings.clone()).unwrap();
+            for s in &data.sources {
+                store.add_source(s);
+            }
+            let mut present = BTreeSet::new();
+            for o in ops {
+                match o {
+                    Op::Add(i) => {
+                        let r = store.add(data.records[i].clone());
+                        prop_assert_eq!(r.is_ok(), present.insert(i));
+                    }
+                    Op::Remove(i) => {
+                        let r = &data.records[i];
+                        let done = store.remove(&data.sources[r.source as usize], &r.id);
+                        prop_assert_eq!(done.is_ok(), present.remove(&i));
+                    }
+                    Op::Update(i, j) => {
+                        let mut r = data.records[j].clone();
+                        r.source = data.records[i].source;
+                        r.id = data.records[i].id.clone();
+                        prop_assert_eq!(store.update(r).is_ok(), present.contains(&i));
+                    }
+                }
+            }
+            prop_assert_eq!(store.len(), present.len());
+            let mut seen = 0;
+            for id in store.identity_ids() {
+                let members = store.records_of(id);
+                prop_assert!(!members.is_empty());
+                for m in &members {
+                    prop_assert_eq!(store.identity_of(&m.source, &m.id), Some(id));
+                }
+                seen += members.len();
+            }
+            prop_assert_eq!(seen, present.len());
+            for (i, r) in data.records.iter().enumerate() {
+                let got = store.identity_of(&data.sources[r.source as usize], &r.id);
+                prop_assert_eq!(got.is_some(), present.contains(&i));
+            }
+            let events = store.events_since(0);
+            prop_assert!(events.iter().enumerate().all(|(i, e)| e.seq == i as u64));
+            let loaded = IdentityStore::from_bytes(&store.to_bytes()).unwrap();
+            prop_assert_eq!(loaded.identity_ids(), store.identity_ids());
+            prop_assert_eq!(loaded.to_bytes(), store.to_bytes());
+        }
+    }
+}

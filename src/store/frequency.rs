@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::compare::Comparison;
 use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
@@ -16,25 +18,46 @@ use crate::normalize::NormalizedRecord;
 /// Weight of the prior frequency, in values.
 pub(crate) const PSEUDO_VALUES: f64 = 1000.0;
 
+type Counts = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
+
 #[derive(Debug, Default)]
 pub(crate) struct ValueCounts {
-    /// `counts[attr]`, empty map for attributes that are not adjusted.
-    counts: Vec<HashMap<Box<str>, u32>>,
+    /// `counts[attr]`, empty for attributes that are not adjusted.
+    counts: Vec<Counts>,
     totals: Vec<u64>,
     tracked: Vec<Attr>,
 }
 
 impl ValueCounts {
-    pub fn new(comparisons: &[Comparison]) -> ValueCounts {
+    /// The counts of `records`, one attribute per task.
+    pub fn build(comparisons: &[Comparison], records: &[&NormalizedRecord]) -> ValueCounts {
         let mut tracked: Vec<Attr> = comparisons
             .iter()
             .flat_map(|c| c.tf_attrs().into_iter().flatten())
             .collect();
         tracked.sort();
         tracked.dedup();
+        let built: Vec<(Attr, Counts, u64)> = tracked
+            .par_iter()
+            .map(|&attr| {
+                let mut map = Counts::default();
+                let mut total = 0;
+                for v in records.iter().filter_map(|r| r.get(attr)) {
+                    bump(&mut map, v);
+                    total += 1;
+                }
+                (attr, map, total)
+            })
+            .collect();
+        let mut counts = vec![Counts::default(); Attr::COUNT];
+        let mut totals = vec![0; Attr::COUNT];
+        for (attr, map, total) in built {
+            counts[attr as usize] = map;
+            totals[attr as usize] = total;
+        }
         ValueCounts {
-            counts: vec![HashMap::new(); Attr::COUNT],
-            totals: vec![0; Attr::COUNT],
+            counts,
+            totals,
             tracked,
         }
     }
@@ -42,7 +65,7 @@ impl ValueCounts {
     pub fn add(&mut self, r: &NormalizedRecord) {
         for &attr in &self.tracked {
             if let Some(v) = r.get(attr) {
-                *self.counts[attr as usize].entry(v.into()).or_default() += 1;
+                bump(&mut self.counts[attr as usize], v);
                 self.totals[attr as usize] += 1;
             }
         }
@@ -70,5 +93,15 @@ impl ValueCounts {
         let total = self.totals[attr as usize] + u64::from(extra);
         let f = (f64::from(count) + PSEUDO_VALUES * u) / (total as f64 + PSEUDO_VALUES);
         Some(f as f32)
+    }
+}
+
+/// Counts one more `v`, allocating only for a new value.
+fn bump(map: &mut Counts, v: &str) {
+    match map.get_mut(v) {
+        Some(c) => *c += 1,
+        None => {
+            map.insert(v.into(), 1);
+        }
     }
 }

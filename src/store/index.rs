@@ -3,14 +3,60 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::block::BlockingRule;
 use crate::normalize::NormalizedRecord;
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The records sharing one key. Most keys (an email, a phone) belong to
+/// one record, which is kept without a separate allocation.
+#[derive(Debug, Clone)]
+enum Block {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Block {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Block::One(x) => std::slice::from_ref(x),
+            Block::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, slot: u32) {
+        match self {
+            Block::One(x) => *self = Block::Many(vec![*x, slot]),
+            Block::Many(v) => v.push(slot),
+        }
+    }
+
+    /// Removes `slot`; true when the block is now empty.
+    fn remove(&mut self, slot: u32) -> bool {
+        match self {
+            Block::One(x) => *x == slot,
+            Block::Many(v) => {
+                v.retain(|&s| s != slot);
+                match v[..] {
+                    [] => true,
+                    [one] => {
+                        *self = Block::One(one);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
 
 /// Per rule, key -> record slots (in insertion order).
 #[derive(Debug, Default)]
 pub(crate) struct BlockIndex {
     rules: Vec<BlockingRule>,
-    maps: Vec<HashMap<u64, Vec<u32>>>,
+    maps: Vec<Map<u64, Block>>,
     max_block_size: usize,
 }
 
@@ -22,8 +68,34 @@ pub(crate) struct Lookup {
 }
 
 impl BlockIndex {
-    pub fn new(rules: Vec<BlockingRule>, max_block_size: usize) -> BlockIndex {
-        let maps = rules.iter().map(|_| HashMap::new()).collect();
+    /// The index of `records` (slot, record), built rule by rule in parallel.
+    pub fn build(
+        rules: Vec<BlockingRule>,
+        max_block_size: usize,
+        records: &[(u32, &NormalizedRecord)],
+    ) -> BlockIndex {
+        let maps = rules
+            .par_iter()
+            .map(|rule| {
+                let mut keyed: Vec<(u64, u32)> = records
+                    .iter()
+                    .filter_map(|(slot, r)| rule.key(r).map(|k| (k, *slot)))
+                    .collect();
+                keyed.sort_unstable();
+                let mut map = Map::with_capacity_and_hasher(
+                    keyed.len() / 2,
+                    foldhash::fast::RandomState::default(),
+                );
+                for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
+                    let block = match chunk {
+                        [(_, one)] => Block::One(*one),
+                        many => Block::Many(many.iter().map(|x| x.1).collect()),
+                    };
+                    map.insert(chunk[0].0, block);
+                }
+                map
+            })
+            .collect();
         BlockIndex {
             rules,
             maps,
@@ -39,7 +111,12 @@ impl BlockIndex {
     pub fn insert(&mut self, slot: u32, keys: &[Option<u64>]) {
         for (map, key) in self.maps.iter_mut().zip(keys) {
             if let Some(k) = key {
-                map.entry(*k).or_default().push(slot);
+                match map.get_mut(k) {
+                    Some(b) => b.push(slot),
+                    None => {
+                        map.insert(*k, Block::One(slot));
+                    }
+                }
             }
         }
     }
@@ -47,11 +124,8 @@ impl BlockIndex {
     pub fn remove(&mut self, slot: u32, keys: &[Option<u64>]) {
         for (map, key) in self.maps.iter_mut().zip(keys) {
             let Some(k) = key else { continue };
-            if let Some(v) = map.get_mut(k) {
-                v.retain(|&s| s != slot);
-                if v.is_empty() {
-                    map.remove(k);
-                }
+            if map.get_mut(k).is_some_and(|b| b.remove(slot)) {
+                map.remove(k);
             }
         }
     }
@@ -66,6 +140,7 @@ impl BlockIndex {
             let Some(block) = key.and_then(|k| map.get(&k)) else {
                 continue;
             };
+            let block = block.as_slice();
             if block.len() > self.max_block_size {
                 lookup.oversized += 1;
                 continue;
@@ -75,5 +150,58 @@ impl BlockIndex {
         out.sort_unstable();
         out.dedup();
         lookup
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::BlockKey;
+    use crate::normalize::record::Attr;
+
+    fn rec(email: &str) -> NormalizedRecord {
+        let mut r = NormalizedRecord::default();
+        r.set(Attr::Email, Some(email.to_string()));
+        r
+    }
+
+    #[test]
+    fn insert_remove_and_bulk_build_agree() {
+        let rule = BlockingRule::new(vec![BlockKey::Exact { attr: Attr::Email }]);
+        let recs = [rec("a@x.com"), rec("b@x.com"), rec("a@x.com")];
+        let listed: Vec<(u32, &NormalizedRecord)> = recs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32, r))
+            .collect();
+        let built = BlockIndex::build(vec![rule.clone()], 100, &listed);
+        let mut grown = BlockIndex::build(vec![rule], 100, &[]);
+        for (i, r) in recs.iter().enumerate() {
+            grown.insert(i as u32, &grown.keys(r));
+        }
+        let mut out = Vec::new();
+        for idx in [&built, &grown] {
+            idx.candidates(&idx.keys(&recs[0]), &mut out);
+            assert_eq!(out, vec![0, 2]);
+        }
+        grown.remove(0, &grown.keys(&recs[0]));
+        grown.candidates(&grown.keys(&recs[0]), &mut out);
+        assert_eq!(out, vec![2]);
+        grown.remove(2, &grown.keys(&recs[2]));
+        grown.candidates(&grown.keys(&recs[0]), &mut out);
+        assert!(out.is_empty());
+        // Oversized blocks are skipped and counted.
+        let small = BlockIndex::build(
+            vec![BlockingRule::new(vec![BlockKey::Exact {
+                attr: Attr::Email,
+            }])],
+            1,
+            &listed,
+        );
+        assert_eq!(
+            small.candidates(&small.keys(&recs[0]), &mut out).oversized,
+            1
+        );
+        assert!(out.is_empty());
     }
 }

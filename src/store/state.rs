@@ -21,6 +21,8 @@ use crate::record::Record;
 use crate::score::{probability, weight_of_probability, ModelWeights, PairWeight};
 use crate::settings::Settings;
 
+type KeyMap = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
+
 /// A stored record.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
@@ -51,7 +53,7 @@ pub(crate) struct State {
     pub sources: Vec<String>,
     pub slots: Vec<Option<Entry>>,
     /// Per source: record id -> slot.
-    by_key: Vec<HashMap<Box<str>, u32>>,
+    by_key: Vec<KeyMap>,
     /// Live identities and their records (in the order they joined).
     pub identities: BTreeMap<IdentityId, Vec<u32>>,
     /// Absorbed identity -> the one that absorbed it.
@@ -87,23 +89,24 @@ impl State {
         if p.settings.blocking.rules.is_empty() {
             return Err(Error::Settings("the store needs blocking rules".into()));
         }
-        let mut index = BlockIndex::new(
+        let live: Vec<(u32, &NormalizedRecord)> = p
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, &e.norm)))
+            .collect();
+        let index = BlockIndex::build(
             p.settings.blocking.rules.clone(),
             p.settings.blocking.max_block_size,
+            &live,
         );
-        let mut counts = ValueCounts::new(&p.settings.comparisons);
-        let mut by_key = vec![HashMap::new(); p.sources.len()];
-        {
-            use rayon::prelude::*;
-            let keys: Vec<Option<Vec<Option<u64>>>> = p
-                .slots
-                .par_iter()
-                .map(|e| e.as_ref().map(|e| index.keys(&e.norm)))
-                .collect();
-            for (slot, (e, k)) in p.slots.iter().zip(keys).enumerate() {
-                let (Some(e), Some(k)) = (e, k) else { continue };
-                index.insert(slot as u32, &k);
-                counts.add(&e.norm);
+        let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
+        let counts = ValueCounts::build(&p.settings.comparisons, &norms);
+        drop(norms);
+        drop(live);
+        let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
+        for (slot, e) in p.slots.iter().enumerate() {
+            if let Some(e) = e {
                 by_key[e.record.source as usize].insert(e.record.id.as_str().into(), slot as u32);
             }
         }
@@ -150,7 +153,7 @@ impl State {
             return i as u32;
         }
         self.sources.push(name.to_string());
-        self.by_key.push(HashMap::new());
+        self.by_key.push(KeyMap::default());
         (self.sources.len() - 1) as u32
     }
 
