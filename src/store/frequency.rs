@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::index::with_headroom;
 use crate::compare::Comparison;
 use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
@@ -46,6 +47,7 @@ impl ValueCounts {
                     bump(&mut map, v);
                     total += 1;
                 }
+                map.reserve(with_headroom(map.len()) - map.len());
                 (attr, map, total)
             })
             .collect();

@@ -52,6 +52,11 @@ impl Block {
     }
 }
 
+/// A capacity for `n` entries and a quarter more.
+pub(crate) fn with_headroom(n: usize) -> usize {
+    n + n / 4 + 16
+}
+
 /// Per rule, key -> record slots (in insertion order).
 #[derive(Debug, Default)]
 pub(crate) struct BlockIndex {
@@ -82,17 +87,20 @@ impl BlockIndex {
                     .filter_map(|(slot, r)| rule.key(r).map(|k| (k, *slot)))
                     .collect();
                 keyed.sort_unstable();
+                let blocks: Vec<(u64, Block)> = keyed
+                    .chunk_by(|a, b| a.0 == b.0)
+                    .map(|chunk| match chunk {
+                        [(key, one)] => (*key, Block::One(*one)),
+                        many => (many[0].0, Block::Many(many.iter().map(|x| x.1).collect())),
+                    })
+                    .collect();
+                // Room to grow by a quarter before the map has to rehash,
+                // so the adds after a bulk load do not pay for it at once.
                 let mut map = Map::with_capacity_and_hasher(
-                    keyed.len() / 2,
+                    with_headroom(blocks.len()),
                     foldhash::fast::RandomState::default(),
                 );
-                for chunk in keyed.chunk_by(|a, b| a.0 == b.0) {
-                    let block = match chunk {
-                        [(_, one)] => Block::One(*one),
-                        many => Block::Many(many.iter().map(|x| x.1).collect()),
-                    };
-                    map.insert(chunk[0].0, block);
-                }
+                map.extend(blocks);
                 map
             })
             .collect();

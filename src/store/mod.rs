@@ -163,12 +163,12 @@ impl IdentityStore {
                     .entry(c as IdentityId)
                     .or_default()
                     .push(i as u32);
-                Some(Entry {
+                Some(Box::new(Entry {
                     record: r.clone(),
                     norm: norm.clone(),
                     identity: c as IdentityId,
                     seq: i as u64 + 1,
-                })
+                }))
             })
             .collect();
         let next_identity = resolution.clustering.cluster_count() as IdentityId;

@@ -167,7 +167,7 @@ fn build(image: Image) -> std::result::Result<State, String> {
     }
     let normalize = settings.normalize.clone();
     let placeholders = image.placeholders;
-    let slots: Vec<Option<Entry>> = image
+    let slots: Vec<Option<Box<Entry>>> = image
         .records
         .into_par_iter()
         .zip(identity_of.into_par_iter())
@@ -175,12 +175,12 @@ fn build(image: Image) -> std::result::Result<State, String> {
             let mut norm =
                 NormalizedRecord::from_record(&record, &normalize, &mut NormalizeReport::default());
             strip_known(&mut norm, &placeholders);
-            Some(Entry {
+            Some(Box::new(Entry {
                 record,
                 norm,
                 identity,
                 seq,
-            })
+            }))
         })
         .collect();
     State::build(Parts {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::event::{Event, IdentityId, LoggedEvent};
 use super::frequency::ValueCounts;
-use super::index::BlockIndex;
+use super::index::{with_headroom, BlockIndex};
 use super::{Change, IdentityMatch, Outcome};
 use crate::block::LinkMode;
 use crate::cluster::{cluster, Link};
@@ -51,7 +51,7 @@ pub(crate) struct State {
     threshold: f64,
     veto: f64,
     pub sources: Vec<String>,
-    pub slots: Vec<Option<Entry>>,
+    pub slots: Vec<Option<Box<Entry>>>,
     /// Per source: record id -> slot.
     by_key: Vec<KeyMap>,
     /// Live identities and their records (in the order they joined).
@@ -70,7 +70,7 @@ pub(crate) struct State {
 pub(crate) struct Parts {
     pub settings: Settings,
     pub sources: Vec<String>,
-    pub slots: Vec<Option<Entry>>,
+    pub slots: Vec<Option<Box<Entry>>>,
     pub identities: BTreeMap<IdentityId, Vec<u32>>,
     pub merged_into: HashMap<IdentityId, IdentityId>,
     pub next_identity: IdentityId,
@@ -110,13 +110,18 @@ impl State {
                 by_key[e.record.source as usize].insert(e.record.id.as_str().into(), slot as u32);
             }
         }
+        for m in &mut by_key {
+            m.reserve(with_headroom(m.len()) - m.len());
+        }
+        let mut slots = p.slots;
+        slots.reserve(with_headroom(slots.len()) - slots.len());
         Ok(State {
             weights: ModelWeights::new(&p.settings.comparisons, p.settings.prior),
             threshold: weight_of_probability(p.settings.threshold),
             veto: weight_of_probability(p.settings.cluster.veto_probability),
             settings: p.settings,
             sources: p.sources,
-            slots: p.slots,
+            slots,
             by_key,
             identities: p.identities,
             merged_into: p.merged_into,
@@ -382,12 +387,12 @@ impl State {
         self.index.insert(slot, &self.index.keys(&norm));
         self.counts.add(&norm);
         self.by_key[source as usize].insert(record.id.as_str().into(), slot);
-        self.slots.push(Some(Entry {
+        self.slots.push(Some(Box::new(Entry {
             record,
             norm,
             identity: PENDING,
             seq: self.clock,
-        }));
+        })));
         let mut events = Vec::new();
         let scored = {
             let e = self.entry(slot);
