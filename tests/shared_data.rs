@@ -5,9 +5,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::{one_at_a_time, read_and_resolve, store_clusters};
 use linkage::eval::{evaluate, Metrics, Truth};
 use linkage::input::{read_csv_files, CsvOptions};
-use linkage::{Resolver, Settings};
 
 fn shared(set: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,12 +29,7 @@ fn shared(set: &str) -> Option<PathBuf> {
 }
 
 fn run(dir: &Path, files: &[&str]) -> Metrics {
-    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(format!("{f}.csv"))).collect();
-    let (data, _, _) = read_csv_files(&paths, &CsvOptions::default()).unwrap();
-    let res = Resolver::new(Settings::default())
-        .unwrap()
-        .resolve(&data)
-        .unwrap();
+    let (data, res) = read_and_resolve(dir, files);
     assert_eq!(
         res.clustering.cluster_of.len(),
         data.len(),
@@ -127,25 +123,11 @@ fn customers10k_one_record_at_a_time_within_0_01_of_batch() {
     let Some(dir) = shared("customers10k") else {
         return;
     };
-    let paths: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
-        .iter()
-        .map(|f| dir.join(format!("{f}.csv")))
-        .collect();
-    let (data, _, _) = read_csv_files(&paths, &CsvOptions::default()).unwrap();
-    let res = Resolver::new(Settings::default())
-        .unwrap()
-        .resolve(&data)
-        .unwrap();
+    let (data, res) = read_and_resolve(&dir, &["crm", "pos", "web", "billing"]);
     let truth = Truth::from_csv(&dir.join("truth.csv")).unwrap();
     let batch = evaluate(&data, &res.clustering.cluster_of, &truth);
-    let store = linkage::store::IdentityStore::new(res.settings.clone()).unwrap();
-    for s in &data.sources {
-        store.add_source(s);
-    }
     let t = std::time::Instant::now();
-    for r in &data.records {
-        store.add(r.clone()).unwrap();
-    }
+    let store = one_at_a_time(&res.settings, &data.sources, &data.records);
     let elapsed = t.elapsed();
     let inc = evaluate(&data, &store_clusters(&store, &data), &truth);
     eprintln!(
@@ -159,13 +141,7 @@ fn customers10k_one_record_at_a_time_within_0_01_of_batch() {
         inc.f1
     );
     // The order effect is small: the reverse file order agrees too.
-    let reversed = linkage::store::IdentityStore::new(res.settings.clone()).unwrap();
-    for s in &data.sources {
-        reversed.add_source(s);
-    }
-    for r in data.records.iter().rev() {
-        reversed.add(r.clone()).unwrap();
-    }
+    let reversed = one_at_a_time(&res.settings, &data.sources, data.records.iter().rev());
     let rev = evaluate(&data, &store_clusters(&reversed, &data), &truth);
     eprintln!("customers10k: reverse order F1 {:.4}", rev.f1);
     assert!(
@@ -173,19 +149,4 @@ fn customers10k_one_record_at_a_time_within_0_01_of_batch() {
         "reverse order {:.4}",
         rev.f1
     );
-}
-
-/// Dense cluster numbers of the dataset's records as a store holds them.
-fn store_clusters(store: &linkage::store::IdentityStore, data: &linkage::Dataset) -> Vec<u32> {
-    let mut dense = std::collections::HashMap::new();
-    data.records
-        .iter()
-        .map(|r| {
-            let id = store
-                .identity_of(&data.sources[r.source as usize], &r.id)
-                .unwrap();
-            let n = dense.len() as u32;
-            *dense.entry(id).or_insert(n)
-        })
-        .collect()
 }

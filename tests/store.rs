@@ -1,61 +1,29 @@
 //! The identity store: incremental resolution against batch, merges,
 //! splits, updates, stable ids across save and load, corrupt files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use linkage::eval::{evaluate, Truth};
-use linkage::input::{read_csv_files, CsvOptions};
 use linkage::store::{Event, IdentityStore, Outcome};
-use linkage::{Dataset, FieldKind as K, Record, Resolution, Resolver, Settings};
+use linkage::{Dataset, FieldKind as K, Record, Resolution, Settings};
+
+mod common;
+use common::{one_at_a_time, read_and_resolve, store_clusters};
 
 fn sample() -> (Dataset, Resolution, Truth) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    let files: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
-        .iter()
-        .map(|s| dir.join(format!("{s}.csv")))
-        .collect();
-    let (data, _, _) = read_csv_files(&files, &CsvOptions::default()).unwrap();
-    let res = Resolver::new(Settings::default())
-        .unwrap()
-        .resolve(&data)
-        .unwrap();
+    let (data, res) = read_and_resolve(&dir, &["crm", "pos", "web", "billing"]);
     let truth = Truth::from_csv(&dir.join("truth.csv")).unwrap();
     (data, res, truth)
-}
-
-/// Dense cluster numbers of `data`'s records as the store holds them.
-fn clusters_of(store: &IdentityStore, data: &Dataset) -> Vec<u32> {
-    let mut ids = std::collections::HashMap::new();
-    data.records
-        .iter()
-        .map(|r| {
-            let id = store
-                .identity_of(&data.sources[r.source as usize], &r.id)
-                .expect("every record stored");
-            let n = ids.len() as u32;
-            *ids.entry(id).or_insert(n)
-        })
-        .collect()
-}
-
-fn incremental(data: &Dataset, settings: &Settings) -> IdentityStore {
-    let store = IdentityStore::new(settings.clone()).unwrap();
-    for s in &data.sources {
-        store.add_source(s);
-    }
-    for r in &data.records {
-        store.add(r.clone()).unwrap();
-    }
-    store
 }
 
 #[test]
 fn one_by_one_agrees_with_the_batch_on_the_sample() {
     let (data, res, truth) = sample();
     let batch = evaluate(&data, &res.clustering.cluster_of, &truth);
-    let store = incremental(&data, &res.settings);
+    let store = one_at_a_time(&res.settings, &data.sources, &data.records);
     assert_eq!(store.len(), data.len());
-    let inc = evaluate(&data, &clusters_of(&store, &data), &truth);
+    let inc = evaluate(&data, &store_clusters(&store, &data), &truth);
     eprintln!(
         "sample: batch F1 {:.4}, incremental F1 {:.4}",
         batch.f1, inc.f1
@@ -68,7 +36,7 @@ fn one_by_one_agrees_with_the_batch_on_the_sample() {
     );
     // A store seeded from the batch holds exactly the batch's identities.
     let seeded = IdentityStore::from_resolution(&data, &res).unwrap();
-    let got = clusters_of(&seeded, &data);
+    let got = store_clusters(&seeded, &data);
     assert_eq!(got, res.clustering.cluster_of);
     assert_eq!(seeded.identity_count(), res.clustering.cluster_count());
 }

@@ -90,19 +90,16 @@ impl<'a> Scorer<'a> {
 
     /// A pair's score explained field by field.
     pub fn explain(&self, a: usize, b: usize, ra: RecordRef, rb: RecordRef) -> PairExplanation {
-        let mut levels = Vec::with_capacity(self.comparisons.len());
-        compare_pair(
-            self.comparisons,
-            &self.records[a],
-            &self.records[b],
-            &mut levels,
-        );
         self.weights
-            .explain(self.comparisons, &levels, &self.tf_of(a), ra, rb)
+            .explain(self.comparisons, &self.levels(a, b), &self.tf_of(a), ra, rb)
     }
 
     /// Compares and scores records `a` and `b` (indices into the records).
     pub fn score(&self, a: usize, b: usize) -> PairWeight {
+        self.weight(&self.levels(a, b), a)
+    }
+
+    fn levels(&self, a: usize, b: usize) -> Vec<u8> {
         let mut levels = Vec::with_capacity(self.comparisons.len());
         compare_pair(
             self.comparisons,
@@ -110,7 +107,7 @@ impl<'a> Scorer<'a> {
             &self.records[b],
             &mut levels,
         );
-        self.weight(&levels, a)
+        levels
     }
 
     /// The comparison levels of many pairs, `comparisons.len()` bytes each,

@@ -20,12 +20,7 @@ pub struct TermFrequencies {
 impl TermFrequencies {
     /// Counts values over all records.
     pub fn compute(comparisons: &[Comparison], records: &[NormalizedRecord]) -> TermFrequencies {
-        let mut attrs: Vec<Attr> = comparisons
-            .iter()
-            .flat_map(|c| c.tf_attrs().into_iter().flatten())
-            .collect();
-        attrs.sort();
-        attrs.dedup();
+        let attrs = Self::adjusted_attrs(comparisons);
         let mut by_attr = vec![Vec::new(); Attr::COUNT];
         for attr in attrs {
             let mut counts: HashMap<&str, u32> = HashMap::new();
@@ -44,6 +39,17 @@ impl TermFrequencies {
                 .collect();
         }
         TermFrequencies { by_attr }
+    }
+
+    /// The attributes read by term-frequency adjusted levels, sorted.
+    pub fn adjusted_attrs(comparisons: &[Comparison]) -> Vec<Attr> {
+        let mut attrs: Vec<Attr> = comparisons
+            .iter()
+            .flat_map(|c| c.tf_attrs().into_iter().flatten())
+            .collect();
+        attrs.sort();
+        attrs.dedup();
+        attrs
     }
 
     /// The frequency of record `r`'s value of `attr`, if counted.

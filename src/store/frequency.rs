@@ -15,6 +15,7 @@ use super::index::with_headroom;
 use crate::compare::Comparison;
 use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
+use crate::score::TermFrequencies;
 
 /// Weight of the prior frequency, in values.
 pub(crate) const PSEUDO_VALUES: f64 = 1000.0;
@@ -32,12 +33,7 @@ pub(crate) struct ValueCounts {
 impl ValueCounts {
     /// The counts of `records`, one attribute per task.
     pub fn build(comparisons: &[Comparison], records: &[&NormalizedRecord]) -> ValueCounts {
-        let mut tracked: Vec<Attr> = comparisons
-            .iter()
-            .flat_map(|c| c.tf_attrs().into_iter().flatten())
-            .collect();
-        tracked.sort();
-        tracked.dedup();
+        let tracked = TermFrequencies::adjusted_attrs(comparisons);
         let built: Vec<(Attr, Counts, u64)> = tracked
             .par_iter()
             .map(|&attr| {

@@ -183,7 +183,7 @@ impl IdentityStore {
             placeholders: resolution.normalize_report.placeholders.clone(),
             events: Vec::new(),
         })?;
-        state.events.push(LoggedEvent {
+        state.data.events.push(LoggedEvent {
             seq: 0,
             event: Event::Seeded {
                 records: n,
@@ -212,7 +212,7 @@ impl IdentityStore {
     /// The index of a source name, registering it when new. Records name
     /// their source by this index ([`Record::source`]).
     pub fn add_source(&self, name: &str) -> u32 {
-        if let Some(i) = self.read().sources.iter().position(|s| s == name) {
+        if let Some(i) = self.read().data.sources.iter().position(|s| s == name) {
             return i as u32;
         }
         self.write().add_source(name)
@@ -220,12 +220,12 @@ impl IdentityStore {
 
     /// The registered source names.
     pub fn sources(&self) -> Vec<String> {
-        self.read().sources.clone()
+        self.read().data.sources.clone()
     }
 
     /// The model the store scores with.
     pub fn settings(&self) -> Settings {
-        self.read().settings.clone()
+        self.read().data.settings.clone()
     }
 
     /// Adds a new record: attaches it to the identity it matches, creates
@@ -272,35 +272,41 @@ impl IdentityStore {
     pub fn records_of(&self, id: IdentityId) -> Vec<RecordRef> {
         let s = self.read();
         s.resolve_id(id)
-            .map(|id| s.identities[&id].iter().map(|&m| s.record_ref(m)).collect())
+            .map(|id| {
+                s.data.identities[&id]
+                    .iter()
+                    .map(|&m| s.record_ref(m))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// The ids of all live identities, ascending.
     pub fn identity_ids(&self) -> Vec<IdentityId> {
-        self.read().identities.keys().copied().collect()
+        self.read().data.identities.keys().copied().collect()
     }
 
     /// Number of live identities.
     pub fn identity_count(&self) -> usize {
-        self.read().identities.len()
+        self.read().data.identities.len()
     }
 
     /// Number of records stored.
     pub fn len(&self) -> usize {
-        self.read().identities.values().map(Vec::len).sum()
+        self.read().data.identities.values().map(Vec::len).sum()
     }
 
     /// True when no record is stored.
     pub fn is_empty(&self) -> bool {
-        self.read().identities.is_empty()
+        self.read().data.identities.is_empty()
     }
 
     /// The events from position `seq` on (0: the whole log).
     pub fn events_since(&self, seq: u64) -> Vec<LoggedEvent> {
         let s = self.read();
-        s.events
-            .get(seq.min(s.events.len() as u64) as usize..)
+        s.data
+            .events
+            .get(seq.min(s.data.events.len() as u64) as usize..)
             .unwrap_or_default()
             .to_vec()
     }
@@ -309,18 +315,23 @@ impl IdentityStore {
     pub fn golden_record(&self, id: IdentityId, rules: &SurvivorshipRules) -> Option<GoldenRecord> {
         let s = self.read();
         let id = s.resolve_id(id)?;
-        let members: Vec<Member<'_>> = s.identities[&id]
+        let members: Vec<Member<'_>> = s.data.identities[&id]
             .iter()
             .map(|&m| {
                 let e = s.entry(m);
                 Member {
                     record: &e.record,
-                    source: &s.sources[e.record.source as usize],
+                    source: &s.data.sources[e.record.source as usize],
                     seq: e.seq,
                 }
             })
             .collect();
-        Some(golden_record(id, &members, rules, &s.settings.normalize))
+        Some(golden_record(
+            id,
+            &members,
+            rules,
+            &s.data.settings.normalize,
+        ))
     }
 
     /// The store as bytes in the file format (see [`IdentityStore::save`]).

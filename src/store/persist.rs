@@ -44,31 +44,32 @@ struct Image {
 
 /// Serializes a store (compacting removed slots away).
 pub(crate) fn to_bytes(s: &State) -> Vec<u8> {
-    let mut new_index = vec![u32::MAX; s.slots.len()];
+    let mut new_index = vec![u32::MAX; s.data.slots.len()];
     let mut records = Vec::new();
-    for (slot, e) in s.slots.iter().enumerate() {
+    for (slot, e) in s.data.slots.iter().enumerate() {
         if let Some(e) = e {
             new_index[slot] = records.len() as u32;
             records.push((e.record.clone(), e.seq));
         }
     }
     let mut merged: Vec<(IdentityId, IdentityId)> =
-        s.merged_into.iter().map(|(a, b)| (*a, *b)).collect();
+        s.data.merged_into.iter().map(|(a, b)| (*a, *b)).collect();
     merged.sort_unstable();
     let image = Image {
-        settings_json: s.settings.to_json(),
-        sources: s.sources.clone(),
+        settings_json: s.data.settings.to_json(),
+        sources: s.data.sources.clone(),
         records,
         identities: s
+            .data
             .identities
             .iter()
             .map(|(id, m)| (*id, m.iter().map(|&x| new_index[x as usize]).collect()))
             .collect(),
         merged_into: merged,
-        next_identity: s.next_identity,
-        clock: s.clock,
-        placeholders: s.placeholders.clone(),
-        events: s.events.clone(),
+        next_identity: s.data.next_identity,
+        clock: s.data.clock,
+        placeholders: s.data.placeholders.clone(),
+        events: s.data.events.clone(),
     };
     let payload = postcard::to_stdvec(&image).unwrap_or_default();
     let mut out = Vec::with_capacity(HEADER + payload.len());

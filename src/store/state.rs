@@ -44,34 +44,29 @@ pub(crate) struct Scored {
     pub levels: Vec<u8>,
 }
 
+/// A store: what defines it (`data`, saved to file) and what is derived
+/// from it (rebuilt on load).
 #[derive(Debug)]
 pub(crate) struct State {
-    pub settings: Settings,
+    pub data: Parts,
     weights: ModelWeights,
     threshold: f64,
     veto: f64,
-    pub sources: Vec<String>,
-    pub slots: Vec<Option<Box<Entry>>>,
     /// Per source: record id -> slot.
     by_key: Vec<KeyMap>,
-    /// Live identities and their records (in the order they joined).
-    pub identities: BTreeMap<IdentityId, Vec<u32>>,
-    /// Absorbed identity -> the one that absorbed it.
-    pub merged_into: HashMap<IdentityId, IdentityId>,
-    pub next_identity: IdentityId,
-    pub clock: u64,
-    pub placeholders: Vec<Placeholder>,
-    pub events: Vec<LoggedEvent>,
     index: BlockIndex,
     counts: ValueCounts,
 }
 
 /// Everything that defines a store; the rest is derived.
+#[derive(Debug)]
 pub(crate) struct Parts {
     pub settings: Settings,
     pub sources: Vec<String>,
     pub slots: Vec<Option<Box<Entry>>>,
+    /// Live identities and their records (in the order they joined).
     pub identities: BTreeMap<IdentityId, Vec<u32>>,
+    /// Absorbed identity -> the one that absorbed it.
     pub merged_into: HashMap<IdentityId, IdentityId>,
     pub next_identity: IdentityId,
     pub clock: u64,
@@ -113,22 +108,15 @@ impl State {
         for m in &mut by_key {
             m.reserve(with_headroom(m.len()) - m.len());
         }
-        let mut slots = p.slots;
-        slots.reserve(with_headroom(slots.len()) - slots.len());
+        let mut p = p;
+        p.slots
+            .reserve(with_headroom(p.slots.len()) - p.slots.len());
         Ok(State {
             weights: ModelWeights::new(&p.settings.comparisons, p.settings.prior),
             threshold: weight_of_probability(p.settings.threshold),
             veto: weight_of_probability(p.settings.cluster.veto_probability),
-            settings: p.settings,
-            sources: p.sources,
-            slots,
+            data: p,
             by_key,
-            identities: p.identities,
-            merged_into: p.merged_into,
-            next_identity: p.next_identity,
-            clock: p.clock,
-            placeholders: p.placeholders,
-            events: p.events,
             index,
             counts,
         })
@@ -137,7 +125,7 @@ impl State {
     // ----- reading -----
 
     pub fn entry(&self, slot: u32) -> &Entry {
-        self.slots[slot as usize]
+        self.data.slots[slot as usize]
             .as_ref()
             .expect("identity members are live slots")
     }
@@ -148,34 +136,34 @@ impl State {
 
     fn ref_of(&self, r: &Record) -> RecordRef {
         RecordRef {
-            source: self.sources[r.source as usize].clone(),
+            source: self.data.sources[r.source as usize].clone(),
             id: r.id.clone(),
         }
     }
 
     pub fn add_source(&mut self, name: &str) -> u32 {
-        if let Some(i) = self.sources.iter().position(|s| s == name) {
+        if let Some(i) = self.data.sources.iter().position(|s| s == name) {
             return i as u32;
         }
-        self.sources.push(name.to_string());
+        self.data.sources.push(name.to_string());
         self.by_key.push(KeyMap::default());
-        (self.sources.len() - 1) as u32
+        (self.data.sources.len() - 1) as u32
     }
 
     pub fn slot_of(&self, source: &str, id: &str) -> Option<u32> {
-        let s = self.sources.iter().position(|x| x == source)?;
+        let s = self.data.sources.iter().position(|x| x == source)?;
         self.by_key[s].get(id).copied()
     }
 
     pub fn resolve_id(&self, mut id: IdentityId) -> Option<IdentityId> {
-        while let Some(&next) = self.merged_into.get(&id) {
+        while let Some(&next) = self.data.merged_into.get(&id) {
             id = next;
         }
-        self.identities.contains_key(&id).then_some(id)
+        self.data.identities.contains_key(&id).then_some(id)
     }
 
     fn check_source(&self, r: &Record) -> Result<()> {
-        if (r.source as usize) < self.sources.len() {
+        if (r.source as usize) < self.data.sources.len() {
             Ok(())
         } else {
             Err(Error::UnknownSource {
@@ -188,10 +176,10 @@ impl State {
     fn normalize(&self, r: &Record) -> NormalizedRecord {
         let mut n = NormalizedRecord::from_record(
             r,
-            &self.settings.normalize,
+            &self.data.settings.normalize,
             &mut NormalizeReport::default(),
         );
-        strip_known(&mut n, &self.placeholders);
+        strip_known(&mut n, &self.data.placeholders);
         n
     }
 
@@ -206,8 +194,8 @@ impl State {
     }
 
     fn levels(&self, a: &NormalizedRecord, b: &NormalizedRecord) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.settings.comparisons.len());
-        compare_pair(&self.settings.comparisons, a, b, &mut out);
+        let mut out = Vec::with_capacity(self.data.settings.comparisons.len());
+        compare_pair(&self.data.settings.comparisons, a, b, &mut out);
         out
     }
 
@@ -233,9 +221,10 @@ impl State {
         let mut out: Vec<Scored> = slots
             .into_iter()
             .filter_map(|s| {
-                let e = self.slots[s as usize].as_ref()?;
+                let e = self.data.slots[s as usize].as_ref()?;
                 if skip(s, e)
-                    || (self.settings.link_mode == LinkMode::LinkOnly && e.record.source == source)
+                    || (self.data.settings.link_mode == LinkMode::LinkOnly
+                        && e.record.source == source)
                 {
                     return None;
                 }
@@ -291,7 +280,7 @@ impl State {
         } else {
             (other, group)
         };
-        let limit = self.settings.cluster.max_cross_checks.max(1);
+        let limit = self.data.settings.cluster.max_cross_checks.max(1);
         let take_b = small.len().min(limit);
         let take_a = big.len().min((limit / take_b).max(1));
         big[..take_a].iter().any(|&x| {
@@ -319,11 +308,11 @@ impl State {
 
     fn log(&mut self, event: Event, out: &mut Vec<LoggedEvent>) {
         let e = LoggedEvent {
-            seq: self.events.len() as u64,
+            seq: self.data.events.len() as u64,
             event,
         };
         out.push(e.clone());
-        self.events.push(e);
+        self.data.events.push(e);
     }
 
     fn explain(
@@ -334,7 +323,7 @@ impl State {
         a: RecordRef,
     ) -> PairExplanation {
         self.weights.explain(
-            &self.settings.comparisons,
+            &self.data.settings.comparisons,
             &s.levels,
             &self.tf(probe, extra),
             a,
@@ -348,7 +337,7 @@ impl State {
     pub fn match_record(&self, record: &Record, k: usize) -> Result<Vec<IdentityMatch>> {
         self.check_source(record)?;
         let probe = self.normalize(record);
-        let own = self.slot_of(&self.sources[record.source as usize], &record.id);
+        let own = self.slot_of(&self.data.sources[record.source as usize], &record.id);
         let scored = self.score(&probe, record.source, 1, |s, _| Some(s) == own);
         let me = self.ref_of(record);
         Ok(self
@@ -356,7 +345,7 @@ impl State {
             .into_iter()
             .take(k)
             .map(|(identity, s)| {
-                let members = &self.identities[&identity];
+                let members = &self.data.identities[&identity];
                 let is_match = self.is_link(&s.weight)
                     && !self.blocked(&[u32::MAX], members, (u32::MAX, s.slot), Some(&probe));
                 IdentityMatch {
@@ -377,21 +366,21 @@ impl State {
         let source = record.source;
         if self.by_key[source as usize].contains_key(record.id.as_str()) {
             return Err(Error::DuplicateRecord {
-                source_name: self.sources[source as usize].clone(),
+                source_name: self.data.sources[source as usize].clone(),
                 id: record.id.clone(),
             });
         }
         let norm = self.normalize(&record);
-        let slot = self.slots.len() as u32;
-        self.clock += 1;
+        let slot = self.data.slots.len() as u32;
+        self.data.clock += 1;
         self.index.insert(slot, &self.index.keys(&norm));
         self.counts.add(&norm);
         self.by_key[source as usize].insert(record.id.as_str().into(), slot);
-        self.slots.push(Some(Box::new(Entry {
+        self.data.slots.push(Some(Box::new(Entry {
             record,
             norm,
             identity: PENDING,
-            seq: self.clock,
+            seq: self.data.clock,
         })));
         let mut events = Vec::new();
         let scored = {
@@ -434,16 +423,16 @@ impl State {
             };
             let single = [slot];
             let group: &[u32] = match current {
-                Some(c) => &self.identities[&c],
+                Some(c) => &self.data.identities[&c],
                 None => &single,
             };
-            if self.blocked(group, &self.identities[&k], (slot, s.slot), None) {
+            if self.blocked(group, &self.data.identities[&k], (slot, s.slot), None) {
                 continue;
             }
             deciding.push(self.explain(&self.entry(slot).norm.clone(), 0, &s, me.clone()));
             current = Some(match current {
                 None => {
-                    self.identities.get_mut(&k).expect("live").push(slot);
+                    self.data.identities.get_mut(&k).expect("live").push(slot);
                     self.set_identity(slot, k);
                     self.log(
                         Event::Attached {
@@ -456,12 +445,16 @@ impl State {
                 }
                 Some(c) => {
                     let (into, from) = (c.min(k), c.max(k));
-                    let moved = self.identities.remove(&from).unwrap_or_default();
+                    let moved = self.data.identities.remove(&from).unwrap_or_default();
                     for &m in &moved {
                         self.set_identity(m, into);
                     }
-                    self.identities.get_mut(&into).expect("live").extend(moved);
-                    self.merged_into.insert(from, into);
+                    self.data
+                        .identities
+                        .get_mut(&into)
+                        .expect("live")
+                        .extend(moved);
+                    self.data.merged_into.insert(from, into);
                     absorbed.push(from);
                     self.log(
                         Event::Merged {
@@ -477,9 +470,9 @@ impl State {
         }
         let (identity, outcome) = match (current, own) {
             (None, _) => {
-                let id = self.next_identity;
-                self.next_identity += 1;
-                self.identities.insert(id, vec![slot]);
+                let id = self.data.next_identity;
+                self.data.next_identity += 1;
+                self.data.identities.insert(id, vec![slot]);
                 self.set_identity(slot, id);
                 self.log(
                     Event::Created {
@@ -498,20 +491,20 @@ impl State {
     }
 
     fn set_identity(&mut self, slot: u32, id: IdentityId) {
-        if let Some(e) = self.slots[slot as usize].as_mut() {
+        if let Some(e) = self.data.slots[slot as usize].as_mut() {
             e.identity = id;
         }
     }
 
     fn take_out(&mut self, slot: u32) {
-        let e = self.slots[slot as usize].as_ref().expect("live slot");
+        let e = self.data.slots[slot as usize].as_ref().expect("live slot");
         let keys = self.index.keys(&e.norm);
         self.index.remove(slot, &keys);
         self.counts.remove(&e.norm);
     }
 
     fn put_in(&mut self, slot: u32) {
-        let e = self.slots[slot as usize].as_ref().expect("live slot");
+        let e = self.data.slots[slot as usize].as_ref().expect("live slot");
         let keys = self.index.keys(&e.norm);
         self.index.insert(slot, &keys);
         self.counts.add(&e.norm);
@@ -527,14 +520,14 @@ impl State {
 
     pub fn update(&mut self, record: Record) -> Result<Change> {
         self.check_source(&record)?;
-        let source_name = self.sources[record.source as usize].clone();
+        let source_name = self.data.sources[record.source as usize].clone();
         let slot = self.lookup(&source_name, &record.id)?;
         self.take_out(slot);
         let norm = self.normalize(&record);
-        self.clock += 1;
-        let clock = self.clock;
+        self.data.clock += 1;
+        let clock = self.data.clock;
         let identity = {
-            let e = self.slots[slot as usize].as_mut().expect("live slot");
+            let e = self.data.slots[slot as usize].as_mut().expect("live slot");
             e.record = record;
             e.norm = norm;
             e.seq = clock;
@@ -572,9 +565,9 @@ impl State {
         let slot = self.lookup(source, id)?;
         self.take_out(slot);
         let me = self.record_ref(slot);
-        let e = self.slots[slot as usize].take().expect("live slot");
+        let e = self.data.slots[slot as usize].take().expect("live slot");
         self.by_key[e.record.source as usize].remove(e.record.id.as_str());
-        self.clock += 1;
+        self.data.clock += 1;
         let identity = e.identity;
         let mut events = Vec::new();
         self.log(
@@ -584,10 +577,14 @@ impl State {
             },
             &mut events,
         );
-        let members = self.identities.get_mut(&identity).expect("live identity");
+        let members = self
+            .data
+            .identities
+            .get_mut(&identity)
+            .expect("live identity");
         members.retain(|&s| s != slot);
         if members.is_empty() {
-            self.identities.remove(&identity);
+            self.data.identities.remove(&identity);
             self.log(Event::Retired { identity }, &mut events);
         } else {
             self.recluster(identity, &mut events);
@@ -605,7 +602,7 @@ impl State {
     /// or changed); parts that no longer hold together become new
     /// identities, the largest part keeping the id.
     fn recluster(&mut self, identity: IdentityId, events: &mut Vec<LoggedEvent>) {
-        let members = self.identities[&identity].clone();
+        let members = self.data.identities[&identity].clone();
         if members.len() < 2 {
             return;
         }
@@ -614,7 +611,7 @@ impl State {
             let ei = self.entry(members[i]);
             for (j, &mj) in members.iter().enumerate().skip(i + 1) {
                 let ej = self.entry(mj);
-                if self.settings.link_mode == LinkMode::LinkOnly
+                if self.data.settings.link_mode == LinkMode::LinkOnly
                     && ei.record.source == ej.record.source
                 {
                     continue;
@@ -631,7 +628,7 @@ impl State {
                 }
             }
         }
-        let c = cluster(members.len(), links, &self.settings.cluster, |a, b| {
+        let c = cluster(members.len(), links, &self.data.settings.cluster, |a, b| {
             self.different(members[a as usize], members[b as usize])
         });
         let mut parts: Vec<Vec<u32>> = c
@@ -646,15 +643,15 @@ impl State {
         parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let mut parts = parts.into_iter();
         let keep = parts.next().unwrap_or_default();
-        self.identities.insert(identity, keep);
+        self.data.identities.insert(identity, keep);
         for part in parts {
-            let id = self.next_identity;
-            self.next_identity += 1;
+            let id = self.data.next_identity;
+            self.data.next_identity += 1;
             for &s in &part {
                 self.set_identity(s, id);
             }
             let records = part.iter().map(|&s| self.record_ref(s)).collect();
-            self.identities.insert(id, part);
+            self.data.identities.insert(id, part);
             self.log(
                 Event::Split {
                     from: identity,
