@@ -13,9 +13,11 @@ use std::time::Instant;
 
 use linkage::eval::{evaluate, Truth};
 use linkage::input::{read_csv_files, CsvOptions};
+use linkage::store::{golden_records, SurvivorshipRules};
 use linkage::{output, Resolver, Settings};
 
 const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [--pairs FILE]
+               [--golden FILE] [--survivorship RULES.json]
                [--config FILE] [--save-model FILE] [--threshold P] [--threads N]
                [--id COLUMN] [--link-only] [--country CODE] [--day-first]
                [--explain SOURCE:ID] [--quiet]
@@ -24,6 +26,8 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
   --country CODE   calling code for phone numbers written without one (default 1)
   --day-first      read ambiguous dates such as 06/12/1939 as day/month
   --explain S:ID   print the identity of record ID from source S and the links that hold it
+  --golden FILE    one profile per identity: each field's surviving value and its source record
+  --survivorship F survivorship rules as JSON (default: valid only, most frequent, most recent)
 
 Each FILE is one source system's export (header row; the record id is the
 first column unless --id names another). With no FILE, runs on the bundled
@@ -33,6 +37,8 @@ sample in examples/data/ with its truth file.";
 struct Args {
     files: Vec<PathBuf>,
     out: Option<PathBuf>,
+    golden: Option<PathBuf>,
+    survivorship: Option<PathBuf>,
     truth: Option<PathBuf>,
     pairs: Option<PathBuf>,
     config: Option<PathBuf>,
@@ -54,6 +60,8 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
             "--out" => args.out = Some(value("--out")?.into()),
+            "--golden" => args.golden = Some(value("--golden")?.into()),
+            "--survivorship" => args.survivorship = Some(value("--survivorship")?.into()),
             "--truth" => args.truth = Some(value("--truth")?.into()),
             "--pairs" => args.pairs = Some(value("--pairs")?.into()),
             "--config" => args.config = Some(value("--config")?.into()),
@@ -219,6 +227,28 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(p) = &args.pairs {
         output::write_pairs(&res, std::io::BufWriter::new(std::fs::File::create(p)?))?;
+    }
+    if let Some(p) = &args.golden {
+        let rules = match &args.survivorship {
+            Some(f) => serde_json::from_str(
+                &std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?,
+            )
+            .map_err(|e| format!("{}: {e}", f.display()))?,
+            None => SurvivorshipRules::default(),
+        };
+        let golden = golden_records(
+            &data,
+            &res.clustering.cluster_of,
+            &rules,
+            &res.settings.normalize,
+        );
+        let conflicts: usize = golden.iter().filter(|g| !g.conflicts.is_empty()).count();
+        output::write_golden(&golden, std::io::BufWriter::new(std::fs::File::create(p)?))?;
+        say(format!(
+            "golden records: {} written to {}; {conflicts} identities with conflicting birth dates or ids",
+            golden.len(),
+            p.display()
+        ));
     }
     if let Some(p) = &args.save_model {
         res.settings.save(p)?;

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::pipeline::Resolution;
 use crate::score::probability;
+use crate::store::GoldenRecord;
 
 fn csv_err(e: csv::Error) -> std::io::Error {
     std::io::Error::other(e)
@@ -63,6 +64,69 @@ pub fn write_pairs<W: Write>(resolution: &Resolution, out: W) -> std::io::Result
             row.push(format!("{:.4}", f.weight + f.tf_adjustment));
         }
         w.write_record(&row).map_err(csv_err)?;
+    }
+    w.flush()
+}
+
+/// Writes golden records, one row per surviving value:
+/// `identity,field,value,source,record_id,decided_by,support,conflict`.
+/// Conflicting values of a field (two birth dates) follow as rows with
+/// `conflict` set to `yes`.
+pub fn write_golden<W: Write>(golden: &[GoldenRecord], out: W) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "identity",
+        "field",
+        "value",
+        "source",
+        "record_id",
+        "decided_by",
+        "support",
+        "conflict",
+    ])
+    .map_err(csv_err)?;
+    let name = |k: &crate::FieldKind| {
+        serde_json::to_value(k)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    for g in golden {
+        let id = g.identity.to_string();
+        for f in &g.fields {
+            let rule = f.decided_by.map_or(String::new(), |r| {
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            });
+            w.write_record([
+                id.as_str(),
+                &name(&f.kind),
+                &f.value,
+                &f.from.source,
+                &f.from.id,
+                &rule,
+                &f.support.to_string(),
+                "",
+            ])
+            .map_err(csv_err)?;
+        }
+        for c in &g.conflicts {
+            for (value, from) in &c.values {
+                w.write_record([
+                    id.as_str(),
+                    &name(&c.kind),
+                    value,
+                    &from.source,
+                    &from.id,
+                    "",
+                    "",
+                    "yes",
+                ])
+                .map_err(csv_err)?;
+            }
+        }
     }
     w.flush()
 }

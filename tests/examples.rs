@@ -33,6 +33,7 @@ fn resolve_runs_on_the_bundled_sample_and_writes_every_output() {
     let clusters = dir.join("clusters.csv");
     let pairs = dir.join("pairs.csv");
     let model = dir.join("model.json");
+    let golden = dir.join("golden.csv");
     let out = cargo_example(
         "resolve",
         &[
@@ -43,6 +44,8 @@ fn resolve_runs_on_the_bundled_sample_and_writes_every_output() {
             pairs.to_str().unwrap(),
             "--save-model",
             model.to_str().unwrap(),
+            "--golden",
+            golden.to_str().unwrap(),
         ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -83,6 +86,22 @@ fn resolve_runs_on_the_bundled_sample_and_writes_every_output() {
         std::fs::read_to_string(&clusters).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
+    // Golden records: a profile for every cluster, each value with its source.
+    let golden = std::fs::read_to_string(&golden).unwrap();
+    let mut lines = golden.lines();
+    assert_eq!(
+        lines.next(),
+        Some("identity,field,value,source,record_id,decided_by,support,conflict")
+    );
+    let identities: std::collections::BTreeSet<&str> =
+        lines.filter_map(|l| l.split(',').next()).collect();
+    let clusters_file = std::fs::read_to_string(&clusters).unwrap();
+    let cluster_ids: std::collections::BTreeSet<&str> = clusters_file
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit(',').next())
+        .collect();
+    assert_eq!(identities, cluster_ids);
     std::fs::remove_dir_all(&dir).ok();
 }
 

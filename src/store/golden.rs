@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::event::IdentityId;
 use crate::explain::RecordRef;
 use crate::normalize::record::{Attr, NormalizeReport};
 use crate::normalize::{NormalizeRules, NormalizedRecord};
-use crate::record::Record;
+use crate::record::{Dataset, Record};
 use crate::schema::FieldKind;
 
 /// One survivorship rule. Rules are applied in order, each keeping only
@@ -429,6 +430,35 @@ pub fn golden_record(
         fields,
         conflicts,
     }
+}
+
+/// Golden records of a batch: one per cluster of `cluster_of` (indexed
+/// by record), records ranked by input order for [`Survivorship::MostRecent`]
+/// (a later row counts as more recent).
+pub fn golden_records(
+    data: &Dataset,
+    cluster_of: &[u32],
+    survivorship: &SurvivorshipRules,
+    normalize: &NormalizeRules,
+) -> Vec<GoldenRecord> {
+    let clusters = cluster_of
+        .iter()
+        .map(|&c| c as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut members: Vec<Vec<Member<'_>>> = vec![Vec::new(); clusters];
+    for (i, (r, &c)) in data.records.iter().zip(cluster_of).enumerate() {
+        members[c as usize].push(Member {
+            record: r,
+            source: data.source_name(r),
+            seq: i as u64,
+        });
+    }
+    members
+        .par_iter()
+        .enumerate()
+        .map(|(c, m)| golden_record(c as IdentityId, m, survivorship, normalize))
+        .collect()
 }
 
 #[cfg(test)]

@@ -47,8 +47,8 @@ use serde::{Deserialize, Serialize};
 
 pub use event::{Event, IdentityId, LoggedEvent};
 pub use golden::{
-    golden_record, Conflict, FieldRules, GoldenRecord, GoldenValue, Member, Survivorship,
-    SurvivorshipRules,
+    golden_record, golden_records, Conflict, FieldRules, GoldenRecord, GoldenValue, Member,
+    Survivorship, SurvivorshipRules,
 };
 pub use persist::FORMAT_VERSION;
 
