@@ -15,7 +15,7 @@ use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::train::{estimate_u, train_m};
-use crate::score::{weight_of_probability, Scorer, TermFrequencies, TrainingReport};
+use crate::score::{weight_of_probability, PairWeight, Scorer, TermFrequencies, TrainingReport};
 use crate::settings::Settings;
 
 /// How much clearer (in bits) a disagreement must be to stop two groups
@@ -23,6 +23,18 @@ use crate::settings::Settings;
 /// strongest link, and one member with a garbled name should not keep a
 /// cluster apart (2.3 bits: a 0.05 veto probability becomes 0.01).
 pub(crate) const GUARD_MARGIN: f64 = 2.3;
+
+/// The clustering guard: two records that must not end up in one identity
+/// through other links. Their person fields alone clearly disagree (odds
+/// below the veto by [`GUARD_MARGIN`]), or all their evidence together
+/// makes them as good as certainly different people.
+pub(crate) fn clearly_different(w: &PairWeight, veto_weight: f64) -> bool {
+    let floor = veto_weight - GUARD_MARGIN;
+    w.person < floor || w.total < floor + TOTAL_FLOOR
+}
+
+/// How far below the person floor the total weight must be (bits).
+const TOTAL_FLOOR: f64 = -8.0;
 
 /// Wall time of each stage.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -305,7 +317,7 @@ impl Resolver {
                 })
                 .collect(),
             &settings.cluster,
-            |a, b| scorer.score(a as usize, b as usize).person < veto_weight - GUARD_MARGIN,
+            |a, b| clearly_different(&scorer.score(a as usize, b as usize), veto_weight),
         );
         timings.cluster = t.elapsed();
 

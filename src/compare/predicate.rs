@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::similarity::{jaro_winkler, within_edits};
 use crate::normalize::date::Date;
-use crate::normalize::name::{nickname_match, nickname_typo_match};
+use crate::normalize::name::{initial_match, nickname_match, nickname_typo_match};
 use crate::normalize::record::{Attr, NormalizedRecord};
 
 /// A condition on a pair of normalized records. Comparison levels are
@@ -71,7 +71,8 @@ pub enum Predicate {
     /// One given name is one typo away from a nickname of the other
     /// (`obb` / `robert`).
     NicknameTypo,
-    /// One given name is an initial and the other starts with it.
+    /// One given name is an initial and the other, or one of its
+    /// nicknames, starts with it (`b` / `william`).
     Initial,
     /// One given name (at least 3 letters) begins or ends the other: short
     /// forms by truncation (`liam` / `william`, `beth` / `elizabeth`,
@@ -216,14 +217,7 @@ impl Predicate {
             Predicate::Nickname => {
                 both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y))
             }
-            Predicate::Initial => both(a, b, Attr::Given).is_some_and(|(x, y)| {
-                let (short, long) = if x.chars().count() <= y.chars().count() {
-                    (x, y)
-                } else {
-                    (y, x)
-                };
-                short.chars().count() == 1 && long.starts_with(short)
-            }),
+            Predicate::Initial => both(a, b, Attr::Given).is_some_and(|(x, y)| initial_match(x, y)),
             Predicate::NicknameTypo => {
                 both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_typo_match(x, y))
             }

@@ -37,6 +37,15 @@ pub fn given_name() -> Comparison {
             Level::new("exact", exact(Attr::Given), 0.80, 0.02).with_tf(),
             Level::new("nickname", Predicate::Nickname, 0.05, 0.002),
             Level::new("jaro_winkler >= 0.92", jw(Attr::Given, 0.92), 0.05, 0.005),
+            Level::new(
+                "one typo",
+                Predicate::EditDistance {
+                    attr: Attr::Given,
+                    max: 1,
+                },
+                0.02,
+                0.004,
+            ),
             Level::new("initial", Predicate::Initial, 0.03, 0.01),
             Level::new("short form", Predicate::ShortForm, 0.02, 0.002),
             Level::new("nickname with a typo", Predicate::NicknameTypo, 0.01, 0.002),

@@ -230,9 +230,52 @@ pub fn nickname_typo_match(a: &str, b: &str) -> bool {
     near(a, b) || near(b, a)
 }
 
+/// True when one given name is an initial and the other, or a name the
+/// nickname table gives for it, starts with it: `w` / `william`, and also
+/// `b` / `william` (Bill), `t` / `christina` (Tina), `d` / `andrew` (Drew).
+pub fn initial_match(a: &str, b: &str) -> bool {
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if short.chars().count() != 1 {
+        return false;
+    }
+    if long.starts_with(short) {
+        return true;
+    }
+    let t = nicknames();
+    let canon = canonical_given(long);
+    let list = |k: &str| t.nicknames_of.get(k).map(Vec::as_slice).unwrap_or(&[]);
+    std::iter::once(canon)
+        .chain(list(long).iter().copied())
+        .chain(list(canon).iter().copied())
+        .any(|n| n.starts_with(short))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_of_names_and_of_their_nicknames() {
+        assert!(initial_match("w", "william"));
+        assert!(initial_match("william", "b"), "Bill");
+        assert!(initial_match("t", "christina"), "Tina");
+        assert!(initial_match("d", "andrew"), "Drew");
+        assert!(initial_match("p", "margaret"), "Peggy");
+        assert!(!initial_match("x", "william"));
+        assert!(!initial_match("s", "andrew"));
+        assert!(
+            !initial_match("wi", "william"),
+            "two letters are not an initial"
+        );
+        assert!(
+            !initial_match("w", "x"),
+            "single letters on both sides differ"
+        );
+    }
 
     #[test]
     fn given_names() {

@@ -16,7 +16,7 @@ use crate::explain::{PairExplanation, RecordRef};
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::{Attr, NormalizeReport};
 use crate::normalize::NormalizedRecord;
-use crate::pipeline::GUARD_MARGIN;
+use crate::pipeline::clearly_different;
 use crate::record::Record;
 use crate::score::{probability, weight_of_probability, ModelWeights, PairWeight};
 use crate::settings::Settings;
@@ -204,7 +204,7 @@ impl State {
     fn different(&self, a: u32, b: u32) -> bool {
         let (ea, eb) = (&self.entry(a).norm, &self.entry(b).norm);
         let w = self.weights.weight(&self.levels(ea, eb), &self.tf(ea, 0));
-        w.person < self.veto - GUARD_MARGIN
+        clearly_different(&w, self.veto)
     }
 
     /// Candidates of `probe` scored, strongest first (ties by slot).
@@ -300,7 +300,7 @@ impl State {
                 let w = self
                     .weights
                     .weight(&self.levels(p, &self.entry(other).norm), &self.tf(p, 1));
-                w.person < self.veto - GUARD_MARGIN
+                clearly_different(&w, self.veto)
             }
             _ => self.different(a, b),
         }
