@@ -7,12 +7,16 @@
 //! With no files it runs on the bundled sample in `examples/data/` and
 //! prints the metrics against its truth file.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::time::Instant;
 
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use linkage::eval::{evaluate, Truth};
 use linkage::input::{read_csv_files, CsvOptions};
+use linkage::progress::{Progress, Stage};
 use linkage::store::{golden_records, SurvivorshipRules};
 use linkage::{output, Resolver, Settings};
 
@@ -110,6 +114,33 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// A progress bar per stage on stderr (drawn only when stderr is a
+/// terminal), fed by the library's progress callback.
+fn progress_bars() -> impl Fn(Progress) + Send + Sync + 'static {
+    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+    let bars: Mutex<HashMap<Stage, ProgressBar>> = Mutex::new(HashMap::new());
+    let style = ProgressStyle::with_template(
+        "{prefix:>9} [{bar:32}] {human_pos:>11}/{human_len:<11} {elapsed:>4} (eta {eta})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    move |p: Progress| {
+        let Ok(mut bars) = bars.lock() else { return };
+        let bar = bars.entry(p.stage).or_insert_with(|| {
+            let b = multi.add(ProgressBar::new(p.total));
+            b.set_style(style.clone());
+            b.set_prefix(p.stage.name());
+            b
+        });
+        if p.done > bar.position() {
+            bar.set_position(p.done);
+        }
+        if p.is_finished() {
+            bar.finish();
+        }
+    }
+}
+
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut settings = match &args.config {
@@ -176,6 +207,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut resolver = Resolver::new(settings)?;
     if let Some(n) = args.threads {
         resolver = resolver.threads(n);
+    }
+    if !args.quiet {
+        resolver = resolver.on_progress(progress_bars());
     }
     let res = resolver.resolve(&data)?;
     let n = &res.normalize_report;

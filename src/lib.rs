@@ -49,6 +49,7 @@ pub mod input;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 mod rng;
 pub mod schema;

@@ -12,6 +12,7 @@ use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
 use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::{NormalizeRules, NormalizedRecord};
+use crate::progress::{Progress, ProgressFn, Stage, Tracker};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::train::{estimate_u, train_m};
@@ -83,10 +84,21 @@ pub struct ScoredPair {
 /// assert_eq!(resolution.clustering.cluster_of, vec![0, 0, 1]);
 /// # Ok::<(), linkage::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Resolver {
     settings: Settings,
     threads: Option<usize>,
+    progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resolver")
+            .field("settings", &self.settings)
+            .field("threads", &self.threads)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// Everything a run produced.
@@ -134,12 +146,27 @@ pub fn normalize_all(
     data: &Dataset,
     rules: &NormalizeRules,
 ) -> (Vec<NormalizedRecord>, NormalizeReport) {
+    normalize_tracked(data, rules, &Tracker::none(Stage::Normalize))
+}
+
+fn normalize_tracked(
+    data: &Dataset,
+    rules: &NormalizeRules,
+    progress: &Tracker<'_>,
+) -> (Vec<NormalizedRecord>, NormalizeReport) {
     let parts: Vec<(NormalizedRecord, NormalizeReport)> = data
         .records
-        .par_iter()
-        .map(|r| {
-            let mut rep = NormalizeReport::default();
-            (NormalizedRecord::from_record(r, rules, &mut rep), rep)
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let out: Vec<(NormalizedRecord, NormalizeReport)> = chunk
+                .iter()
+                .map(|r| {
+                    let mut rep = NormalizeReport::default();
+                    (NormalizedRecord::from_record(r, rules, &mut rep), rep)
+                })
+                .collect();
+            progress.add(chunk.len() as u64);
+            out
         })
         .collect();
     let mut total = NormalizeReport::default();
@@ -223,6 +250,7 @@ impl Resolver {
         Ok(Resolver {
             settings,
             threads: None,
+            progress: None,
         })
     }
 
@@ -230,6 +258,13 @@ impl Resolver {
     /// global pool). Results do not depend on the thread count.
     pub fn threads(mut self, threads: usize) -> Resolver {
         self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// Reports each stage's progress to `f` (from worker threads; see
+    /// [`crate::progress`]). Nothing is printed by the library.
+    pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Resolver {
+        self.progress = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -257,31 +292,42 @@ impl Resolver {
         settings.fill_defaults(&kinds_present(data));
         let mut timings = StageTimings::default();
 
+        let report = self.progress.as_ref();
         let t = Instant::now();
-        let (records, normalize_report) = normalize_all(data, &settings.normalize);
+        let tracker = Tracker::start(report, Stage::Normalize, data.len() as u64);
+        let (records, normalize_report) = normalize_tracked(data, &settings.normalize, &tracker);
+        tracker.finish();
         let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
         timings.normalize = t.elapsed();
 
         let t = Instant::now();
         let blocking = settings.blocking.clone();
         let blocker = Blocker::new(&blocking, settings.link_mode, &records, &sources);
-        let (pairs, blocking_report) = blocker.pairs();
+        let tracker = Tracker::start(report, Stage::Block, blocking.rules.len() as u64);
+        let (pairs, blocking_report) = blocker.pairs_tracked(&tracker);
+        tracker.finish();
         timings.block = t.elapsed();
 
         let t = Instant::now();
         let width = settings.comparisons.len();
         let levels = {
             let tf0 = TermFrequencies::default();
-            Scorer::new(&settings.comparisons, settings.prior, &tf0, &records).levels_of(&pairs)
+            let tracker = Tracker::start(report, Stage::Compare, pairs.len() as u64);
+            let levels = Scorer::new(&settings.comparisons, settings.prior, &tf0, &records)
+                .levels_of_tracked(&pairs, &tracker);
+            tracker.finish();
+            levels
         };
         timings.compare = t.elapsed();
 
         let t = Instant::now();
+        let tracker = Tracker::start(report, Stage::Train, 1);
         let training_report = if settings.trained {
             TrainingReport::default()
         } else {
             train(&mut settings, &records, &sources, &blocker, &pairs, &levels)
         };
+        tracker.finish();
         timings.train = t.elapsed();
 
         let t = Instant::now();
@@ -289,23 +335,30 @@ impl Resolver {
         let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
         let threshold_weight = weight_of_probability(settings.threshold);
         let veto_weight = weight_of_probability(settings.cluster.veto_probability);
+        let tracker = Tracker::start(report, Stage::Score, pairs.len() as u64);
         let links: Vec<ScoredPair> = pairs
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, &(a, b))| {
-                let lv = &levels[i * width..(i + 1) * width];
-                let w = scorer.weight(lv, a as usize);
-                (w.total >= threshold_weight && w.person >= veto_weight).then(|| ScoredPair {
-                    a,
-                    b,
-                    weight: w.total,
-                    levels: lv.to_vec(),
+            .par_chunks(4096)
+            .zip(levels.par_chunks(4096 * width.max(1)))
+            .flat_map_iter(|(chunk, lv)| {
+                let scorer = &scorer;
+                tracker.add(chunk.len() as u64);
+                chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
+                    let lv = &lv[i * width..(i + 1) * width];
+                    let w = scorer.weight(lv, a as usize);
+                    (w.total >= threshold_weight && w.person >= veto_weight).then(|| ScoredPair {
+                        a,
+                        b,
+                        weight: w.total,
+                        levels: lv.to_vec(),
+                    })
                 })
             })
             .collect();
+        tracker.finish();
         timings.score = t.elapsed();
 
         let t = Instant::now();
+        let tracker = Tracker::start(report, Stage::Cluster, links.len() as u64);
         let clustering = cluster(
             records.len(),
             links
@@ -319,6 +372,7 @@ impl Resolver {
             &settings.cluster,
             |a, b| clearly_different(&scorer.score(a as usize, b as usize), veto_weight),
         );
+        tracker.finish();
         timings.cluster = t.elapsed();
 
         let refs = data

@@ -48,6 +48,30 @@ proptest! {
     }
 
     #[test]
+    fn progress_reports_every_stage_and_changes_nothing(seed in any::<u64>()) {
+        use linkage::progress::{Progress, Stage};
+        use std::sync::{Arc, Mutex};
+        let data = small(seed, 150);
+        let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+        let log = seen.clone();
+        let watched = Resolver::new(Settings::default()).unwrap().threads(2)
+            .on_progress(move |p| log.lock().unwrap().push(p))
+            .resolve(&data.dataset).unwrap();
+        let plain = Resolver::new(Settings::default()).unwrap().resolve(&data.dataset).unwrap();
+        prop_assert_eq!(&watched.clustering.cluster_of, &plain.clustering.cluster_of);
+        let seen = seen.lock().unwrap();
+        for stage in Stage::ALL {
+            let reports: Vec<&Progress> = seen.iter().filter(|p| p.stage == stage).collect();
+            prop_assert!(reports.len() >= 2, "{:?} reported {} times", stage, reports.len());
+            prop_assert_eq!(reports[0].done, 0);
+            prop_assert!(reports.iter().all(|p| p.done <= p.total));
+            prop_assert!(reports.last().unwrap().is_finished());
+        }
+        let normalize = seen.iter().find(|p| p.stage == Stage::Normalize).unwrap();
+        prop_assert_eq!(normalize.total, data.dataset.len() as u64);
+    }
+
+    #[test]
     fn scoring_is_symmetric(seed in any::<u64>()) {
         let data = small(seed, 60);
         let res = Resolver::new(Settings::default()).unwrap().resolve(&data.dataset).unwrap();

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use rule::{BlockKey, BlockingRule};
 
 use crate::normalize::record::{Attr, NormalizedRecord};
+use crate::progress::{Stage, Tracker};
 
 /// Whether records of one source are compared with each other.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +254,10 @@ impl<'a> Blocker<'a> {
     /// Generates the distinct candidate pairs of all rules, in a
     /// deterministic order (rule by rule, block by block), and the report.
     pub fn pairs(&self) -> (Vec<Pair>, BlockingReport) {
+        self.pairs_tracked(&Tracker::none(Stage::Block))
+    }
+
+    pub(crate) fn pairs_tracked(&self, progress: &Tracker<'_>) -> (Vec<Pair>, BlockingReport) {
         let estimates = self.estimate();
         let mut report = BlockingReport::default();
         let mut all = Vec::new();
@@ -277,6 +282,7 @@ impl<'a> Blocker<'a> {
             report
                 .rules
                 .push((estimates[rule].clone(), (all.len() - before) as u64));
+            progress.add(1);
         }
         report
             .oversized

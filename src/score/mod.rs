@@ -18,6 +18,7 @@ use crate::compare::{compare_pair, Comparison};
 use crate::explain::{PairExplanation, RecordRef};
 use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
+use crate::progress::{Stage, Tracker};
 
 /// Converts a match weight (log2 odds) to a probability.
 #[inline]
@@ -113,6 +114,14 @@ impl<'a> Scorer<'a> {
     /// The comparison levels of many pairs, `comparisons.len()` bytes each,
     /// computed in parallel (order follows `pairs`).
     pub fn levels_of(&self, pairs: &[(u32, u32)]) -> Vec<u8> {
+        self.levels_of_tracked(pairs, &Tracker::none(Stage::Compare))
+    }
+
+    pub(crate) fn levels_of_tracked(
+        &self,
+        pairs: &[(u32, u32)],
+        progress: &Tracker<'_>,
+    ) -> Vec<u8> {
         let width = self.comparisons.len();
         pairs
             .par_chunks(4096)
@@ -126,6 +135,7 @@ impl<'a> Scorer<'a> {
                         &mut out,
                     );
                 }
+                progress.add(chunk.len() as u64);
                 out
             })
             .collect()
