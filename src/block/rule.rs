@@ -1,7 +1,7 @@
 //! Blocking rules as data: a rule is a conjunction of keys; two records are
 //! a candidate pair under a rule when every key is present and equal.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -128,9 +128,9 @@ impl BlockingRule {
     }
 
     /// The rule's key for a record as a 64-bit hash, or `None` when any
-    /// part is missing. Stable within a build (fixed-key hashing).
+    /// part is missing. Stable within a build (fixed-seed hashing).
     pub fn key(&self, r: &NormalizedRecord) -> Option<u64> {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = foldhash::quality::FixedState::default().build_hasher();
         for (i, k) in self.keys.iter().enumerate() {
             i.hash(&mut h);
             if !k.hash_into(r, &mut h) {

@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::HashMap;
-
 use super::tables::nicknames;
 use super::text::fold_name;
 
@@ -215,17 +213,13 @@ pub fn nickname_typo_match(a: &str, b: &str) -> bool {
     if a.len() < 3 || b.len() < 3 {
         return false;
     }
-    let t = nicknames();
-    let list = |m: &'static HashMap<&'static str, Vec<&'static str>>, k: &str| {
-        m.get(k).map(Vec::as_slice).unwrap_or(&[])
-    };
+    let related = &nicknames().related;
     let near = |x: &str, y: &str| {
-        let canon = canonical_given(y);
-        std::iter::once(canon)
-            .chain(list(&t.canonicals_of, y).iter().copied())
-            .chain(list(&t.nicknames_of, y).iter().copied())
-            .chain(list(&t.nicknames_of, canon).iter().copied())
-            .any(|n| n != y && n.len() >= 3 && crate::compare::similarity::within_edits(x, n, 1))
+        related.get(y).is_some_and(|names| {
+            names
+                .iter()
+                .any(|n| n.len() >= 3 && crate::compare::similarity::within_edits(x, n, 1))
+        })
     };
     near(a, b) || near(b, a)
 }

@@ -4,6 +4,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// A lookup table keyed by folded words, with a fast fixed hasher (the
+/// tables are read for every record and every compared pair).
+pub type Table<V> = HashMap<&'static str, V, foldhash::fast::FixedState>;
+
 const NICKNAMES: &str = include_str!("tables/nicknames.csv");
 const STREET_SUFFIXES: &str = include_str!("tables/usps_street_suffixes.csv");
 const UNIT_DESIGNATORS: &str = include_str!("tables/usps_unit_designators.csv");
@@ -11,7 +15,7 @@ const DIRECTIONALS: &str = include_str!("tables/usps_directionals.csv");
 const STATES: &str = include_str!("tables/us_states.csv");
 
 /// Parses a two-column `variant,standard` table (header skipped).
-fn variant_table(text: &'static str) -> HashMap<&'static str, &'static str> {
+fn variant_table(text: &'static str) -> Table<&'static str> {
     text.lines()
         .skip(1)
         .filter_map(|line| {
@@ -24,15 +28,15 @@ fn variant_table(text: &'static str) -> HashMap<&'static str, &'static str> {
 }
 
 /// Street suffix spellings to the USPS standard (`avenue` -> `ave`).
-pub fn street_suffixes() -> &'static HashMap<&'static str, &'static str> {
-    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+pub fn street_suffixes() -> &'static Table<&'static str> {
+    static T: OnceLock<Table<&str>> = OnceLock::new();
     T.get_or_init(|| variant_table(STREET_SUFFIXES))
 }
 
 /// Secondary unit designators to the USPS standard (`apartment` -> `apt`),
 /// with the common extra spellings `apt`, `flat`, `no` and `number` added.
-pub fn unit_designators() -> &'static HashMap<&'static str, &'static str> {
-    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+pub fn unit_designators() -> &'static Table<&'static str> {
+    static T: OnceLock<Table<&str>> = OnceLock::new();
     T.get_or_init(|| {
         let mut t = variant_table(UNIT_DESIGNATORS);
         // The USPS table lists full words; people also type the standard forms
@@ -51,8 +55,8 @@ pub fn unit_designators() -> &'static HashMap<&'static str, &'static str> {
 
 /// Directionals to their USPS abbreviation (`north` -> `n`), including the
 /// abbreviations themselves.
-pub fn directionals() -> &'static HashMap<&'static str, &'static str> {
-    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+pub fn directionals() -> &'static Table<&'static str> {
+    static T: OnceLock<Table<&str>> = OnceLock::new();
     T.get_or_init(|| {
         let mut t = variant_table(DIRECTIONALS);
         let standards: Vec<&str> = t.values().copied().collect();
@@ -64,27 +68,31 @@ pub fn directionals() -> &'static HashMap<&'static str, &'static str> {
 }
 
 /// US state names and variants to the two-letter code.
-pub fn us_states() -> &'static HashMap<&'static str, &'static str> {
-    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+pub fn us_states() -> &'static Table<&'static str> {
+    static T: OnceLock<Table<&str>> = OnceLock::new();
     T.get_or_init(|| variant_table(STATES))
 }
 
 /// The nickname table in both directions.
 pub struct Nicknames {
     /// nickname -> canonical given names it can stand for, sorted.
-    pub canonicals_of: HashMap<&'static str, Vec<&'static str>>,
+    pub canonicals_of: Table<Vec<&'static str>>,
     /// nickname -> the one canonical name spelled most like it.
-    pub canonical: HashMap<&'static str, &'static str>,
+    pub canonical: Table<&'static str>,
     /// canonical name -> its nicknames, sorted.
-    pub nicknames_of: HashMap<&'static str, Vec<&'static str>>,
+    pub nicknames_of: Table<Vec<&'static str>>,
+    /// name -> every other name the table relates to it (its canonical
+    /// name, the canonical names it stands for, its nicknames and those of
+    /// its canonical name), sorted, for typo matching.
+    pub related: Table<Vec<&'static str>>,
 }
 
 /// The nickname table (`william` has nicknames `bill`, `will`, ...).
 pub fn nicknames() -> &'static Nicknames {
     static T: OnceLock<Nicknames> = OnceLock::new();
     T.get_or_init(|| {
-        let mut canonicals_of: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut nicknames_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut canonicals_of: Table<Vec<&str>> = Table::default();
+        let mut nicknames_of: Table<Vec<&str>> = Table::default();
         for line in NICKNAMES.lines().skip(1) {
             let mut cols = line.split(',');
             let (Some(canon), Some(_), Some(nick)) = (cols.next(), cols.next(), cols.next()) else {
@@ -118,7 +126,7 @@ pub fn nicknames() -> &'static Nicknames {
             }
         }
         let count = |n: &str| nick_count.get(n).copied().unwrap_or(0);
-        let canonical = canonicals_of
+        let canonical: Table<&str> = canonicals_of
             .iter()
             .map(|(nick, canons)| {
                 let mut pool: Vec<&str> = canons.clone();
@@ -135,10 +143,28 @@ pub fn nicknames() -> &'static Nicknames {
                 (*nick, best.map_or(*nick, |b| b.0))
             })
             .collect();
+        let empty = Vec::new();
+        let list = |m: &Table<Vec<&'static str>>, k: &str| m.get(k).unwrap_or(&empty).clone();
+        let related = canonicals_of
+            .keys()
+            .chain(nicknames_of.keys())
+            .map(|&name| {
+                let canon = canonical.get(name).copied().unwrap_or(name);
+                let mut all = vec![canon];
+                all.extend(list(&canonicals_of, name));
+                all.extend(list(&nicknames_of, name));
+                all.extend(list(&nicknames_of, canon));
+                all.retain(|n| *n != name);
+                all.sort_unstable();
+                all.dedup();
+                (name, all)
+            })
+            .collect();
         Nicknames {
             canonicals_of,
             canonical,
             nicknames_of,
+            related,
         }
     })
 }

@@ -23,7 +23,7 @@ impl TermFrequencies {
         let attrs = Self::adjusted_attrs(comparisons);
         let mut by_attr = vec![Vec::new(); Attr::COUNT];
         for attr in attrs {
-            let mut counts: HashMap<&str, u32> = HashMap::new();
+            let mut counts: HashMap<&str, u32, foldhash::fast::FixedState> = HashMap::default();
             for r in records {
                 if let Some(v) = r.get(attr) {
                     *counts.entry(v).or_default() += 1;
