@@ -24,12 +24,13 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
                [--golden FILE] [--survivorship RULES.json]
                [--config FILE] [--save-model FILE] [--threshold P] [--threads N]
                [--id COLUMN] [--link-only] [--country CODE] [--day-first]
-               [--explain SOURCE:ID] [--quiet]
+               [--explain SOURCE:ID] [--plan] [--quiet]
 
   --link-only      compare records of different files only (no deduplication within a file)
   --country CODE   calling code for phone numbers written without one (default 1)
   --day-first      read ambiguous dates such as 06/12/1939 as day/month
   --explain S:ID   print the identity of record ID from source S and the links that hold it
+  --plan           only estimate: pairs per blocking rule, memory, warnings; compare nothing
   --golden FILE    one profile per identity: each field's surviving value and its source record
   --survivorship F survivorship rules as JSON (default: valid only, most frequent, most recent)
 
@@ -55,6 +56,7 @@ struct Args {
     day_first: bool,
     explain: Option<String>,
     quiet: bool,
+    plan: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -97,6 +99,7 @@ fn parse_args() -> Result<Args, String> {
             "--link-only" => args.link_only = true,
             "--day-first" => args.day_first = true,
             "--quiet" | "-q" => args.quiet = true,
+            "--plan" => args.plan = true,
             "--help" | "-h" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ => args.files.push(a.into()),
@@ -208,6 +211,25 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(n) = args.threads {
         resolver = resolver.threads(n);
     }
+    if args.plan {
+        let plan = resolver.plan(&data)?;
+        println!(
+            "plan: {} records, at most {} candidate pairs, about {} MB",
+            plan.records,
+            plan.candidate_pairs_max,
+            plan.memory_bytes / 1_000_000
+        );
+        for r in &plan.rules {
+            println!(
+                "  {:<48} {:>12} pairs (largest block {}, {} oversized)",
+                r.rule, r.pairs, r.largest_block, r.oversized_blocks
+            );
+        }
+        for w in &plan.warnings {
+            println!("warning: {w}");
+        }
+        return Ok(());
+    }
     if !args.quiet {
         resolver = resolver.on_progress(progress_bars());
     }
@@ -240,6 +262,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "train: u from {} random pairs; EM over {} patterns, {} iterations, converged: {}, prior {:.4}",
         tr.u_pairs, tr.patterns, tr.iterations, tr.converged, res.settings.prior
     ));
+    for w in &res.blocking_report.warnings {
+        say(format!("warning: {w}"));
+    }
     for w in &tr.warnings {
         say(format!("warning: {w}"));
     }

@@ -128,6 +128,28 @@ pub struct Resolution {
     pub timings: StageTimings,
 }
 
+/// What a run will cost, worked out before comparing anything
+/// ([`Resolver::plan`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Plan {
+    /// Records to resolve.
+    pub records: usize,
+    /// Each blocking rule's pair count and largest block.
+    pub rules: Vec<crate::block::RuleEstimate>,
+    /// Candidate pairs at most (the rules' sum; pairs found by several
+    /// rules are compared once, so the run makes fewer).
+    pub candidate_pairs_max: u64,
+    /// Approximate peak memory of the run, in bytes.
+    pub memory_bytes: u64,
+    /// Rules that explode or say little.
+    pub warnings: Vec<String>,
+}
+
+/// Approximate memory per record (raw, normalized, keys; measured on
+/// generated customers) and per candidate pair (pair, levels, sorting).
+const BYTES_PER_RECORD: u64 = 1_500;
+const BYTES_PER_PAIR: u64 = 24;
+
 /// The field kinds present in a dataset (with at least one value).
 pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     let mut kinds: Vec<FieldKind> = data
@@ -271,6 +293,36 @@ impl Resolver {
     /// The settings this resolver runs with.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The cost of resolving `data`: records are normalized and keyed
+    /// (the first two stages' work), no pair is compared.
+    pub fn plan(&self, data: &Dataset) -> Result<Plan> {
+        let run = || {
+            let mut settings = self.settings.clone();
+            settings.fill_defaults(&kinds_present(data));
+            let (records, _) = normalize_all(data, &settings.normalize);
+            let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
+            let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
+            let rules = blocker.estimate();
+            let candidate_pairs_max = rules.iter().map(|r| r.pairs).sum();
+            Plan {
+                records: data.len(),
+                warnings: crate::block::rule_warnings(&rules, data.len()),
+                memory_bytes: data.len() as u64 * BYTES_PER_RECORD
+                    + candidate_pairs_max * BYTES_PER_PAIR,
+                candidate_pairs_max,
+                rules,
+            }
+        };
+        match self.threads {
+            None => Ok(run()),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map(|pool| pool.install(run))
+                .map_err(|e| Error::ThreadPool(e.to_string())),
+        }
     }
 
     /// Resolves a dataset into identities.

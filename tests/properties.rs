@@ -290,3 +290,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_plan_counts_pairs_before_comparing_and_warns_of_exploding_keys() {
+    let data = small(7, 300).dataset;
+    let resolver = Resolver::new(Settings::default()).unwrap();
+    let plan = resolver.plan(&data).unwrap();
+    let res = resolver.resolve(&data).unwrap();
+    assert_eq!(plan.records, data.len());
+    assert_eq!(plan.rules.len(), res.blocking_report.rules.len());
+    for (p, (r, _)) in plan.rules.iter().zip(&res.blocking_report.rules) {
+        assert_eq!(p, r, "the plan's estimate is the run's");
+    }
+    assert!(plan.candidate_pairs_max >= res.candidate_pairs);
+    assert!(plan.memory_bytes > 0);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+
+    // 12,000 Johns in one postcode: the postcode & given-name key explodes.
+    let mut crowd = linkage::Dataset::default();
+    let s = crowd.add_source("crm");
+    for i in 0..12_000 {
+        crowd.records.push(
+            Record::new(s, i.to_string())
+                .with(FieldKind::GivenName, "John")
+                .with(FieldKind::Surname, format!("Surname{i}"))
+                .with(FieldKind::Postcode, "12345"),
+        );
+    }
+    let plan = resolver.plan(&crowd).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("Postcode & GivenCanonical") && w.contains("12000 records")),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -84,6 +84,40 @@ pub struct BlockingReport {
     pub oversized: Vec<OversizedBlock>,
     /// Distinct candidate pairs.
     pub pairs: u64,
+    /// Rules that explode or say little (see [`rule_warnings`]).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// A key shared by more records than this is called out: it is a
+/// placeholder or a value that says little (a common birth date, a city).
+pub const EXPLOSIVE_KEY: usize = 10_000;
+
+/// Warnings about rules from their estimates: a key shared by more than
+/// [`EXPLOSIVE_KEY`] records, or a rule that would generate more than 100
+/// pairs per record if its large blocks were compared in full. Such rules
+/// still run (large blocks are windowed), but cost more than they find.
+pub fn rule_warnings(estimates: &[RuleEstimate], records: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in estimates {
+        if e.largest_block > EXPLOSIVE_KEY {
+            out.push(format!(
+                "blocking rule '{}': one key is shared by {} records (a placeholder or a value that says little); \
+                 its blocks are compared through a window, consider a more specific rule",
+                e.rule, e.largest_block
+            ));
+        } else if e.pairs_uncapped > 100 * records.max(1) as u64 {
+            out.push(format!(
+                "blocking rule '{}' would make {} pairs compared in full ({} per record); \
+                 large blocks are windowed to {} pairs",
+                e.rule,
+                e.pairs_uncapped,
+                e.pairs_uncapped / records.max(1) as u64,
+                e.pairs
+            ));
+        }
+    }
+    out
 }
 
 /// A candidate pair of record indices, `a < b`.
@@ -289,6 +323,38 @@ impl<'a> Blocker<'a> {
             .sort_by(|a, b| b.size.cmp(&a.size).then(a.rule.cmp(&b.rule)));
         report.oversized.truncate(20);
         report.pairs = all.len() as u64;
+        report.warnings = rule_warnings(&estimates, self.records.len());
         (all, report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate(rule: &str, largest: usize, uncapped: u64) -> RuleEstimate {
+        RuleEstimate {
+            rule: rule.into(),
+            records_with_key: 1000,
+            pairs: 10_000,
+            pairs_uncapped: uncapped,
+            oversized_blocks: 1,
+            largest_block: largest,
+        }
+    }
+
+    #[test]
+    fn exploding_and_costly_rules_are_called_out() {
+        let w = rule_warnings(
+            &[
+                estimate("Email", 3, 10),
+                estimate("City", 50_000, 1_000_000_000),
+                estimate("DateOfBirth", 400, 2_000_000),
+            ],
+            10_000,
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("'City'") && w[0].contains("50000 records"));
+        assert!(w[1].contains("'DateOfBirth'") && w[1].contains("200 per record"));
     }
 }
