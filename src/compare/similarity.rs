@@ -82,6 +82,30 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 
+/// True when two different ASCII strings are one substitution, insertion,
+/// deletion or swap of neighbours apart: a linear scan, no table.
+fn within_one_ascii(x: &[u8], y: &[u8]) -> bool {
+    let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let first_difference = s.iter().zip(l).position(|(p, q)| p != q);
+    match l.len() - s.len() {
+        0 => {
+            let Some(i) = first_difference else {
+                return true;
+            };
+            s[i + 1..] == l[i + 1..]
+                || (i + 1 < s.len()
+                    && s[i] == l[i + 1]
+                    && s[i + 1] == l[i]
+                    && s[i + 2..] == l[i + 2..])
+        }
+        1 => {
+            let i = first_difference.unwrap_or(s.len());
+            s[i..] == l[i + 1..]
+        }
+        _ => false,
+    }
+}
+
 /// True when the optimal-string-alignment distance is at most `max`,
 /// computed in a band around the diagonal with early exit, without
 /// allocating for ASCII strings of up to 64 bytes.
@@ -90,6 +114,9 @@ pub fn within_edits(a: &str, b: &str, max: usize) -> bool {
         return true;
     }
     let (x, y) = (a.as_bytes(), b.as_bytes());
+    if max <= 1 && a.is_ascii() && b.is_ascii() {
+        return max == 1 && within_one_ascii(x, y);
+    }
     if x.len().abs_diff(y.len()) > max {
         return a.chars().count().abs_diff(b.chars().count()) <= max && edit_distance(a, b) <= max;
     }
@@ -160,6 +187,12 @@ mod tests {
             let reference = if a == b { 1.0 } else { strsim::jaro_winkler(&a, &b) };
             prop_assert!((fast - reference).abs() < 1e-12, "{a:?} {b:?}: {fast} vs {reference}");
             prop_assert!((jaro_winkler(&b, &a) - fast).abs() < 1e-12);
+        }
+
+        #[test]
+        fn one_edit_scan_agrees_with_full_distance(a in "[a-c]{0,8}", b in "[a-c]{0,8}") {
+            prop_assert_eq!(within_edits(&a, &b, 1), strsim::osa_distance(&a, &b) <= 1);
+            prop_assert_eq!(within_edits(&a, &b, 0), a == b);
         }
 
         #[test]
