@@ -134,7 +134,7 @@ pub fn within_edits(a: &str, b: &str, max: usize) -> bool {
     for i in 1..=x.len() {
         let lo = i.saturating_sub(max).max(1);
         let hi = (i + max).min(y.len());
-        cur.fill(INF);
+        cur[..=y.len()].fill(INF);
         cur[0] = i;
         let mut row_min = if lo == 1 { i } else { INF };
         for j in lo..=hi {
