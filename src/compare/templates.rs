@@ -139,14 +139,15 @@ pub fn email() -> Comparison {
             Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002).with_tf(),
             Level::new(
                 "edit distance <= 2, same digits",
+                // The cheap digit check first: most pairs stop there.
                 Predicate::All {
                     of: vec![
+                        Predicate::SameDigits {
+                            attr: Attr::EmailLocal,
+                        },
                         Predicate::EditDistance {
                             attr: Attr::Email,
                             max: 2,
-                        },
-                        Predicate::SameDigits {
-                            attr: Attr::EmailLocal,
                         },
                     ],
                 },
