@@ -73,6 +73,29 @@ impl Attr {
     /// Number of attributes.
     pub const COUNT: usize = 19;
 
+    /// Every attribute, in declaration order (`ALL[a as usize] == a`).
+    pub const ALL: [Attr; Attr::COUNT] = [
+        Attr::Given,
+        Attr::GivenCanonical,
+        Attr::Middle,
+        Attr::Surname,
+        Attr::Suffix,
+        Attr::Email,
+        Attr::EmailLocal,
+        Attr::EmailDomain,
+        Attr::Phone,
+        Attr::HouseNumber,
+        Attr::Street,
+        Attr::StreetName,
+        Attr::Unit,
+        Attr::AddressLine2,
+        Attr::City,
+        Attr::State,
+        Attr::Postcode,
+        Attr::DateOfBirth,
+        Attr::NationalId,
+    ];
+
     /// The field an attribute is derived from: attributes of one group are
     /// not independent evidence (an email's local part and the email).
     pub fn group(self) -> u8 {
@@ -118,24 +141,63 @@ impl NormalizeReport {
     }
 }
 
-/// A record's normalized attributes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A record's normalized attributes, packed: every value in one buffer
+/// with each attribute's span, so a record is one allocation.
+#[derive(Debug, Clone, Default)]
 pub struct NormalizedRecord {
-    values: [Option<Box<str>>; Attr::COUNT],
+    buf: Box<str>,
+    /// `(start, end)` of each attribute's value in `buf`; empty: no value.
+    spans: [(u32, u32); Attr::COUNT],
     /// Date of birth, parsed.
     pub dob: Option<Date>,
 }
+
+impl PartialEq for NormalizedRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.dob == other.dob && Attr::ALL.iter().all(|&a| self.get(a) == other.get(a))
+    }
+}
+
+impl Eq for NormalizedRecord {}
 
 impl NormalizedRecord {
     /// The value of an attribute.
     #[inline]
     pub fn get(&self, attr: Attr) -> Option<&str> {
+        let (start, end) = self.spans[attr as usize];
+        (start != end).then(|| &self.buf[start as usize..end as usize])
+    }
+
+    /// Sets an attribute (an empty string or `None` clears it).
+    pub fn set(&mut self, attr: Attr, value: Option<String>) {
+        match value.filter(|v| !v.is_empty()) {
+            None => self.spans[attr as usize] = (0, 0),
+            Some(v) => {
+                let mut b = Builder {
+                    values: std::array::from_fn(|i| self.get(Attr::ALL[i]).map(str::to_string)),
+                    dob: self.dob,
+                };
+                b.set(attr, Some(v));
+                *self = b.pack();
+            }
+        }
+    }
+}
+
+/// A record's attributes while it is being normalized.
+#[derive(Default)]
+struct Builder {
+    values: [Option<String>; Attr::COUNT],
+    dob: Option<Date>,
+}
+
+impl Builder {
+    fn get(&self, attr: Attr) -> Option<&str> {
         self.values[attr as usize].as_deref()
     }
 
-    /// Sets an attribute (an empty string clears it).
-    pub fn set(&mut self, attr: Attr, value: Option<String>) {
-        self.values[attr as usize] = value.filter(|v| !v.is_empty()).map(String::into_boxed_str);
+    fn set(&mut self, attr: Attr, value: Option<String>) {
+        self.values[attr as usize] = value.filter(|v| !v.is_empty());
     }
 
     fn set_if_empty(&mut self, attr: Attr, value: Option<String>) {
@@ -154,6 +216,30 @@ impl NormalizedRecord {
         self.set_if_empty(Attr::Suffix, parts.suffix);
     }
 
+    /// One buffer for all values. A value too long for a 32-bit offset
+    /// (over 4 GB) is dropped rather than stored.
+    fn pack(self) -> NormalizedRecord {
+        let len: usize = self.values.iter().flatten().map(String::len).sum();
+        let mut buf = String::with_capacity(len);
+        let mut spans = [(0u32, 0u32); Attr::COUNT];
+        for (span, v) in spans.iter_mut().zip(&self.values) {
+            if let Some(v) = v {
+                let start = buf.len();
+                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + v.len())) {
+                    buf.push_str(v);
+                    *span = (s, e);
+                }
+            }
+        }
+        NormalizedRecord {
+            buf: buf.into_boxed_str(),
+            spans,
+            dob: self.dob,
+        }
+    }
+}
+
+impl NormalizedRecord {
     /// Normalizes a raw record. Values a normalizer rejects become no value
     /// and are counted in `report`; nothing here fails.
     pub fn from_record(
@@ -161,7 +247,7 @@ impl NormalizedRecord {
         rules: &NormalizeRules,
         report: &mut NormalizeReport,
     ) -> Self {
-        let mut n = NormalizedRecord::default();
+        let mut n = Builder::default();
         // Separate name columns win over a full-name column.
         for kind in [
             FieldKind::GivenName,
@@ -242,13 +328,41 @@ impl NormalizedRecord {
                 _ => {}
             }
         }
-        n
+        n.pack()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attribute_list_is_in_declaration_order() {
+        for (i, a) in Attr::ALL.iter().enumerate() {
+            assert_eq!(*a as usize, i);
+        }
+    }
+
+    #[test]
+    fn packed_values_can_be_set_and_cleared() {
+        let r = Record::new(0, "R1")
+            .with(FieldKind::GivenName, "Ann")
+            .with(FieldKind::Email, "ann@x.org");
+        let mut n = NormalizedRecord::from_record(
+            &r,
+            &NormalizeRules::default(),
+            &mut NormalizeReport::default(),
+        );
+        n.set(Attr::Email, None);
+        assert_eq!(n.get(Attr::Email), None);
+        assert_eq!(n.get(Attr::Given), Some("ann"));
+        n.set(Attr::City, Some("springfield".into()));
+        assert_eq!(n.get(Attr::City), Some("springfield"));
+        assert_eq!(n.get(Attr::Given), Some("ann"));
+        assert_eq!(n.get(Attr::EmailLocal), Some("ann"));
+        n.set(Attr::City, Some(String::new()));
+        assert_eq!(n.get(Attr::City), None);
+    }
 
     #[test]
     fn whole_record() {
