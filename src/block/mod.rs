@@ -37,6 +37,24 @@ pub struct BlockingSettings {
     /// In an oversized block, each record is compared with this many
     /// neighbours in name order.
     pub window: usize,
+    /// A rule may make at most this many pairs per record (over all
+    /// records). A rule over it (a birth date or a common name in a very
+    /// large file) has its block size limit and window lowered until it
+    /// fits, so that pairs grow in proportion to the records, not faster.
+    #[serde(default = "default_pairs_per_record")]
+    pub max_pairs_per_record: usize,
+}
+
+fn default_pairs_per_record() -> usize {
+    5
+}
+
+/// How a rule's blocks are compared: in full up to `cap` records, beyond
+/// it through a window of `window` neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Limit {
+    cap: usize,
+    window: usize,
 }
 
 impl Default for BlockingSettings {
@@ -45,6 +63,7 @@ impl Default for BlockingSettings {
             rules: Vec::new(),
             max_block_size: 100,
             window: 10,
+            max_pairs_per_record: default_pairs_per_record(),
         }
     }
 }
@@ -164,6 +183,51 @@ fn block_pairs(members: &[(u64, u32)], sources: &[u32], mode: LinkMode) -> u64 {
         .sum::<u64>()
 }
 
+/// Pairs a rule makes with blocks of `sizes` under `limit`.
+fn pairs_under(sizes: &[usize], limit: Limit) -> u64 {
+    sizes
+        .iter()
+        .map(|&s| {
+            if s <= limit.cap {
+                (s * s.saturating_sub(1) / 2) as u64
+            } else {
+                (s * limit.window) as u64
+            }
+        })
+        .sum()
+}
+
+/// The settings' limit, tightened for a rule whose blocks would make more
+/// than `max_pairs_per_record` pairs per record: the window shrinks to the
+/// budget and the cap to the largest that keeps the rule within it.
+fn limit_for(sizes: &[usize], records: usize, settings: &BlockingSettings) -> Limit {
+    let configured = Limit {
+        cap: settings.max_block_size,
+        window: settings.window,
+    };
+    let budget = (settings.max_pairs_per_record.max(1) * records.max(1)) as u64;
+    if pairs_under(sizes, configured) <= budget {
+        return configured;
+    }
+    let window = settings.window.min(settings.max_pairs_per_record).max(1);
+    // Above 2 * window, comparing a block in full costs more than its
+    // window, so the pair count grows with the cap: search the largest
+    // cap within budget.
+    let (mut lo, mut hi) = (
+        (2 * window).min(settings.max_block_size),
+        settings.max_block_size,
+    );
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if pairs_under(sizes, Limit { cap: mid, window }) <= budget {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Limit { cap: lo, window }
+}
+
 /// Candidate pair generation for a fixed set of normalized records.
 pub struct Blocker<'a> {
     settings: &'a BlockingSettings,
@@ -204,6 +268,7 @@ impl<'a> Blocker<'a> {
             .zip(&self.keys)
             .map(|(rule, keys)| {
                 let blocks = blocks_of(keys);
+                let limit = self.limit(&blocks);
                 let mut est = RuleEstimate {
                     rule: rule.name.clone(),
                     records_with_key: blocks.entries.len(),
@@ -217,9 +282,9 @@ impl<'a> Blocker<'a> {
                     let full = block_pairs(members, self.sources, self.mode);
                     est.pairs_uncapped += full;
                     est.largest_block = est.largest_block.max(members.len());
-                    if members.len() > self.settings.max_block_size {
+                    if members.len() > limit.cap {
                         est.oversized_blocks += 1;
-                        est.pairs += (members.len() * self.settings.window) as u64;
+                        est.pairs += (members.len() * limit.window) as u64;
                     } else {
                         est.pairs += full;
                     }
@@ -227,6 +292,11 @@ impl<'a> Blocker<'a> {
                 est
             })
             .collect()
+    }
+
+    fn limit(&self, blocks: &Blocks) -> Limit {
+        let sizes: Vec<usize> = blocks.bounds.windows(2).map(|w| w[1] - w[0]).collect();
+        limit_for(&sizes, self.records.len(), self.settings)
     }
 
     /// True when records `a` and `b` agree on every key of rule `rule`.
@@ -259,7 +329,7 @@ impl<'a> Blocker<'a> {
         )
     }
 
-    fn pairs_of_block(&self, rule: usize, members: &[(u64, u32)]) -> Vec<Pair> {
+    fn pairs_of_block(&self, rule: usize, members: &[(u64, u32)], limit: Limit) -> Vec<Pair> {
         let mut out = Vec::new();
         let push = |out: &mut Vec<Pair>, x: u32, y: u32| {
             let (a, b) = if x < y { (x, y) } else { (y, x) };
@@ -267,7 +337,7 @@ impl<'a> Blocker<'a> {
                 out.push((a, b));
             }
         };
-        if members.len() <= self.settings.max_block_size {
+        if members.len() <= limit.cap {
             for i in 0..members.len() {
                 for j in i + 1..members.len() {
                     push(&mut out, members[i].1, members[j].1);
@@ -277,7 +347,7 @@ impl<'a> Blocker<'a> {
             let mut ids: Vec<u32> = members.iter().map(|m| m.1).collect();
             ids.sort_by(|x, y| self.sort_key(*x).cmp(&self.sort_key(*y)));
             for i in 0..ids.len() {
-                for j in i + 1..(i + 1 + self.settings.window).min(ids.len()) {
+                for j in i + 1..(i + 1 + limit.window).min(ids.len()) {
                     push(&mut out, ids[i], ids[j]);
                 }
             }
@@ -297,14 +367,15 @@ impl<'a> Blocker<'a> {
         let mut all = Vec::new();
         for (rule, keys) in self.keys.iter().enumerate() {
             let blocks = blocks_of(keys);
+            let limit = self.limit(&blocks);
             let ranges: Vec<(usize, usize)> =
                 blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
             let found: Vec<Vec<Pair>> = ranges
                 .par_iter()
-                .map(|&(s, e)| self.pairs_of_block(rule, &blocks.entries[s..e]))
+                .map(|&(s, e)| self.pairs_of_block(rule, &blocks.entries[s..e], limit))
                 .collect();
             for &(s, e) in &ranges {
-                if e - s > self.settings.max_block_size {
+                if e - s > limit.cap {
                     report.oversized.push(OversizedBlock {
                         rule: self.settings.rules[rule].name.clone(),
                         size: e - s,
@@ -341,6 +412,41 @@ mod tests {
             oversized_blocks: 1,
             largest_block: largest,
         }
+    }
+
+    #[test]
+    fn a_rule_over_its_pair_budget_is_windowed_to_fit() {
+        let settings = BlockingSettings::default();
+        // 1,000 records in blocks of 4: 6,000 pairs = 6 per record, within 8.
+        let small = vec![4; 250];
+        assert_eq!(
+            limit_for(&small, 1000, &settings),
+            Limit {
+                cap: 100,
+                window: 10
+            }
+        );
+        // 1,000 records in blocks of 40 (a birth date in a huge file):
+        // 19,500 pairs = 19.5 per record; windowed to 8 neighbours, within budget.
+        let dense = vec![40; 25];
+        let l = limit_for(&dense, 1000, &settings);
+        assert_eq!(l.window, 8);
+        assert!(l.cap < 40, "{l:?}");
+        assert!(pairs_under(&dense, l) <= 8_000);
+        // The largest cap within budget: one more would exceed it.
+        let mixed: Vec<usize> = (1..60).collect();
+        let n: usize = mixed.iter().sum();
+        let l = limit_for(&mixed, n, &settings);
+        assert!(pairs_under(&mixed, l) <= (8 * n) as u64);
+        assert!(
+            pairs_under(
+                &mixed,
+                Limit {
+                    cap: l.cap + 1,
+                    ..l
+                }
+            ) > (8 * n) as u64
+        );
     }
 
     #[test]
