@@ -416,7 +416,10 @@ mod tests {
 
     #[test]
     fn a_rule_over_its_pair_budget_is_windowed_to_fit() {
-        let settings = BlockingSettings::default();
+        let settings = BlockingSettings {
+            max_pairs_per_record: 8,
+            ..BlockingSettings::default()
+        };
         // 1,000 records in blocks of 4: 6,000 pairs = 6 per record, within 8.
         let small = vec![4; 250];
         assert_eq!(
