@@ -262,36 +262,36 @@ impl<'a> Blocker<'a> {
 
     /// The pair count each rule will generate, without generating pairs.
     pub fn estimate(&self) -> Vec<RuleEstimate> {
-        self.settings
-            .rules
-            .iter()
-            .zip(&self.keys)
-            .map(|(rule, keys)| {
-                let blocks = blocks_of(keys);
-                let limit = self.limit(&blocks);
-                let mut est = RuleEstimate {
-                    rule: rule.name.clone(),
-                    records_with_key: blocks.entries.len(),
-                    pairs: 0,
-                    pairs_uncapped: 0,
-                    oversized_blocks: 0,
-                    largest_block: 0,
-                };
-                for w in blocks.bounds.windows(2) {
-                    let members = &blocks.entries[w[0]..w[1]];
-                    let full = block_pairs(members, self.sources, self.mode);
-                    est.pairs_uncapped += full;
-                    est.largest_block = est.largest_block.max(members.len());
-                    if members.len() > limit.cap {
-                        est.oversized_blocks += 1;
-                        est.pairs += (members.len() * limit.window) as u64;
-                    } else {
-                        est.pairs += full;
-                    }
-                }
-                est
+        (0..self.keys.len())
+            .map(|rule| {
+                let blocks = blocks_of(&self.keys[rule]);
+                self.estimate_rule(rule, &blocks, self.limit(&blocks))
             })
             .collect()
+    }
+
+    fn estimate_rule(&self, rule: usize, blocks: &Blocks, limit: Limit) -> RuleEstimate {
+        let mut est = RuleEstimate {
+            rule: self.settings.rules[rule].name.clone(),
+            records_with_key: blocks.entries.len(),
+            pairs: 0,
+            pairs_uncapped: 0,
+            oversized_blocks: 0,
+            largest_block: 0,
+        };
+        for w in blocks.bounds.windows(2) {
+            let members = &blocks.entries[w[0]..w[1]];
+            let full = block_pairs(members, self.sources, self.mode);
+            est.pairs_uncapped += full;
+            est.largest_block = est.largest_block.max(members.len());
+            if members.len() > limit.cap {
+                est.oversized_blocks += 1;
+                est.pairs += (members.len() * limit.window) as u64;
+            } else {
+                est.pairs += full;
+            }
+        }
+        est
     }
 
     fn limit(&self, blocks: &Blocks) -> Limit {
@@ -345,7 +345,7 @@ impl<'a> Blocker<'a> {
             }
         } else {
             let mut ids: Vec<u32> = members.iter().map(|m| m.1).collect();
-            ids.sort_by(|x, y| self.sort_key(*x).cmp(&self.sort_key(*y)));
+            ids.sort_by_cached_key(|&r| self.sort_key(r));
             for i in 0..ids.len() {
                 for j in i + 1..(i + 1 + limit.window).min(ids.len()) {
                     push(&mut out, ids[i], ids[j]);
@@ -362,12 +362,13 @@ impl<'a> Blocker<'a> {
     }
 
     pub(crate) fn pairs_tracked(&self, progress: &Tracker<'_>) -> (Vec<Pair>, BlockingReport) {
-        let estimates = self.estimate();
         let mut report = BlockingReport::default();
+        let mut estimates = Vec::with_capacity(self.keys.len());
         let mut all = Vec::new();
         for (rule, keys) in self.keys.iter().enumerate() {
             let blocks = blocks_of(keys);
             let limit = self.limit(&blocks);
+            estimates.push(self.estimate_rule(rule, &blocks, limit));
             let ranges: Vec<(usize, usize)> =
                 blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
             let found: Vec<Vec<Pair>> = ranges
