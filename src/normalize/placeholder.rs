@@ -40,7 +40,7 @@ const TIMES_MEAN: f64 = 50.0;
 pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder> {
     let mut found = Vec::new();
     for &(attr, derived) in IDENTIFIERS {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
         for r in records.iter() {
             if let Some(v) = r.get(attr) {
                 *counts.entry(v).or_default() += 1;

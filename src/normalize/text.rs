@@ -31,6 +31,9 @@ fn ascii_fallback(c: char) -> Option<&'static str> {
 /// assert_eq!(fold_keep("Apt #4", &['#']), "apt #4");
 /// ```
 pub fn fold_keep(input: &str, keep: &[char]) -> String {
+    if input.is_ascii() {
+        return fold_ascii(input, keep);
+    }
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
     for c in input.nfkd() {
@@ -47,6 +50,25 @@ pub fn fold_keep(input: &str, keep: &[char]) -> String {
             } else {
                 out.extend(c.to_lowercase());
             }
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// [`fold_keep`] for ASCII input, which NFKD leaves as it is: no
+/// decomposition, one pass over the bytes.
+fn fold_ascii(input: &str, keep: &[char]) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for b in input.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&char::from(b)) {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(char::from(b.to_ascii_lowercase()));
         } else {
             pending_space = true;
         }
@@ -86,6 +108,35 @@ pub fn non_blank(raw: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Unicode path, for comparison with the ASCII shortcut.
+    fn fold_unicode(input: &str, keep: &[char]) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in input.nfkd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            if c.is_alphanumeric() || keep.contains(&c) {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(c.to_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_equals_unicode_path(s in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(fold_keep(&s, &['#']), fold_unicode(&s, &['#']));
+            proptest::prop_assert_eq!(fold(&s), fold_unicode(&s, &[]));
+        }
+    }
 
     #[test]
     fn folds_accents_case_and_punctuation() {
