@@ -157,7 +157,7 @@ pub fn pattern_counts(
     let n = levels.len() / width;
     let map = (0..n.div_ceil(CHUNK))
         .into_par_iter()
-        .fold(HashMap::<Box<[u8]>, u64>::new, |mut m, chunk| {
+        .fold(PatternMap::default, |mut m, chunk| {
             let mut buf = vec![0u8; width];
             for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
                 if !select(i) {
@@ -175,7 +175,7 @@ pub fn pattern_counts(
             }
             m
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(PatternMap::default, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
             }
@@ -185,6 +185,9 @@ pub fn pattern_counts(
     out.sort_unstable();
     out
 }
+
+/// Pattern -> count, with a fast fixed-seed hasher (patterns are a few bytes).
+type PatternMap = HashMap<Box<[u8]>, u64, foldhash::fast::FixedState>;
 
 /// One EM run over comparison patterns with u held fixed: returns the
 /// prior (share of matches) and updates m when `fit_m`. Levels equal to
