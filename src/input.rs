@@ -96,18 +96,23 @@ pub fn read_csv<R: Read>(
             path: path.to_path_buf(),
         });
     }
-    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
+    // The first rows are read ahead for inference; the rest are turned into
+    // records as they are read, so a large file is never held twice.
+    let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
     let mut row = csv::StringRecord::new();
-    loop {
+    let mut more = true;
+    while head.len() < crate::infer::SAMPLE_ROWS {
         match rdr.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => rows.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone())),
+            Ok(false) => {
+                more = false;
+                break;
+            }
+            Ok(true) => head.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone())),
             Err(e) => return Err(bad(e, path)),
         }
     }
-    let sample: Vec<Vec<String>> = rows
+    let sample: Vec<Vec<String>> = head
         .iter()
-        .take(crate::infer::SAMPLE_ROWS)
         .map(|(_, r)| r.iter().map(str::to_string).collect())
         .collect();
     let missing_id = || Error::MissingIdColumn {
@@ -132,8 +137,8 @@ pub fn read_csv<R: Read>(
         }
     }
     let source_index = dataset.add_source(source);
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for (line, row) in rows {
+    let mut seen: HashMap<String, u64, foldhash::fast::RandomState> = HashMap::default();
+    let mut add = |line: u64, row: &csv::StringRecord| -> Result<()> {
         let raw_id = row.get(schema.id_column).unwrap_or("").trim();
         let id = if raw_id.is_empty() {
             report.generated_ids += 1;
@@ -161,6 +166,17 @@ pub fn read_csv<R: Read>(
             }
         }
         dataset.records.push(record);
+        Ok(())
+    };
+    for (line, r) in &head {
+        add(*line, r)?;
+    }
+    while more {
+        match rdr.read_record(&mut row) {
+            Ok(false) => more = false,
+            Ok(true) => add(row.position().map(|p| p.line()).unwrap_or(0), &row)?,
+            Err(e) => return Err(bad(e, path)),
+        }
     }
     Ok(schema)
 }
