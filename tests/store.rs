@@ -229,7 +229,7 @@ fn ids_and_answers_survive_save_and_load() {
     let x = store.add(probe.clone()).unwrap();
     let y = loaded.add(probe).unwrap();
     assert_eq!(x, y);
-    assert_eq!(loaded.to_bytes(), store.to_bytes());
+    assert_eq!(loaded.to_bytes().unwrap(), store.to_bytes().unwrap());
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -238,7 +238,8 @@ fn corrupt_truncated_or_foreign_files_are_rejected() {
     let (data, res, _) = sample();
     let bytes = IdentityStore::from_resolution(&data, &res)
         .unwrap()
-        .to_bytes();
+        .to_bytes()
+        .unwrap();
     let reason = |b: &[u8]| IdentityStore::from_bytes(b).unwrap_err().to_string();
     assert!(reason(&bytes[..bytes.len() - 1]).contains("truncated"));
     assert!(reason(&bytes[..10]).contains("truncated"));
@@ -371,9 +372,9 @@ mod invariants {
             }
             let events = store.events_since(0);
             prop_assert!(events.iter().enumerate().all(|(i, e)| e.seq == i as u64));
-            let loaded = IdentityStore::from_bytes(&store.to_bytes()).unwrap();
+            let loaded = IdentityStore::from_bytes(&store.to_bytes().unwrap()).unwrap();
             prop_assert_eq!(loaded.identity_ids(), store.identity_ids());
-            prop_assert_eq!(loaded.to_bytes(), store.to_bytes());
+            prop_assert_eq!(loaded.to_bytes().unwrap(), store.to_bytes().unwrap());
         }
     }
 }

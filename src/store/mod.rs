@@ -335,8 +335,11 @@ impl IdentityStore {
     }
 
     /// The store as bytes in the file format (see [`IdentityStore::save`]).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        persist::to_bytes(&self.read())
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        persist::to_bytes(&self.read()).map_err(|reason| Error::StoreFile {
+            path: "<bytes>".into(),
+            reason,
+        })
     }
 
     /// A store from bytes written by [`IdentityStore::to_bytes`].
@@ -352,7 +355,10 @@ impl IdentityStore {
     /// Saves to a file (written beside it, then renamed into place, so a
     /// crash never leaves half a store under the name).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let bytes = self.to_bytes();
+        let bytes = persist::to_bytes(&self.read()).map_err(|reason| Error::StoreFile {
+            path: path.to_path_buf(),
+            reason,
+        })?;
         let tmp = path.with_extension("tmp");
         let io = |source| Error::Io {
             path: path.to_path_buf(),

@@ -42,8 +42,9 @@ struct Image {
     events: Vec<LoggedEvent>,
 }
 
-/// Serializes a store (compacting removed slots away).
-pub(crate) fn to_bytes(s: &State) -> Vec<u8> {
+/// Serializes a store (compacting removed slots away); `Err` carries the
+/// reason (never a partial image).
+pub(crate) fn to_bytes(s: &State) -> std::result::Result<Vec<u8>, String> {
     let mut new_index = vec![u32::MAX; s.data.slots.len()];
     let mut records = Vec::new();
     for (slot, e) in s.data.slots.iter().enumerate() {
@@ -71,14 +72,15 @@ pub(crate) fn to_bytes(s: &State) -> Vec<u8> {
         placeholders: s.data.placeholders.clone(),
         events: s.data.events.clone(),
     };
-    let payload = postcard::to_stdvec(&image).unwrap_or_default();
+    let payload =
+        postcard::to_stdvec(&image).map_err(|e| format!("the store could not be encoded: {e}"))?;
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
-    out
+    Ok(out)
 }
 
 /// Reads a store image; `Err` carries the reason.
