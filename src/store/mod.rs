@@ -352,14 +352,16 @@ impl IdentityStore {
             })
     }
 
-    /// Saves to a file (written beside it, then renamed into place, so a
-    /// crash never leaves half a store under the name).
+    /// Saves to a file (written beside it as `<name>.tmp`, then renamed
+    /// into place, so a crash never leaves half a store under the name).
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = persist::to_bytes(&self.read()).map_err(|reason| Error::StoreFile {
             path: path.to_path_buf(),
             reason,
         })?;
-        let tmp = path.with_extension("tmp");
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = std::path::PathBuf::from(tmp);
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
