@@ -119,8 +119,6 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> std::result::Result<State, String> {
 }
 
 fn build(image: Image) -> std::result::Result<State, String> {
-    let settings = Settings::from_json(&image.settings_json)
-        .map_err(|e| format!("stored model is not valid: {e}"))?;
     let n = image.records.len();
     let mut identity_of = vec![IdentityId::MAX; n];
     let mut identities = BTreeMap::new();
@@ -153,8 +151,10 @@ fn build(image: Image) -> std::result::Result<State, String> {
             return Err(format!("record '{}' is stored twice", r.id));
         }
     }
+    // A merge always goes into the older (smaller) id, so following merges
+    // ends; a file that says otherwise is refused rather than looped on.
     for (from, into) in &image.merged_into {
-        if identities.contains_key(from) || *into >= image.next_identity {
+        if identities.contains_key(from) || into >= from || *from >= image.next_identity {
             return Err(format!(
                 "merge of identity {from} into {into} is inconsistent"
             ));
@@ -168,6 +168,8 @@ fn build(image: Image) -> std::result::Result<State, String> {
     {
         return Err("event log out of sequence".into());
     }
+    let settings = Settings::from_json(&image.settings_json)
+        .map_err(|e| format!("stored model is not valid: {e}"))?;
     let normalize = settings.normalize.clone();
     let placeholders = image.placeholders;
     let slots: Vec<Option<Box<Entry>>> = image
@@ -198,4 +200,60 @@ fn build(image: Image) -> std::result::Result<State, String> {
         events: image.events,
     })
     .map_err(|e| format!("stored model cannot be used: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::event::Event;
+
+    fn image() -> Image {
+        Image {
+            settings_json: String::new(),
+            sources: vec!["crm".into()],
+            records: vec![(crate::record::Record::new(0, "1"), 1)],
+            identities: vec![(0, vec![0])],
+            merged_into: Vec::new(),
+            next_identity: 3,
+            clock: 1,
+            placeholders: Vec::new(),
+            events: vec![LoggedEvent {
+                seq: 0,
+                event: Event::Retired { identity: 2 },
+            }],
+        }
+    }
+
+    fn reason(image: Image) -> String {
+        build(image).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn inconsistent_images_are_refused() {
+        // Merges that would loop (2 -> 1 -> 2) or point to a newer id.
+        let mut looped = image();
+        looped.merged_into = vec![(1, 2), (2, 1)];
+        assert!(reason(looped).contains("inconsistent"));
+        let mut live = image();
+        live.merged_into = vec![(0, 0)];
+        assert!(reason(live).contains("inconsistent"));
+        // A record in two identities, or in none.
+        let mut twice = image();
+        twice.identities = vec![(0, vec![0]), (1, vec![0])];
+        assert!(reason(twice).contains("two identities"));
+        let mut orphan = image();
+        orphan.identities.clear();
+        assert!(reason(orphan).contains("no identity"));
+        let mut stray = image();
+        stray.identities = vec![(0, vec![5])];
+        assert!(reason(stray).contains("names record 5"));
+        let mut source = image();
+        source.records[0].0.source = 9;
+        assert!(reason(source).contains("unknown source"));
+        let mut log = image();
+        log.events[0].seq = 4;
+        assert!(reason(log).contains("out of sequence"));
+        // Structurally sound, but no model: refused too.
+        assert!(reason(image()).contains("stored model is not valid"));
+    }
 }
