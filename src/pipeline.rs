@@ -315,27 +315,23 @@ impl Resolver {
                 rules,
             }
         };
-        match self.threads {
-            None => Ok(run()),
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map(|pool| pool.install(run))
-                .map_err(|e| Error::ThreadPool(e.to_string())),
-        }
+        self.in_pool(run)
     }
 
     /// Resolves a dataset into identities.
     pub fn resolve(&self, data: &Dataset) -> Result<Resolution> {
+        self.in_pool(|| self.run(data))
+    }
+
+    /// Runs `work` on the configured pool (rayon's global one by default).
+    fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T> {
         match self.threads {
-            None => Ok(self.run(data)),
-            Some(n) => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .map_err(|e| Error::ThreadPool(e.to_string()))?;
-                Ok(pool.install(|| self.run(data)))
-            }
+            None => Ok(work()),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map(|pool| pool.install(work))
+                .map_err(|e| Error::ThreadPool(e.to_string())),
         }
     }
 

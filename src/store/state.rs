@@ -429,7 +429,7 @@ impl State {
             if self.blocked(group, &self.data.identities[&k], (slot, s.slot), None) {
                 continue;
             }
-            deciding.push(self.explain(&self.entry(slot).norm.clone(), 0, &s, me.clone()));
+            deciding.push(self.explain(&self.entry(slot).norm, 0, &s, me.clone()));
             current = Some(match current {
                 None => {
                     self.data.identities.get_mut(&k).expect("live").push(slot);
