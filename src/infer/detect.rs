@@ -237,8 +237,17 @@ pub fn is_free_text(v: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A column of order dates (recent, close together): not birth dates.
+    pub(crate) const ORDER_DATES: [&str; 5] = [
+        "2024-03-01",
+        "2024-05-17",
+        "2023-11-30",
+        "2025-01-02",
+        "2024-07-08",
+    ];
 
     #[test]
     fn emails_and_phones() {
@@ -289,14 +298,7 @@ mod tests {
         ];
         assert!(looks_like_birth_dates(&births, DateOrder::DayFirst));
         // A column of order dates: recent, close together.
-        let orders = [
-            "2024-03-01",
-            "2024-05-17",
-            "2023-11-30",
-            "2025-01-02",
-            "2024-07-08",
-        ];
-        assert!(!looks_like_birth_dates(&orders, DateOrder::MonthFirst));
+        assert!(!looks_like_birth_dates(&ORDER_DATES, DateOrder::MonthFirst));
     }
 
     #[test]

@@ -507,13 +507,7 @@ mod tests {
             FieldKind::Ignore
         );
         // Order dates.
-        let orders = [
-            "2024-03-01",
-            "2024-05-17",
-            "2023-11-30",
-            "2025-01-02",
-            "2024-07-08",
-        ];
+        let orders = super::detect::tests::ORDER_DATES;
         assert_eq!(col("ordered_on", &orders).kind, FieldKind::Ignore);
         assert_eq!(col("created", &orders).kind, FieldKind::Ignore);
         assert_eq!(

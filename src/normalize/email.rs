@@ -125,36 +125,19 @@ mod tests {
 
     #[test]
     fn provider_rules() {
-        assert_eq!(
-            full("J.Smith+promo@Gmail.com").as_deref(),
-            Some("jsmith@gmail.com")
-        );
-        assert_eq!(
-            full("jsmith@googlemail.com").as_deref(),
-            Some("jsmith@gmail.com")
-        );
-        assert_eq!(
-            full("Johnsmith+news@gmail.com").as_deref(),
-            Some("johnsmith@gmail.com")
-        );
-        assert_eq!(
-            full("ann.lee+x@outlook.com").as_deref(),
-            Some("ann.lee@outlook.com")
-        );
-        // Yahoo uses no plus tags: the address stays as typed.
-        assert_eq!(full("a.b+c@yahoo.com").as_deref(), Some("a.b+c@yahoo.com"));
-        assert_eq!(
-            full("STACYCOOPER@GMAIL.COM").as_deref(),
-            Some("stacycooper@gmail.com")
-        );
-        assert_eq!(
-            full("mailto:bob@example.org").as_deref(),
-            Some("bob@example.org")
-        );
-        assert_eq!(
-            full("Bob Jones <Bob@Example.org>").as_deref(),
-            Some("bob@example.org")
-        );
+        for (raw, want) in [
+            ("J.Smith+promo@Gmail.com", "jsmith@gmail.com"),
+            ("jsmith@googlemail.com", "jsmith@gmail.com"),
+            ("Johnsmith+news@gmail.com", "johnsmith@gmail.com"),
+            ("ann.lee+x@outlook.com", "ann.lee@outlook.com"),
+            // Yahoo uses no plus tags: the address stays as typed.
+            ("a.b+c@yahoo.com", "a.b+c@yahoo.com"),
+            ("STACYCOOPER@GMAIL.COM", "stacycooper@gmail.com"),
+            ("mailto:bob@example.org", "bob@example.org"),
+            ("Bob Jones <Bob@Example.org>", "bob@example.org"),
+        ] {
+            assert_eq!(full(raw).as_deref(), Some(want), "{raw}");
+        }
     }
 
     #[test]
