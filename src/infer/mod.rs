@@ -200,19 +200,12 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     if date >= 0.8 {
         let order = date_order(&e.values).unwrap_or_default();
         return if looks_like_birth_dates(&e.values, order) {
-            (
-                FieldKind::DateOfBirth,
-                date,
-                format!("{} of values are dates spread over decades", pct(date)),
-            )
+            verdict(FieldKind::DateOfBirth, date, "dates spread over decades")
         } else {
-            (
+            verdict(
                 FieldKind::Ignore,
                 date,
-                format!(
-                    "{} of values are recent dates: events, not birth dates",
-                    pct(date)
-                ),
+                "recent dates: events, not birth dates",
             )
         };
     }
