@@ -9,7 +9,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linkage::block::Blocker;
 use linkage::cluster::{cluster, Link};
 use linkage::normalize::NormalizedRecord;
-use linkage::pipeline::{kinds_present, normalize_all, train};
+use linkage::pipeline::{count_patterns, kinds_present, normalize_all, train};
+use linkage::score::patterns::PatternTable;
 use linkage::score::{weight_of_probability, Scorer, TermFrequencies};
 use linkage::synth::{generate, SynthData, SynthOptions};
 use linkage::{Resolver, Settings};
@@ -82,15 +83,18 @@ fn stages(c: &mut Criterion) {
         b.iter(|| untrained.levels_of(black_box(&pairs)))
     });
 
+    let patterns = || {
+        let mut table = PatternTable::new(
+            p.settings.comparisons.len(),
+            p.settings.blocking.rules.len(),
+        );
+        count_patterns(&mut table, &blocker, &pairs, &levels);
+        table
+    };
+    let table = patterns();
+    assert_eq!(table.pairs(), pairs.len() as u64);
     let mut trained = p.settings.clone();
-    let report = train(
-        &mut trained,
-        &p.records,
-        &p.sources,
-        &blocker,
-        &pairs,
-        &levels,
-    );
+    let report = train(&mut trained, &p.records, &p.sources, &table);
     assert!(
         report.converged && trained.trained,
         "training failed: {report:?}"
@@ -98,14 +102,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("train", |b| {
         b.iter(|| {
             let mut s = p.settings.clone();
-            train(
-                &mut s,
-                &p.records,
-                &p.sources,
-                &blocker,
-                black_box(&pairs),
-                &levels,
-            )
+            train(&mut s, &p.records, &p.sources, &patterns())
         })
     });
 

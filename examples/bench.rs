@@ -25,6 +25,7 @@ fn one(
     records: usize,
     seed: u64,
     threads: Option<usize>,
+    budget: Option<u64>,
 ) -> Result<String, Box<dyn std::error::Error>> {
     // The generator makes about 1.75 records per customer.
     let customers = (records * 4 / 7).max(1);
@@ -48,6 +49,9 @@ fn one(
     let mut resolver = Resolver::new(Settings::default())?;
     if let Some(n) = threads {
         resolver = resolver.threads(n);
+    }
+    if let Some(bytes) = budget {
+        resolver = resolver.memory_budget(bytes);
     }
     let res = resolver.resolve(&dataset)?;
     let t = Instant::now();
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
     let mut seed = 42u64;
     let mut threads = None;
     let mut single = None;
+    let mut budget: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let v = args.next();
@@ -101,15 +106,21 @@ fn main() -> ExitCode {
             ("--seed", Some(v)) => v.parse().map(|x| seed = x).is_ok(),
             ("--threads", Some(v)) => v.parse().map(|x| threads = Some(x)).is_ok(),
             ("--one", Some(v)) => v.parse().map(|x| single = Some(x)).is_ok(),
+            ("--memory-budget", Some(v)) => {
+                common::parse_bytes(&v).map(|_| budget = Some(v)).is_ok()
+            }
             _ => false,
         };
         if !ok {
-            eprintln!("usage: bench [--sizes 10000,100000,1000000] [--seed S] [--threads N]");
+            eprintln!(
+                "usage: bench [--sizes 10000,100000,1000000] [--seed S] [--threads N] [--memory-budget SIZE]"
+            );
             return ExitCode::from(2);
         }
     }
     if let Some(n) = single {
-        return match one(n, seed, threads) {
+        let bytes = budget.as_deref().and_then(|b| common::parse_bytes(b).ok());
+        return match one(n, seed, threads, bytes) {
             Ok(row) => {
                 println!("{row}");
                 ExitCode::SUCCESS
@@ -134,6 +145,9 @@ fn main() -> ExitCode {
         cmd.args(["--one", &n.to_string(), "--seed", &seed.to_string()]);
         if let Some(t) = threads {
             cmd.args(["--threads", &t.to_string()]);
+        }
+        if let Some(b) = &budget {
+            cmd.args(["--memory-budget", b]);
         }
         match cmd.output() {
             Ok(out) if out.status.success() => print!("{}", String::from_utf8_lossy(&out.stdout)),

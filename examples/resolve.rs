@@ -20,17 +20,21 @@ use linkage::progress::{Progress, Stage};
 use linkage::store::{golden_records, SurvivorshipRules};
 use linkage::{output, Resolver, Settings};
 
+mod common;
+
 const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [--pairs FILE]
                [--golden FILE] [--survivorship RULES.json]
                [--config FILE] [--save-model FILE] [--threshold P] [--threads N]
                [--id COLUMN] [--link-only] [--country CODE] [--day-first]
-               [--explain SOURCE:ID] [--plan] [--quiet]
+               [--explain SOURCE:ID] [--plan] [--memory-budget SIZE] [--quiet]
 
   --link-only      compare records of different files only (no deduplication within a file)
   --country CODE   calling code for phone numbers written without one (default 1)
   --day-first      read ambiguous dates such as 06/12/1939 as day/month
   --explain S:ID   print the identity of record ID from source S and the links that hold it
   --plan           only estimate: pairs per blocking rule, memory, warnings; compare nothing
+  --memory-budget SIZE  keep memory within SIZE (e.g. 4G, 512M): beyond it candidate pairs are
+                   streamed in chunks, compared twice, never all held (same results)
   --golden FILE    one profile per identity: each field's surviving value and its source record
   --survivorship F survivorship rules as JSON (default: valid only, most frequent, most recent)
 
@@ -50,6 +54,7 @@ struct Args {
     save_model: Option<PathBuf>,
     threshold: Option<f64>,
     threads: Option<usize>,
+    memory_budget: Option<u64>,
     id: Option<String>,
     link_only: bool,
     country: Option<u16>,
@@ -86,6 +91,11 @@ fn parse_args() -> Result<Args, String> {
                     v.parse()
                         .map_err(|_| format!("--threads: '{v}' is not a count"))?,
                 );
+            }
+            "--memory-budget" => {
+                let v = value("--memory-budget")?;
+                args.memory_budget =
+                    Some(common::parse_bytes(&v).map_err(|e| format!("--memory-budget: {e}"))?);
             }
             "--country" => {
                 let v = value("--country")?;
@@ -211,13 +221,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(n) = args.threads {
         resolver = resolver.threads(n);
     }
+    if let Some(bytes) = args.memory_budget {
+        resolver = resolver.memory_budget(bytes);
+    }
     if args.plan {
         let plan = resolver.plan(&data)?;
         println!(
-            "plan: {} records, at most {} candidate pairs, about {} MB",
+            "plan: {} records, at most {} candidate pairs, about {} MB{}",
             plan.records,
             plan.candidate_pairs_max,
-            plan.memory_bytes / 1_000_000
+            plan.memory_bytes / 1_000_000,
+            if plan.streamed {
+                " (pairs streamed in chunks)"
+            } else {
+                ""
+            }
         );
         for r in &plan.rules {
             println!(
@@ -269,8 +287,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         say(format!("warning: {w}"));
     }
     say(format!(
-        "{} candidate pairs, {} links >= {}, {} clusters ({} joins vetoed)",
+        "{} candidate pairs{}, {} links >= {}, {} clusters ({} joins vetoed)",
         res.candidate_pairs,
+        if res.pairs_streamed {
+            format!(
+                " (streamed in {} chunks under the memory budget)",
+                res.blocking_report.chunks
+            )
+        } else {
+            String::new()
+        },
         res.links.len(),
         res.settings.threshold,
         res.clustering.cluster_count(),
@@ -278,8 +304,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     ));
     let t = &res.timings;
     say(format!(
-        "time: normalize {:.2?}, block {:.2?}, compare {:.2?}, train {:.2?}, score {:.2?}, cluster {:.2?}",
-        t.normalize, t.block, t.compare, t.train, t.score, t.cluster
+        "time: normalize {:.2?}, block {:.2?}, compare {:.2?}, train {:.2?}, score {:.2?}, cluster {:.2?}; peak memory {}",
+        t.normalize, t.block, t.compare, t.train, t.score, t.cluster, common::peak_rss()
     ));
     if let Some(p) = &args.out {
         output::write_clusters(&res, std::io::BufWriter::new(std::fs::File::create(p)?))?;

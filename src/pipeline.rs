@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::block::{Blocker, BlockingReport};
+use crate::block::{Blocker, BlockingReport, Pair};
 use crate::cluster::{cluster, Clustering, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
@@ -15,6 +15,7 @@ use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::progress::{Progress, ProgressFn, Stage, Tracker};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
+use crate::score::patterns::PatternTable;
 use crate::score::train::{estimate_u, train_m};
 use crate::score::{weight_of_probability, PairWeight, Scorer, TermFrequencies, TrainingReport};
 use crate::settings::Settings;
@@ -89,6 +90,7 @@ pub struct Resolver {
     settings: Settings,
     threads: Option<usize>,
     progress: Option<ProgressFn>,
+    memory_budget: Option<u64>,
 }
 
 impl std::fmt::Debug for Resolver {
@@ -97,6 +99,7 @@ impl std::fmt::Debug for Resolver {
             .field("settings", &self.settings)
             .field("threads", &self.threads)
             .field("progress", &self.progress.is_some())
+            .field("memory_budget", &self.memory_budget)
             .finish()
     }
 }
@@ -118,6 +121,9 @@ pub struct Resolution {
     pub clustering: Clustering,
     /// Number of candidate pairs compared.
     pub candidate_pairs: u64,
+    /// Whether the pairs were streamed in chunks under the memory budget
+    /// ([`Resolver::memory_budget`]) rather than held.
+    pub pairs_streamed: bool,
     /// What normalization rejected.
     pub normalize_report: NormalizeReport,
     /// What blocking generated.
@@ -141,14 +147,69 @@ pub struct Plan {
     pub candidate_pairs_max: u64,
     /// Approximate peak memory of the run, in bytes.
     pub memory_bytes: u64,
+    /// Whether the candidate pairs will be streamed in chunks (the run
+    /// holding them all would exceed the memory budget).
+    #[serde(default)]
+    pub streamed: bool,
     /// Rules that explode or say little.
     pub warnings: Vec<String>,
 }
 
 /// Approximate memory per record (raw, normalized, keys; measured on
-/// generated customers) and per candidate pair (pair, levels, sorting).
+/// generated customers) and per candidate pair held (pair, levels, and
+/// the growth slack of their vectors).
 const BYTES_PER_RECORD: u64 = 1_500;
 const BYTES_PER_PAIR: u64 = 24;
+
+/// Pairs per streamed chunk: at least this many (fewer makes the thread
+/// pool idle between chunks), at most the other (more buys no speed).
+const MIN_CHUNK_PAIRS: u64 = 65_536;
+const MAX_CHUNK_PAIRS: u64 = 1 << 20;
+
+/// How a run holds its candidate pairs, decided from the memory budget
+/// and the blocking estimate before any pair is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PairMemory {
+    /// All pairs and their levels are kept between comparing and scoring.
+    Held,
+    /// Pairs are generated twice in chunks of this many (once to train,
+    /// once to score) and never all held.
+    Streamed(usize),
+}
+
+impl PairMemory {
+    /// The choice for `records` records and at most `pairs` pairs under
+    /// `budget` bytes (none: hold), and the run's expected peak bytes.
+    fn choose(budget: Option<u64>, records: usize, pairs: u64) -> (PairMemory, u64) {
+        let base = records as u64 * BYTES_PER_RECORD;
+        let held = base + pairs * BYTES_PER_PAIR;
+        match budget {
+            Some(budget) if held > budget => {
+                let room = budget.saturating_sub(base) / (2 * BYTES_PER_PAIR);
+                let chunk = room.clamp(MIN_CHUNK_PAIRS, MAX_CHUNK_PAIRS);
+                (
+                    PairMemory::Streamed(chunk as usize),
+                    base + 2 * chunk * BYTES_PER_PAIR,
+                )
+            }
+            _ => (PairMemory::Held, held),
+        }
+    }
+}
+
+/// A warning when the records alone need more than the budget (they are
+/// always held; only pairs can be streamed).
+fn budget_warning(budget: Option<u64>, records: usize) -> Option<String> {
+    let need = records as u64 * BYTES_PER_RECORD;
+    budget.filter(|&b| need > b).map(|b| {
+        format!(
+            "the {records} records alone need about {} MB, over the memory budget of {} MB: \
+             candidate pairs are streamed, but records are always held in memory",
+            need / 1_000_000,
+            b / 1_000_000
+        )
+    })
+}
 
 /// The field kinds present in a dataset (with at least one value).
 pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
@@ -204,15 +265,14 @@ fn normalize_tracked(
 }
 
 /// Stage 4a, training: u from random pairs, m by EM sessions over the
-/// candidate pairs' `levels`, then the prior as the chance that two random
-/// records match. Marks the settings trained.
+/// candidate pairs' comparison `patterns` (see [`count_patterns`]), then
+/// the prior as the chance that two random records match. Marks the
+/// settings trained.
 pub fn train(
     settings: &mut Settings,
     records: &[NormalizedRecord],
     sources: &[u32],
-    blocker: &Blocker<'_>,
-    pairs: &[(u32, u32)],
-    levels: &[u8],
+    patterns: &PatternTable,
 ) -> TrainingReport {
     let mut report = TrainingReport::default();
     estimate_u(
@@ -231,9 +291,8 @@ pub fn train(
         .collect();
     let candidate_prior = train_m(
         &mut settings.comparisons,
-        levels,
+        patterns,
         &rule_groups,
-        |r, i| blocker.agrees(r, pairs[i].0, pairs[i].1),
         0.1,
         &settings.training,
         &mut report,
@@ -241,11 +300,24 @@ pub fn train(
     // EM fitted the share of matches among candidate pairs; the model's
     // prior is the chance that two random records match: the expected
     // matches spread over every pair that could be compared.
-    let expected_matches = candidate_prior * pairs.len() as f64;
+    let expected_matches = candidate_prior * patterns.pairs() as f64;
     let comparable = comparable_pairs(sources, settings.link_mode);
     settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
     settings.trained = true;
     report
+}
+
+/// Adds candidate `pairs` with their comparison `levels` to a pattern
+/// table, with the blocking rules each pair agrees on.
+pub fn count_patterns(
+    table: &mut PatternTable,
+    blocker: &Blocker<'_>,
+    pairs: &[Pair],
+    levels: &[u8],
+) {
+    table.add(levels, |i, mask| {
+        blocker.agreement(pairs[i].0, pairs[i].1, mask)
+    });
 }
 
 /// Number of record pairs that could be compared under the link mode.
@@ -273,6 +345,7 @@ impl Resolver {
             settings,
             threads: None,
             progress: None,
+            memory_budget: None,
         })
     }
 
@@ -287,6 +360,24 @@ impl Resolver {
     /// [`crate::progress`]). Nothing is printed by the library.
     pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Resolver {
         self.progress = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Keeps the run within about `bytes` of memory: when holding every
+    /// candidate pair (with its comparison levels) between comparing and
+    /// scoring would exceed it, pairs are generated in chunks of blocks
+    /// instead, twice (once to train, once to score), so memory stays flat
+    /// whatever the pair count. Results are identical either way; streaming
+    /// costs a second comparison pass. Records themselves (about 1.5 KB
+    /// each) are always held. Default: no budget (pairs are held).
+    ///
+    /// ```
+    /// use linkage::{Resolver, Settings};
+    /// let resolver = Resolver::new(Settings::default())?.memory_budget(4 << 30);
+    /// # Ok::<(), linkage::Error>(())
+    /// ```
+    pub fn memory_budget(mut self, bytes: u64) -> Resolver {
+        self.memory_budget = Some(bytes);
         self
     }
 
@@ -306,11 +397,15 @@ impl Resolver {
             let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
             let rules = blocker.estimate();
             let candidate_pairs_max = rules.iter().map(|r| r.pairs).sum();
+            let (memory, memory_bytes) =
+                PairMemory::choose(self.memory_budget, data.len(), candidate_pairs_max);
+            let mut warnings = crate::block::rule_warnings(&rules, data.len());
+            warnings.extend(budget_warning(self.memory_budget, data.len()));
             Plan {
                 records: data.len(),
-                warnings: crate::block::rule_warnings(&rules, data.len()),
-                memory_bytes: data.len() as u64 * BYTES_PER_RECORD
-                    + candidate_pairs_max * BYTES_PER_PAIR,
+                warnings,
+                memory_bytes,
+                streamed: memory != PairMemory::Held,
                 candidate_pairs_max,
                 rules,
             }
@@ -351,59 +446,133 @@ impl Resolver {
         let t = Instant::now();
         let blocking = settings.blocking.clone();
         let blocker = Blocker::new(&blocking, settings.link_mode, &records, &sources);
-        let tracker = Tracker::start(report, Stage::Block, blocking.rules.len() as u64);
-        let (pairs, blocking_report) = blocker.pairs_tracked(&tracker);
-        tracker.finish();
+        let (memory, pairs_max) = match self.memory_budget {
+            None => (PairMemory::Held, 0),
+            Some(_) => {
+                let max = blocker.estimate().iter().map(|r| r.pairs).sum();
+                (
+                    PairMemory::choose(self.memory_budget, records.len(), max).0,
+                    max,
+                )
+            }
+        };
         timings.block = t.elapsed();
 
-        let t = Instant::now();
         let width = settings.comparisons.len();
-        let levels = {
-            let tf0 = TermFrequencies::default();
-            let tracker = Tracker::start(report, Stage::Compare, pairs.len() as u64);
-            let levels = Scorer::new(&settings.comparisons, settings.prior, &tf0, &records)
-                .levels_of_tracked(&pairs, &tracker);
-            tracker.finish();
-            levels
-        };
-        timings.compare = t.elapsed();
+        let tf0 = TermFrequencies::default();
+        // Levels depend on the comparisons' definitions, not on their
+        // trained m and u: the untrained copy compares in both passes.
+        let definitions = settings.comparisons.clone();
+        let untrained = Scorer::new(&definitions, settings.prior, &tf0, &records);
+        let rules = blocking.rules.len() as u64;
+        let mut table = PatternTable::new(width, blocking.rules.len());
+        // Held: block, compare, then keep pairs and levels for scoring.
+        // Streamed: the first pass over the pairs only counts patterns.
+        let mut held: Option<(Vec<Pair>, Vec<u8>)> = None;
+        let mut blocking_report = None;
+        let mut train_time = Duration::ZERO;
+        match memory {
+            PairMemory::Held => {
+                let t = Instant::now();
+                let tracker = Tracker::start(report, Stage::Block, rules);
+                let (pairs, rep) = blocker.pairs_tracked(&tracker);
+                tracker.finish();
+                timings.block += t.elapsed();
+                let t = Instant::now();
+                let tracker = Tracker::start(report, Stage::Compare, pairs.len() as u64);
+                let levels = untrained.levels_of_tracked(&pairs, &tracker);
+                tracker.finish();
+                timings.compare = t.elapsed();
+                blocking_report = Some(rep);
+                held = Some((pairs, levels));
+            }
+            PairMemory::Streamed(chunk) if !settings.trained => {
+                let block_tracker = Tracker::start(report, Stage::Block, rules);
+                let compare_tracker = Tracker::start(report, Stage::Compare, pairs_max);
+                let pass = StreamPass {
+                    blocker: &blocker,
+                    scorer: &untrained,
+                    chunk,
+                    block: &block_tracker,
+                    compare: &compare_tracker,
+                };
+                let (rep, used) = pass.run(&mut timings, |pairs, levels| {
+                    count_patterns(&mut table, &blocker, pairs, levels)
+                });
+                block_tracker.finish();
+                compare_tracker.finish();
+                train_time = used;
+                blocking_report = Some(rep);
+            }
+            PairMemory::Streamed(_) => {}
+        }
 
         let t = Instant::now();
         let tracker = Tracker::start(report, Stage::Train, 1);
         let training_report = if settings.trained {
             TrainingReport::default()
         } else {
-            train(&mut settings, &records, &sources, &blocker, &pairs, &levels)
+            if let Some((pairs, levels)) = &held {
+                count_patterns(&mut table, &blocker, pairs, levels);
+            }
+            train(&mut settings, &records, &sources, &table)
         };
+        drop(table);
         tracker.finish();
-        timings.train = t.elapsed();
+        timings.train = t.elapsed() + train_time;
 
         let t = Instant::now();
         let tf = TermFrequencies::compute(&settings.comparisons, &records);
         let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
-        let threshold_weight = weight_of_probability(settings.threshold);
-        let veto_weight = weight_of_probability(settings.cluster.veto_probability);
-        let tracker = Tracker::start(report, Stage::Score, pairs.len() as u64);
-        let links: Vec<ScoredPair> = pairs
-            .par_chunks(4096)
-            .zip(levels.par_chunks(4096 * width.max(1)))
-            .flat_map_iter(|(chunk, lv)| {
-                let scorer = &scorer;
-                tracker.add(chunk.len() as u64);
-                chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
-                    let lv = &lv[i * width..(i + 1) * width];
-                    let w = scorer.weight(lv, a as usize);
-                    (w.total >= threshold_weight && w.person >= veto_weight).then(|| ScoredPair {
-                        a,
-                        b,
-                        weight: w.total,
-                        levels: lv.to_vec(),
-                    })
-                })
-            })
-            .collect();
-        tracker.finish();
-        timings.score = t.elapsed();
+        let cut = Cut {
+            threshold: weight_of_probability(settings.threshold),
+            veto: weight_of_probability(settings.cluster.veto_probability),
+        };
+        let veto_weight = cut.veto;
+        let mut score_time = t.elapsed();
+        let (links, blocking_report) = match (memory, held) {
+            (_, Some((pairs, levels))) => {
+                let t = Instant::now();
+                let tracker = Tracker::start(report, Stage::Score, pairs.len() as u64);
+                let links = cut.links(&scorer, &pairs, &levels, &tracker);
+                tracker.finish();
+                score_time += t.elapsed();
+                (links, blocking_report.unwrap_or_default())
+            }
+            (PairMemory::Streamed(chunk), None) => {
+                // A second pass (the only one for a trained model): the
+                // same pairs, compared again, scored and thresholded.
+                // Blocking and comparing are reported in the first pass only.
+                let first = blocking_report.is_none();
+                let start = |stage, total| match first {
+                    true => Tracker::start(report, stage, total),
+                    false => Tracker::none(stage),
+                };
+                let block_tracker = start(Stage::Block, rules);
+                let compare_tracker = start(Stage::Compare, pairs_max);
+                let score_tracker = Tracker::start(report, Stage::Score, pairs_max);
+                let pass = StreamPass {
+                    blocker: &blocker,
+                    scorer: &untrained,
+                    chunk,
+                    block: &block_tracker,
+                    compare: &compare_tracker,
+                };
+                let mut links = Vec::new();
+                let (rep, used) = pass.run(&mut timings, |pairs, levels| {
+                    links.extend(cut.links(&scorer, pairs, levels, &score_tracker))
+                });
+                if first {
+                    block_tracker.finish();
+                    compare_tracker.finish();
+                }
+                score_tracker.finish();
+                score_time += used;
+                (links, blocking_report.unwrap_or(rep))
+            }
+            (PairMemory::Held, None) => (Vec::new(), blocking_report.unwrap_or_default()),
+        };
+        timings.score = score_time;
 
         let t = Instant::now();
         let tracker = Tracker::start(report, Stage::Cluster, links.len() as u64);
@@ -438,12 +607,88 @@ impl Resolver {
             tf,
             links,
             clustering,
-            candidate_pairs: pairs.len() as u64,
+            candidate_pairs: blocking_report.pairs,
+            pairs_streamed: memory != PairMemory::Held,
             normalize_report,
             blocking_report,
             training_report,
             timings,
         }
+    }
+}
+
+/// The weights a pair must reach to be a link.
+struct Cut {
+    /// Total match weight.
+    threshold: f64,
+    /// Weight of the person comparisons alone.
+    veto: f64,
+}
+
+impl Cut {
+    /// The pairs (with their `levels`) that are links, in pair order,
+    /// scored in parallel.
+    fn links(
+        &self,
+        scorer: &Scorer<'_>,
+        pairs: &[Pair],
+        levels: &[u8],
+        progress: &Tracker<'_>,
+    ) -> Vec<ScoredPair> {
+        let width = levels.len().checked_div(pairs.len()).unwrap_or(0);
+        pairs
+            .par_chunks(4096)
+            .zip(levels.par_chunks(4096 * width.max(1)))
+            .flat_map_iter(|(chunk, lv)| {
+                progress.add(chunk.len() as u64);
+                chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
+                    let lv = &lv[i * width..(i + 1) * width];
+                    let w = scorer.weight(lv, a as usize);
+                    (w.total >= self.threshold && w.person >= self.veto).then(|| ScoredPair {
+                        a,
+                        b,
+                        weight: w.total,
+                        levels: lv.to_vec(),
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
+/// One streamed pass over the candidate pairs: each chunk generated,
+/// compared, and handed on with its levels.
+struct StreamPass<'r, 'a> {
+    blocker: &'r Blocker<'a>,
+    scorer: &'r Scorer<'a>,
+    chunk: usize,
+    block: &'r Tracker<'r>,
+    compare: &'r Tracker<'r>,
+}
+
+impl StreamPass<'_, '_> {
+    /// Runs the pass, adding blocking and comparing time to `timings`;
+    /// returns the blocking report and the time spent in `use_chunk`.
+    fn run(
+        &self,
+        timings: &mut StageTimings,
+        mut use_chunk: impl FnMut(&[Pair], &[u8]),
+    ) -> (BlockingReport, Duration) {
+        let start = Instant::now();
+        let (mut compare, mut used) = (Duration::ZERO, Duration::ZERO);
+        let report = self
+            .blocker
+            .chunks_tracked(self.chunk, self.block, |pairs| {
+                let t = Instant::now();
+                let levels = self.scorer.levels_of_tracked(&pairs, self.compare);
+                let t2 = Instant::now();
+                use_chunk(&pairs, &levels);
+                compare += t2 - t;
+                used += t2.elapsed();
+            });
+        timings.block += start.elapsed().saturating_sub(compare + used);
+        timings.compare += compare;
+        (report, used)
     }
 }
 

@@ -86,6 +86,27 @@ fn resolve_runs_on_the_bundled_sample_and_writes_every_output() {
         std::fs::read_to_string(&clusters).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
+    // A memory budget below what the pairs need streams them: same clusters.
+    let streamed = dir.join("streamed.csv");
+    cargo_example(
+        "resolve",
+        &[
+            "--quiet",
+            "--memory-budget",
+            "64K",
+            "--out",
+            streamed.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&clusters).unwrap(),
+        std::fs::read_to_string(&streamed).unwrap()
+    );
+    let bad = example_command("resolve", &["--memory-budget", "lots"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--memory-budget: 'lots'"));
     // Golden records: a profile for every cluster, each value with its source.
     let golden = std::fs::read_to_string(&golden).unwrap();
     let mut lines = golden.lines();

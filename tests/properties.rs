@@ -48,15 +48,19 @@ proptest! {
     }
 
     #[test]
-    fn progress_reports_every_stage_and_changes_nothing(seed in any::<u64>()) {
+    fn progress_reports_every_stage_and_changes_nothing(seed in any::<u64>(), budget in prop_oneof![Just(None), Just(Some(1u64))]) {
         use linkage::progress::{Progress, Stage};
         use std::sync::{Arc, Mutex};
         let data = small(seed, 150);
         let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
         let log = seen.clone();
-        let watched = Resolver::new(Settings::default()).unwrap().threads(2)
-            .on_progress(move |p| log.lock().unwrap().push(p))
-            .resolve(&data.dataset).unwrap();
+        let mut watched = Resolver::new(Settings::default()).unwrap().threads(2)
+            .on_progress(move |p| log.lock().unwrap().push(p));
+        if let Some(bytes) = budget {
+            // Streamed: block and compare run interleaved, twice.
+            watched = watched.memory_budget(bytes);
+        }
+        let watched = watched.resolve(&data.dataset).unwrap();
         let plain = Resolver::new(Settings::default()).unwrap().resolve(&data.dataset).unwrap();
         prop_assert_eq!(&watched.clustering.cluster_of, &plain.clustering.cluster_of);
         let seen = seen.lock().unwrap();
@@ -66,6 +70,7 @@ proptest! {
             prop_assert_eq!(reports[0].done, 0);
             prop_assert!(reports.iter().all(|p| p.done <= p.total));
             prop_assert!(reports.last().unwrap().is_finished());
+            prop_assert_eq!(reports.iter().filter(|p| p.is_finished()).count(), 1, "{:?} finished twice", stage);
         }
         let normalize = seen.iter().find(|p| p.stage == Stage::Normalize).unwrap();
         prop_assert_eq!(normalize.total, data.dataset.len() as u64);
@@ -322,6 +327,75 @@ fn the_plan_counts_pairs_before_comparing_and_warns_of_exploding_keys() {
         plan.warnings
             .iter()
             .any(|w| w.contains("Postcode & GivenCanonical") && w.contains("12000 records")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Chunks of any size hand on exactly the pairs of one whole run, in
+    /// the same order, and report the same counts.
+    #[test]
+    fn pairs_in_chunks_are_the_pairs_whole(seed in any::<u64>(), chunk in 1usize..400) {
+        use linkage::block::Blocker;
+        use linkage::pipeline::{kinds_present, normalize_all};
+        let data = small(seed, 200).dataset;
+        let settings = Settings::for_kinds(&kinds_present(&data));
+        let (records, _) = normalize_all(&data, &settings.normalize);
+        let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
+        let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
+        let (whole, report) = blocker.pairs();
+        let mut chunked = Vec::new();
+        let mut sizes = Vec::new();
+        let chunked_report = blocker.for_each_chunk(chunk, |c| {
+            sizes.push(c.len());
+            chunked.extend(c)
+        });
+        prop_assert_eq!(&whole, &chunked);
+        prop_assert_eq!(report.rules, chunked_report.rules);
+        prop_assert_eq!(report.pairs, chunked_report.pairs);
+        prop_assert!(chunked_report.chunks as usize == sizes.len());
+        prop_assert!(chunked_report.chunks >= report.chunks);
+    }
+
+    /// A memory budget too small to hold the pairs streams them: the same
+    /// model, links and identities, and a trained model reloaded streams
+    /// to the same identities too.
+    #[test]
+    fn streaming_under_a_memory_budget_changes_nothing(seed in any::<u64>()) {
+        let data = small(seed, 150).dataset;
+        let held = Resolver::new(Settings::default()).unwrap().resolve(&data).unwrap();
+        let tight = Resolver::new(Settings::default()).unwrap().memory_budget(1);
+        prop_assert!(tight.plan(&data).unwrap().streamed);
+        prop_assert!(!Resolver::new(Settings::default()).unwrap().plan(&data).unwrap().streamed);
+        let streamed = tight.resolve(&data).unwrap();
+        prop_assert_eq!(held.settings.to_json(), streamed.settings.to_json());
+        prop_assert_eq!(&held.links, &streamed.links);
+        prop_assert_eq!(&held.clustering.cluster_of, &streamed.clustering.cluster_of);
+        prop_assert_eq!(held.candidate_pairs, streamed.candidate_pairs);
+        prop_assert!(streamed.pairs_streamed && !held.pairs_streamed);
+        let trained = Resolver::new(held.settings.clone()).unwrap().memory_budget(1);
+        let again = trained.resolve(&data).unwrap();
+        prop_assert_eq!(&held.clustering.cluster_of, &again.clustering.cluster_of);
+        prop_assert_eq!(held.candidate_pairs, again.candidate_pairs);
+    }
+}
+
+#[test]
+fn a_budget_below_the_records_themselves_is_called_out() {
+    let data = small(3, 100).dataset;
+    let plan = Resolver::new(Settings::default())
+        .unwrap()
+        .memory_budget(1_000)
+        .plan(&data)
+        .unwrap();
+    assert!(plan.streamed);
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("records alone") && w.contains("memory budget")),
         "{:?}",
         plan.warnings
     );

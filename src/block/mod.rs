@@ -106,6 +106,10 @@ pub struct BlockingReport {
     /// Rules that explode or say little (see [`rule_warnings`]).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Chunks the pairs were generated in (one per rule when they were
+    /// held whole; more when a memory budget streamed them).
+    #[serde(default)]
+    pub chunks: u64,
 }
 
 /// A key shared by more records than this is called out: it is a
@@ -149,11 +153,15 @@ struct Blocks {
     bounds: Vec<usize>,
 }
 
-fn blocks_of(keys: &[Option<u64>]) -> Blocks {
+/// Key value standing for "the record lacks a key field".
+const NO_KEY: u64 = 0;
+
+fn blocks_of(keys: &[u64]) -> Blocks {
     let mut entries: Vec<(u64, u32)> = keys
         .iter()
         .enumerate()
-        .filter_map(|(i, k)| k.map(|k| (k, i as u32)))
+        .filter(|(_, &k)| k != NO_KEY)
+        .map(|(i, &k)| (k, i as u32))
         .collect();
     entries.par_sort_unstable();
     let mut bounds = Vec::new();
@@ -234,8 +242,8 @@ pub struct Blocker<'a> {
     mode: LinkMode,
     records: &'a [NormalizedRecord],
     sources: &'a [u32],
-    /// keys[rule][record]
-    keys: Vec<Vec<Option<u64>>>,
+    /// keys[rule][record], [`NO_KEY`] where the record lacks a key field.
+    keys: Vec<Vec<u64>>,
 }
 
 impl<'a> Blocker<'a> {
@@ -249,7 +257,14 @@ impl<'a> Blocker<'a> {
         let keys = settings
             .rules
             .iter()
-            .map(|rule| records.par_iter().map(|r| rule.key(r)).collect())
+            .map(|rule| {
+                records
+                    .par_iter()
+                    // A real key hashing to NO_KEY joins key 1's block: a
+                    // one-in-2^64 extra candidate pair, never a lost one.
+                    .map(|r| rule.key(r).map_or(NO_KEY, |k| k.max(1)))
+                    .collect()
+            })
             .collect();
         Blocker {
             settings,
@@ -301,15 +316,27 @@ impl<'a> Blocker<'a> {
 
     /// True when records `a` and `b` agree on every key of rule `rule`.
     pub fn agrees(&self, rule: usize, a: u32, b: u32) -> bool {
-        self.keys
-            .get(rule)
-            .is_some_and(|k| matches!((k[a as usize], k[b as usize]), (Some(x), Some(y)) if x == y))
+        self.keys.get(rule).is_some_and(|k| {
+            let x = k[a as usize];
+            x != NO_KEY && x == k[b as usize]
+        })
+    }
+
+    /// Sets bit `r` of `mask` (bit `r % 8` of byte `r / 8`) for every rule
+    /// `r` whose keys records `a` and `b` agree on.
+    pub fn agreement(&self, a: u32, b: u32, mask: &mut [u8]) {
+        for (r, k) in self.keys.iter().enumerate() {
+            let x = k[a as usize];
+            if x != NO_KEY && x == k[b as usize] {
+                if let Some(byte) = mask.get_mut(r / 8) {
+                    *byte |= 1 << (r % 8);
+                }
+            }
+        }
     }
 
     fn found_by_earlier(&self, rule: usize, a: u32, b: u32) -> bool {
-        self.keys[..rule]
-            .iter()
-            .any(|k| matches!((k[a as usize], k[b as usize]), (Some(x), Some(y)) if x == y))
+        (0..rule).any(|r| self.agrees(r, a, b))
     }
 
     fn keep(&self, rule: usize, a: u32, b: u32) -> bool {
@@ -362,19 +389,38 @@ impl<'a> Blocker<'a> {
     }
 
     pub(crate) fn pairs_tracked(&self, progress: &Tracker<'_>) -> (Vec<Pair>, BlockingReport) {
+        let mut all = Vec::new();
+        let report = self.chunks_tracked(usize::MAX, progress, |chunk| all.extend(chunk));
+        (all, report)
+    }
+
+    /// The same pairs as [`Blocker::pairs`], in the same order, handed to
+    /// `consume` in chunks of about `chunk_pairs` pairs (whole blocks, so
+    /// a chunk can be larger when one block is). Only one rule's sorted
+    /// keys and one chunk of pairs are held at a time: memory does not
+    /// grow with the pair count.
+    pub fn for_each_chunk(
+        &self,
+        chunk_pairs: usize,
+        consume: impl FnMut(Vec<Pair>),
+    ) -> BlockingReport {
+        self.chunks_tracked(chunk_pairs, &Tracker::none(Stage::Block), consume)
+    }
+
+    pub(crate) fn chunks_tracked(
+        &self,
+        chunk_pairs: usize,
+        progress: &Tracker<'_>,
+        mut consume: impl FnMut(Vec<Pair>),
+    ) -> BlockingReport {
         let mut report = BlockingReport::default();
         let mut estimates = Vec::with_capacity(self.keys.len());
-        let mut all = Vec::new();
         for (rule, keys) in self.keys.iter().enumerate() {
             let blocks = blocks_of(keys);
             let limit = self.limit(&blocks);
             estimates.push(self.estimate_rule(rule, &blocks, limit));
             let ranges: Vec<(usize, usize)> =
                 blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
-            let found: Vec<Vec<Pair>> = ranges
-                .par_iter()
-                .map(|&(s, e)| self.pairs_of_block(rule, &blocks.entries[s..e], limit))
-                .collect();
             for &(s, e) in &ranges {
                 if e - s > limit.cap {
                     report.oversized.push(OversizedBlock {
@@ -383,21 +429,54 @@ impl<'a> Blocker<'a> {
                     });
                 }
             }
-            let before = all.len();
-            all.extend(found.into_iter().flatten());
-            report
-                .rules
-                .push((estimates[rule].clone(), (all.len() - before) as u64));
+            let mut found = 0u64;
+            for group in chunk_ranges(&ranges, limit, chunk_pairs) {
+                let pairs: Vec<Pair> = group
+                    .par_iter()
+                    .flat_map_iter(|&(s, e)| {
+                        self.pairs_of_block(rule, &blocks.entries[s..e], limit)
+                    })
+                    .collect();
+                found += pairs.len() as u64;
+                report.chunks += 1;
+                consume(pairs);
+            }
+            report.rules.push((estimates[rule].clone(), found));
+            report.pairs += found;
             progress.add(1);
         }
         report
             .oversized
             .sort_by(|a, b| b.size.cmp(&a.size).then(a.rule.cmp(&b.rule)));
         report.oversized.truncate(20);
-        report.pairs = all.len() as u64;
         report.warnings = rule_warnings(&estimates, self.records.len());
-        (all, report)
+        report
     }
+}
+
+/// Splits a rule's blocks (`ranges` of its sorted entries) into runs of
+/// consecutive blocks making about `chunk_pairs` pairs each.
+fn chunk_ranges(
+    ranges: &[(usize, usize)],
+    limit: Limit,
+    chunk_pairs: usize,
+) -> impl Iterator<Item = &[(usize, usize)]> {
+    let mut rest = ranges;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut pairs = 0usize;
+        let mut end = 0;
+        while end < rest.len() && (end == 0 || pairs < chunk_pairs) {
+            let (s, e) = rest[end];
+            pairs = pairs.saturating_add(pairs_under(&[e - s], limit) as usize);
+            end += 1;
+        }
+        let (group, tail) = rest.split_at(end);
+        rest = tail;
+        Some(group)
+    })
 }
 
 #[cfg(test)]

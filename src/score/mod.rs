@@ -4,6 +4,7 @@
 //! exact agreements adjusted by how common the agreed value is.
 //! [`train`] learns u from random pairs and m by EM on the blocked pairs.
 
+pub mod patterns;
 pub mod tf;
 pub mod train;
 pub mod weights;

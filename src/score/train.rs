@@ -1,8 +1,6 @@
 //! Training: u from random record pairs, m and the prior by
 //! expectation-maximisation over the blocked pairs' comparison patterns.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +9,7 @@ use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
 use crate::normalize::NormalizedRecord;
 use crate::rng::SplitMix;
+use crate::score::patterns::{PatternTable, SKIP};
 
 /// Training options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,57 +137,6 @@ pub fn estimate_u(
     }
 }
 
-/// Level value meaning "not part of this training session".
-const SKIP: u8 = u8::MAX;
-
-/// Counts the distinct comparison patterns among the selected pairs.
-/// `levels` holds `width` bytes per pair; `select(i)` picks pair `i`;
-/// comparisons with `mask[c] == false` are counted as [`SKIP`].
-pub fn pattern_counts(
-    levels: &[u8],
-    width: usize,
-    mask: &[bool],
-    select: impl Fn(usize) -> bool + Sync,
-) -> Vec<(Vec<u8>, u64)> {
-    if width == 0 {
-        return Vec::new();
-    }
-    const CHUNK: usize = 8192;
-    let n = levels.len() / width;
-    let map = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .fold(PatternMap::default, |mut m, chunk| {
-            let mut buf = vec![0u8; width];
-            for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
-                if !select(i) {
-                    continue;
-                }
-                for (c, b) in buf.iter_mut().enumerate() {
-                    *b = if mask[c] { levels[i * width + c] } else { SKIP };
-                }
-                match m.get_mut(&buf[..]) {
-                    Some(v) => *v += 1,
-                    None => {
-                        m.insert(buf.clone().into_boxed_slice(), 1);
-                    }
-                }
-            }
-            m
-        })
-        .reduce(PatternMap::default, |mut a, b| {
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            a
-        });
-    let mut out: Vec<(Vec<u8>, u64)> = map.into_iter().map(|(k, v)| (k.into_vec(), v)).collect();
-    out.sort_unstable();
-    out
-}
-
-/// Pattern -> count, with a fast fixed-seed hasher (patterns are a few bytes).
-type PatternMap = HashMap<Box<[u8]>, u64, foldhash::fast::FixedState>;
-
 /// One EM run over comparison patterns with u held fixed: returns the
 /// prior (share of matches) and updates m when `fit_m`. Levels equal to
 /// [`SKIP`] and null levels are left out. Returns (prior, iterations, converged).
@@ -300,20 +248,18 @@ fn median(v: &mut [f64]) -> f64 {
 /// as pairs sharing only a common name, cannot drag it away), renormalised.
 /// Then the prior is fitted on all candidate pairs with m and u fixed.
 ///
-/// `rule_groups[r]` are the attribute groups rule `r` reads; `agrees(r, i)`
-/// tells whether candidate pair `i` agrees on rule `r`'s keys.
+/// `rule_groups[r]` are the attribute groups rule `r` reads; `patterns`
+/// holds the candidate pairs' levels and the rules each agrees on.
 pub fn train_m(
     comparisons: &mut [Comparison],
-    levels: &[u8],
+    patterns: &PatternTable,
     rule_groups: &[Vec<u8>],
-    agrees: impl Fn(usize, usize) -> bool + Sync,
     prior: f64,
     settings: &TrainingSettings,
     report: &mut TrainingReport,
 ) -> f64 {
     let width = comparisons.len();
-    let n_pairs = levels.len().checked_div(width).unwrap_or(0);
-    if n_pairs == 0 {
+    if patterns.pairs() == 0 || patterns.width() != width {
         report
             .warnings
             .push("no candidate pairs: the model was not trained".into());
@@ -342,8 +288,8 @@ pub fn train_m(
         if !mask.iter().any(|&m| m) {
             continue;
         }
-        let patterns = pattern_counts(levels, width, &mask, |i| agrees(r, i));
-        let count: u64 = patterns.iter().map(|(_, n)| n).sum();
+        let session_patterns = patterns.select(&mask, Some(r));
+        let count: u64 = session_patterns.iter().map(|(_, n)| n).sum();
         if count < 50 {
             continue;
         }
@@ -356,10 +302,16 @@ pub fn train_m(
             evidence.clone_from(&mask);
         }
         let mut session = comparisons.to_vec();
-        let (_, iterations, converged) =
-            em(&mut session, &patterns, &evidence, 0.5, true, settings);
+        let (_, iterations, converged) = em(
+            &mut session,
+            &session_patterns,
+            &evidence,
+            0.5,
+            true,
+            settings,
+        );
         report.iterations += iterations;
-        report.patterns += patterns.len();
+        report.patterns += session_patterns.len();
         if !converged {
             report.converged = false;
             report.warnings.push(format!(
@@ -399,7 +351,7 @@ pub fn train_m(
         }
     }
     let all = vec![true; width];
-    let patterns = pattern_counts(levels, width, &all, |_| true);
-    let (lambda, _, _) = em(comparisons, &patterns, &all, prior, false, settings);
+    let all_patterns = patterns.select(&all, None);
+    let (lambda, _, _) = em(comparisons, &all_patterns, &all, prior, false, settings);
     lambda
 }
