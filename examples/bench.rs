@@ -1,14 +1,15 @@
 //! End-to-end benchmark on generated data: for each size, generate the
 //! customers, write them as CSV, then time read, the pipeline's stages and
 //! writing the clusters, and report candidate pairs, pairs per second, peak
-//! memory and F1 against the generator's truth. Each size runs in its own
-//! process, so its peak memory is its own.
+//! memory and F1 against the generator's truth. For each size, generating
+//! the files and resolving them run in two processes of their own, so the
+//! peak memory reported is the resolving run's alone.
 //!
 //! ```text
 //! cargo run --release --example bench -- --sizes 10000,100000,1000000
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -21,12 +22,8 @@ mod common;
 
 const HEADER: &str = "| records | candidate pairs | read | normalize | block | compare (pairs/s) | train | score | cluster | write | total | peak RSS | F1 |";
 
-fn one(
-    records: usize,
-    seed: u64,
-    threads: Option<usize>,
-    budget: Option<u64>,
-) -> Result<String, Box<dyn std::error::Error>> {
+/// Generates about `records` records as CSV files in `dir`.
+fn generate_files(records: usize, seed: u64, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     // The generator makes about 1.75 records per customer.
     let customers = (records * 4 / 7).max(1);
     let data = generate(&SynthOptions {
@@ -34,10 +31,16 @@ fn one(
         seed,
         ..SynthOptions::default()
     });
-    let dir =
-        std::env::temp_dir().join(format!("linkage-bench-{}-{}", records, std::process::id()));
-    write_csv(&data, &dir)?;
-    drop(data);
+    write_csv(&data, dir)?;
+    Ok(())
+}
+
+/// Reads and resolves the files in `dir`: one table row.
+fn one(
+    dir: &Path,
+    threads: Option<usize>,
+    budget: Option<u64>,
+) -> Result<String, Box<dyn std::error::Error>> {
     let files: Vec<PathBuf> = ["crm", "pos", "web", "billing"]
         .iter()
         .map(|s| dir.join(format!("{s}.csv")))
@@ -63,7 +66,6 @@ fn one(
     let total = start.elapsed();
     let truth = Truth::from_csv(&dir.join("truth.csv"))?;
     let m = evaluate(&dataset, &res.clustering.cluster_of, &truth);
-    std::fs::remove_dir_all(&dir).ok();
 
     let s = |d: std::time::Duration| format!("{:.2} s", d.as_secs_f64());
     let tm = &res.timings;
@@ -91,7 +93,8 @@ fn main() -> ExitCode {
     let mut sizes = vec![10_000usize, 100_000];
     let mut seed = 42u64;
     let mut threads = None;
-    let mut single = None;
+    let mut single: Option<PathBuf> = None;
+    let mut generate_only: Option<(usize, PathBuf)> = None;
     let mut budget: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -105,7 +108,16 @@ fn main() -> ExitCode {
                 .is_ok(),
             ("--seed", Some(v)) => v.parse().map(|x| seed = x).is_ok(),
             ("--threads", Some(v)) => v.parse().map(|x| threads = Some(x)).is_ok(),
-            ("--one", Some(v)) => v.parse().map(|x| single = Some(x)).is_ok(),
+            // Internal: the two child processes of one size.
+            ("--one", Some(v)) => {
+                single = Some(v.into());
+                true
+            }
+            ("--generate", Some(v)) => v.split_once(':').is_some_and(|(n, dir)| {
+                n.parse()
+                    .map(|n| generate_only = Some((n, dir.into())))
+                    .is_ok()
+            }),
             ("--memory-budget", Some(v)) => {
                 common::parse_bytes(&v).map(|_| budget = Some(v)).is_ok()
             }
@@ -118,18 +130,24 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if let Some(n) = single {
-        let bytes = budget.as_deref().and_then(|b| common::parse_bytes(b).ok());
-        return match one(n, seed, threads, bytes) {
-            Ok(row) => {
+    let report = |r: Result<Option<String>, Box<dyn std::error::Error>>| match r {
+        Ok(row) => {
+            if let Some(row) = row {
                 println!("{row}");
-                ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        };
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    };
+    if let Some((n, dir)) = generate_only {
+        return report(generate_files(n, seed, &dir).map(|_| None));
+    }
+    if let Some(dir) = single {
+        let bytes = budget.as_deref().and_then(|b| common::parse_bytes(b).ok());
+        return report(one(&dir, threads, bytes).map(Some));
     }
     println!("{HEADER}");
     println!("|{}", "---|".repeat(HEADER.matches('|').count() - 1));
@@ -141,25 +159,40 @@ fn main() -> ExitCode {
         }
     };
     for n in sizes {
-        let mut cmd = Command::new(&exe);
-        cmd.args(["--one", &n.to_string(), "--seed", &seed.to_string()]);
+        let dir = std::env::temp_dir().join(format!("linkage-bench-{}-{}", n, std::process::id()));
+        let mut gen = Command::new(&exe);
+        gen.args([
+            "--generate",
+            &format!("{n}:{}", dir.display()),
+            "--seed",
+            &seed.to_string(),
+        ]);
+        let mut run = Command::new(&exe);
+        run.arg("--one").arg(&dir);
         if let Some(t) = threads {
-            cmd.args(["--threads", &t.to_string()]);
+            run.args(["--threads", &t.to_string()]);
         }
         if let Some(b) = &budget {
-            cmd.args(["--memory-budget", b]);
+            run.args(["--memory-budget", b]);
         }
-        match cmd.output() {
-            Ok(out) if out.status.success() => print!("{}", String::from_utf8_lossy(&out.stdout)),
-            Ok(out) => {
-                eprintln!("size {n} failed: {}", String::from_utf8_lossy(&out.stderr));
-                return ExitCode::FAILURE;
-            }
+        let result = child(&mut gen).and_then(|_| child(&mut run));
+        std::fs::remove_dir_all(&dir).ok();
+        match result {
+            Ok(out) => print!("{out}"),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("size {n} failed: {e}");
                 return ExitCode::FAILURE;
             }
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Runs a child process; its standard output, or its error.
+fn child(cmd: &mut Command) -> Result<String, String> {
+    match cmd.output() {
+        Ok(out) if out.status.success() => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+        Err(e) => Err(e.to_string()),
+    }
 }

@@ -166,6 +166,9 @@ const BYTES_PER_PAIR: u64 = 24;
 const MIN_CHUNK_PAIRS: u64 = 65_536;
 const MAX_CHUNK_PAIRS: u64 = 1 << 20;
 
+/// Pairs per chunk when the pairs are held.
+const HELD_CHUNK_PAIRS: usize = 1 << 20;
+
 /// How a run holds its candidate pairs, decided from the memory budget
 /// and the blocking estimate before any pair is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,31 +240,51 @@ fn normalize_tracked(
     rules: &NormalizeRules,
     progress: &Tracker<'_>,
 ) -> (Vec<NormalizedRecord>, NormalizeReport) {
-    let parts: Vec<(NormalizedRecord, NormalizeReport)> = data
+    let total = std::sync::Mutex::new(NormalizeReport::default());
+    // An indexed collect writes each record straight into its slot: no
+    // second copy of the records while they are gathered.
+    let mut records: Vec<NormalizedRecord> = data
         .records
-        .par_chunks(4096)
-        .flat_map_iter(|chunk| {
-            let out: Vec<(NormalizedRecord, NormalizeReport)> = chunk
-                .iter()
-                .map(|r| {
-                    let mut rep = NormalizeReport::default();
-                    (NormalizedRecord::from_record(r, rules, &mut rep), rep)
-                })
-                .collect();
-            progress.add(chunk.len() as u64);
-            out
-        })
+        .par_iter()
+        .with_min_len(1024)
+        .map_init(
+            || Tally {
+                counts: NormalizeReport::default(),
+                seen: 0,
+                total: &total,
+                progress,
+            },
+            |tally, r| {
+                tally.seen += 1;
+                if tally.seen == 4096 {
+                    tally.progress.add(std::mem::take(&mut tally.seen));
+                }
+                NormalizedRecord::from_record(r, rules, &mut tally.counts)
+            },
+        )
         .collect();
-    let mut total = NormalizeReport::default();
-    let mut records: Vec<NormalizedRecord> = parts
-        .into_iter()
-        .map(|(n, rep)| {
-            total.merge(&rep);
-            n
-        })
-        .collect();
+    let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
     total.placeholders = remove_placeholders(&mut records);
     (records, total)
+}
+
+/// One worker's share of normalizing: its counts go into the total when
+/// it is done (counts are sums, so the total does not depend on how the
+/// work was split).
+struct Tally<'a> {
+    counts: NormalizeReport,
+    seen: u64,
+    total: &'a std::sync::Mutex<NormalizeReport>,
+    progress: &'a Tracker<'a>,
+}
+
+impl Drop for Tally<'_> {
+    fn drop(&mut self) {
+        self.progress.add(self.seen);
+        if let Ok(mut total) = self.total.lock() {
+            total.merge(&self.counts);
+        }
+    }
 }
 
 /// Stage 4a, training: u from random pairs, m by EM sessions over the
@@ -468,23 +491,32 @@ impl Resolver {
         let mut table = PatternTable::new(width, blocking.rules.len());
         // Held: block, compare, then keep pairs and levels for scoring.
         // Streamed: the first pass over the pairs only counts patterns.
-        let mut held: Option<(Vec<Pair>, Vec<u8>)> = None;
+        // Held pairs are kept in chunks of whole blocks: no vector of all
+        // pairs grows by doubling, and each chunk is freed once scored.
+        let mut held: Option<Vec<(Vec<Pair>, Vec<u8>)>> = None;
         let mut blocking_report = None;
         let mut train_time = Duration::ZERO;
         match memory {
             PairMemory::Held => {
                 let t = Instant::now();
                 let tracker = Tracker::start(report, Stage::Block, rules);
-                let (pairs, rep) = blocker.pairs_tracked(&tracker);
+                let mut chunks: Vec<Vec<Pair>> = Vec::new();
+                let rep = blocker.chunks_tracked(HELD_CHUNK_PAIRS, &tracker, |c| chunks.push(c));
                 tracker.finish();
                 timings.block += t.elapsed();
                 let t = Instant::now();
-                let tracker = Tracker::start(report, Stage::Compare, pairs.len() as u64);
-                let levels = untrained.levels_of_tracked(&pairs, &tracker);
+                let tracker = Tracker::start(report, Stage::Compare, rep.pairs);
+                let compared = chunks
+                    .into_iter()
+                    .map(|pairs| {
+                        let levels = untrained.levels_of_tracked(&pairs, &tracker);
+                        (pairs, levels)
+                    })
+                    .collect();
                 tracker.finish();
                 timings.compare = t.elapsed();
                 blocking_report = Some(rep);
-                held = Some((pairs, levels));
+                held = Some(compared);
             }
             PairMemory::Streamed(chunk) if !settings.trained => {
                 let block_tracker = Tracker::start(report, Stage::Block, rules);
@@ -512,7 +544,7 @@ impl Resolver {
         let training_report = if settings.trained {
             TrainingReport::default()
         } else {
-            if let Some((pairs, levels)) = &held {
+            for (pairs, levels) in held.iter().flatten() {
                 count_patterns(&mut table, &blocker, pairs, levels);
             }
             train(&mut settings, &records, &sources, &table)
@@ -531,10 +563,14 @@ impl Resolver {
         let veto_weight = cut.veto;
         let mut score_time = t.elapsed();
         let (links, blocking_report) = match (memory, held) {
-            (_, Some((pairs, levels))) => {
+            (_, Some(chunks)) => {
                 let t = Instant::now();
-                let tracker = Tracker::start(report, Stage::Score, pairs.len() as u64);
-                let links = cut.links(&scorer, &pairs, &levels, &tracker);
+                let total = chunks.iter().map(|c| c.0.len() as u64).sum();
+                let tracker = Tracker::start(report, Stage::Score, total);
+                let mut links = Vec::new();
+                for (pairs, levels) in chunks {
+                    links.extend(cut.links(&scorer, &pairs, &levels, &tracker));
+                }
                 tracker.finish();
                 score_time += t.elapsed();
                 (links, blocking_report.unwrap_or_default())
