@@ -32,6 +32,8 @@ fn generate_files(records: usize, seed: u64, dir: &Path) -> Result<(), Box<dyn s
         ..SynthOptions::default()
     });
     write_csv(&data, dir)?;
+    // This process only generates: leave the memory to the exit.
+    std::mem::forget(data);
     Ok(())
 }
 

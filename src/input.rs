@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::normalize::date::parse_date;
 use crate::record::{Dataset, Record};
@@ -182,28 +184,58 @@ pub fn read_csv<R: Read>(
 }
 
 /// Reads CSV files, one source each (named after the file), into one dataset.
-pub fn read_csv_files<P: AsRef<Path>>(
+///
+/// Files are read in parallel, each into a dataset of its own, then joined
+/// in the order given: records and sources come out in the same order
+/// whatever the thread count. The first failing file (in that order) is
+/// the error.
+pub fn read_csv_files<P: AsRef<Path> + Sync>(
     paths: &[P],
     options: &CsvOptions,
 ) -> Result<(Dataset, Vec<FileSchema>, LoadReport)> {
+    let parts: Vec<Result<(Dataset, FileSchema, LoadReport)>> = paths
+        .par_iter()
+        .map(|p| {
+            let path = p.as_ref();
+            let file = File::open(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let mut part = Dataset::default();
+            let mut report = LoadReport::default();
+            let schema = read_csv(
+                file,
+                path,
+                &source_name(path),
+                options,
+                &mut part,
+                &mut report,
+            )?;
+            Ok((part, schema, report))
+        })
+        .collect();
+    let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
     let mut dataset = Dataset::default();
+    dataset
+        .records
+        .reserve_exact(parts.iter().map(|p| p.0.len()).sum());
     let mut report = LoadReport::default();
-    let mut schemas = Vec::with_capacity(paths.len());
-    for p in paths {
-        let path = p.as_ref();
-        let file = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let source = source_name(path);
-        schemas.push(read_csv(
-            file,
-            path,
-            &source,
-            options,
-            &mut dataset,
-            &mut report,
-        )?);
+    let mut schemas = Vec::with_capacity(parts.len());
+    for (part, schema, r) in parts {
+        // Files of the same name are one source, as when read one by one.
+        let index = part
+            .sources
+            .first()
+            .map(|name| dataset.add_source(name))
+            .unwrap_or_default();
+        dataset
+            .records
+            .extend(part.records.into_iter().map(|mut rec| {
+                rec.source = index;
+                rec
+            }));
+        report.generated_ids += r.generated_ids;
+        schemas.push(schema);
     }
     Ok((dataset, schemas, report))
 }
@@ -237,6 +269,38 @@ mod tests {
         );
         assert_eq!(d.records[1].get(FieldKind::Street), None);
         assert_eq!(r.generated_ids, 0);
+    }
+
+    #[test]
+    fn files_read_in_parallel_keep_their_order() {
+        let dir = std::env::temp_dir().join(format!("linkage-input-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("b")).unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let web = write("web.csv", "id,first_name\nw1,Ann\nw2,Bo\n");
+        let crm = write("crm.csv", "id,first_name\nc1,Cy\n");
+        let crm2 = write("b/crm.csv", "id,first_name\nc9,Di\n");
+        let (d, schemas, _) = read_csv_files(&[&web, &crm, &crm2], &CsvOptions::default()).unwrap();
+        assert_eq!(d.sources, vec!["web", "crm"]);
+        let got: Vec<(u32, &str)> = d
+            .records
+            .iter()
+            .map(|r| (r.source, r.id.as_str()))
+            .collect();
+        assert_eq!(got, vec![(0, "w1"), (0, "w2"), (1, "c1"), (1, "c9")]);
+        assert_eq!(schemas.len(), 3);
+        // The first failing file in the order given is the error.
+        let bad = write("bad.csv", "id,first_name\n1,A,extra\n");
+        let e = read_csv_files(
+            &[&web, &bad, &dir.join("missing.csv")],
+            &CsvOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("bad.csv"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! assert_eq!(data.truth.len(), data.dataset.len());
 //! ```
 
+use rayon::prelude::*;
+
 use crate::record::{Dataset, Record};
 use crate::rng::SplitMix;
 use crate::schema::FieldKind;
@@ -429,12 +431,7 @@ fn email_for(given: &str, surname: &str, rng: &mut Rng) -> String {
 }
 
 /// An email address nobody else has: a mailbox belongs to one person.
-fn unique_email(
-    given: &str,
-    surname: &str,
-    rng: &mut Rng,
-    used: &mut std::collections::HashSet<String>,
-) -> String {
+fn unique_email(given: &str, surname: &str, rng: &mut Rng, used: &mut Used) -> String {
     let mut e = email_for(given, surname, rng);
     while !used.insert(e.clone()) {
         let (local, domain) = e.split_once('@').unwrap_or((&e, "x.com"));
@@ -465,7 +462,7 @@ fn surname(rng: &mut Rng) -> String {
     }
 }
 
-fn new_person(rng: &mut Rng, used: &mut std::collections::HashSet<String>) -> Person {
+fn new_person(rng: &mut Rng, used: &mut Used) -> Person {
     let given = GIVEN[rng.skewed(GIVEN.len())].to_string();
     let surname = surname(rng);
     let email = rng
@@ -663,7 +660,7 @@ fn render(p: &Person, source: usize, rng: &mut Rng, noise: f64) -> Vec<(FieldKin
 pub fn generate(options: &SynthOptions) -> SynthData {
     let mut rng = Rng(SplitMix(options.seed ^ 0x1234_5678_9abc_def0));
     let mut people: Vec<Person> = Vec::with_capacity(options.customers);
-    let mut used = std::collections::HashSet::new();
+    let mut used = Used::default();
     for _ in 0..options.customers {
         let mut p = new_person(&mut rng, &mut used);
         if !people.is_empty() && rng.chance(options.household_rate) {
@@ -711,14 +708,15 @@ pub fn generate(options: &SynthOptions) -> SynthData {
         ids.swap(i, rng.below(i + 1));
     }
     let mut next = 0;
-    for (s, name) in SOURCES.iter().enumerate() {
+    out.dataset.records.reserve_exact(total);
+    for (name, records) in SOURCES.iter().zip(per_source) {
         let src = out.dataset.add_source(name);
-        for (e, fields) in &per_source[s] {
+        for (e, fields) in records {
             let id = format!("R{:07}", ids[next]);
             next += 1;
             let mut r = Record::new(src, id.clone());
             for (k, v) in fields {
-                r.set(*k, v.clone());
+                r.set(k, v);
             }
             out.truth.push((name.to_string(), id, format!("E{e:07}")));
             out.dataset.records.push(r);
@@ -727,9 +725,25 @@ pub fn generate(options: &SynthOptions) -> SynthData {
     out
 }
 
+/// Emails handed out so far (membership only: the hasher does not change
+/// the output).
+type Used = std::collections::HashSet<String, foldhash::fast::FixedState>;
+
 /// Writes a generated dataset as one CSV per source plus `truth.csv` into `dir`.
 pub fn write_csv(data: &SynthData, dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    // One file per source plus the truth, written in parallel.
+    let sources = data.dataset.sources.len();
+    (0..=sources)
+        .into_par_iter()
+        .try_for_each(|s| match data.dataset.sources.get(s) {
+            Some(name) => write_source(data, s, &dir.join(format!("{name}.csv"))),
+            None => write_truth(data, &dir.join("truth.csv")),
+        })
+}
+
+/// Writes the records of source `s` with the generator's header.
+fn write_source(data: &SynthData, s: usize, path: &std::path::Path) -> std::io::Result<()> {
     let header = [
         "record_id",
         "first_name",
@@ -741,24 +755,25 @@ pub fn write_csv(data: &SynthData, dir: &std::path::Path) -> std::io::Result<()>
         "postcode",
         "date_of_birth",
     ];
-    for (s, name) in data.dataset.sources.iter().enumerate() {
-        let mut w = csv::Writer::from_path(dir.join(format!("{name}.csv")))
-            .map_err(std::io::Error::other)?;
-        w.write_record(header).map_err(std::io::Error::other)?;
-        for r in data
-            .dataset
-            .records
-            .iter()
-            .filter(|r| r.source as usize == s)
-        {
-            let row: Vec<&str> = std::iter::once(r.id.as_str())
-                .chain(COLUMNS[..8].iter().map(|(_, k)| r.get(*k).unwrap_or("")))
-                .collect();
-            w.write_record(&row).map_err(std::io::Error::other)?;
-        }
-        w.flush()?;
+    let mut w = csv::Writer::from_path(path).map_err(std::io::Error::other)?;
+    w.write_record(header).map_err(std::io::Error::other)?;
+    for r in data
+        .dataset
+        .records
+        .iter()
+        .filter(|r| r.source as usize == s)
+    {
+        let row: Vec<&str> = std::iter::once(r.id.as_str())
+            .chain(COLUMNS[..8].iter().map(|(_, k)| r.get(*k).unwrap_or("")))
+            .collect();
+        w.write_record(&row).map_err(std::io::Error::other)?;
     }
-    let mut w = csv::Writer::from_path(dir.join("truth.csv")).map_err(std::io::Error::other)?;
+    w.flush()
+}
+
+/// Writes `source,record_id,entity_id` for every record.
+fn write_truth(data: &SynthData, path: &std::path::Path) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(std::io::Error::other)?;
     w.write_record(["source", "record_id", "entity_id"])
         .map_err(std::io::Error::other)?;
     for (s, r, e) in &data.truth {
