@@ -156,12 +156,12 @@ struct Blocks {
 /// Key value standing for "the record lacks a key field".
 const NO_KEY: u64 = 0;
 
-fn blocks_of(keys: &[u64]) -> Blocks {
+/// The blocks of one rule from its keys, in record order.
+fn blocks_of(keys: impl Iterator<Item = u64>) -> Blocks {
     let mut entries: Vec<(u64, u32)> = keys
-        .iter()
         .enumerate()
-        .filter(|(_, &k)| k != NO_KEY)
-        .map(|(i, &k)| (k, i as u32))
+        .filter(|&(_, k)| k != NO_KEY)
+        .map(|(i, k)| (k, i as u32))
         .collect();
     entries.par_sort_unstable();
     let mut bounds = Vec::new();
@@ -242,8 +242,13 @@ pub struct Blocker<'a> {
     mode: LinkMode,
     records: &'a [NormalizedRecord],
     sources: &'a [u32],
-    /// keys[rule][record], [`NO_KEY`] where the record lacks a key field.
-    keys: Vec<Vec<u64>>,
+    /// Every rule's key of every record, record-major (`keys[record *
+    /// rules + rule]`), so that checking a pair against all rules reads
+    /// one cache line or two per record; [`NO_KEY`] where the record lacks
+    /// a key field.
+    keys: Vec<u64>,
+    /// Number of rules.
+    rules: usize,
 }
 
 impl<'a> Blocker<'a> {
@@ -254,32 +259,34 @@ impl<'a> Blocker<'a> {
         records: &'a [NormalizedRecord],
         sources: &'a [u32],
     ) -> Self {
-        let keys = settings
-            .rules
-            .iter()
-            .map(|rule| {
-                records
-                    .par_iter()
-                    // A real key hashing to NO_KEY joins key 1's block: a
-                    // one-in-2^64 extra candidate pair, never a lost one.
-                    .map(|r| rule.key(r).map_or(NO_KEY, |k| k.max(1)))
-                    .collect()
-            })
-            .collect();
+        let rules = settings.rules.len();
+        let mut keys = vec![NO_KEY; records.len() * rules];
+        if rules > 0 {
+            keys.par_chunks_mut(rules)
+                .zip(records.par_iter())
+                .for_each(|(out, r)| {
+                    for (k, rule) in out.iter_mut().zip(&settings.rules) {
+                        // A real key hashing to NO_KEY joins key 1's block: a
+                        // one-in-2^64 extra candidate pair, never a lost one.
+                        *k = rule.key(r).map_or(NO_KEY, |k| k.max(1));
+                    }
+                });
+        }
         Blocker {
             settings,
             mode,
             records,
             sources,
             keys,
+            rules,
         }
     }
 
     /// The pair count each rule will generate, without generating pairs.
     pub fn estimate(&self) -> Vec<RuleEstimate> {
-        (0..self.keys.len())
+        (0..self.rules)
             .map(|rule| {
-                let blocks = blocks_of(&self.keys[rule]);
+                let blocks = self.blocks(rule);
                 self.estimate_rule(rule, &blocks, self.limit(&blocks))
             })
             .collect()
@@ -314,20 +321,32 @@ impl<'a> Blocker<'a> {
         limit_for(&sizes, self.records.len(), self.settings)
     }
 
+    /// Rule `rule`'s blocks: its records sorted by key.
+    fn blocks(&self, rule: usize) -> Blocks {
+        blocks_of(self.keys.iter().skip(rule).step_by(self.rules).copied())
+    }
+
+    /// The keys of record `r`, one per rule.
+    #[inline]
+    fn keys_of(&self, r: u32) -> &[u64] {
+        let start = r as usize * self.rules;
+        &self.keys[start..start + self.rules]
+    }
+
     /// True when records `a` and `b` agree on every key of rule `rule`.
     pub fn agrees(&self, rule: usize, a: u32, b: u32) -> bool {
-        self.keys.get(rule).is_some_and(|k| {
-            let x = k[a as usize];
-            x != NO_KEY && x == k[b as usize]
-        })
+        rule < self.rules && {
+            let x = self.keys_of(a)[rule];
+            x != NO_KEY && x == self.keys_of(b)[rule]
+        }
     }
 
     /// Sets bit `r` of `mask` (bit `r % 8` of byte `r / 8`) for every rule
     /// `r` whose keys records `a` and `b` agree on.
     pub fn agreement(&self, a: u32, b: u32, mask: &mut [u8]) {
-        for (r, k) in self.keys.iter().enumerate() {
-            let x = k[a as usize];
-            if x != NO_KEY && x == k[b as usize] {
+        let (ka, kb) = (self.keys_of(a), self.keys_of(b));
+        for (r, (x, y)) in ka.iter().zip(kb).enumerate() {
+            if *x != NO_KEY && x == y {
                 if let Some(byte) = mask.get_mut(r / 8) {
                     *byte |= 1 << (r % 8);
                 }
@@ -336,7 +355,11 @@ impl<'a> Blocker<'a> {
     }
 
     fn found_by_earlier(&self, rule: usize, a: u32, b: u32) -> bool {
-        (0..rule).any(|r| self.agrees(r, a, b))
+        let (ka, kb) = (self.keys_of(a), self.keys_of(b));
+        ka[..rule]
+            .iter()
+            .zip(&kb[..rule])
+            .any(|(x, y)| *x != NO_KEY && x == y)
     }
 
     fn keep(&self, rule: usize, a: u32, b: u32) -> bool {
@@ -414,9 +437,9 @@ impl<'a> Blocker<'a> {
         mut consume: impl FnMut(Vec<Pair>),
     ) -> BlockingReport {
         let mut report = BlockingReport::default();
-        let mut estimates = Vec::with_capacity(self.keys.len());
-        for (rule, keys) in self.keys.iter().enumerate() {
-            let blocks = blocks_of(keys);
+        let mut estimates = Vec::with_capacity(self.rules);
+        for rule in 0..self.rules {
+            let blocks = self.blocks(rule);
             let limit = self.limit(&blocks);
             estimates.push(self.estimate_rule(rule, &blocks, limit));
             let ranges: Vec<(usize, usize)> =
