@@ -21,24 +21,34 @@ impl TermFrequencies {
     /// Counts values over all records.
     pub fn compute(comparisons: &[Comparison], records: &[NormalizedRecord]) -> TermFrequencies {
         let attrs = Self::adjusted_attrs(comparisons);
+        // One attribute per task: each counts its values alone.
+        let counted: Vec<(Attr, Vec<f32>)> = attrs
+            .par_iter()
+            .map(|&attr| (attr, Self::frequencies(attr, records)))
+            .collect();
         let mut by_attr = vec![Vec::new(); Attr::COUNT];
-        for attr in attrs {
-            let mut counts: HashMap<&str, u32, foldhash::fast::FixedState> = HashMap::default();
-            for r in records {
-                if let Some(v) = r.get(attr) {
-                    *counts.entry(v).or_default() += 1;
-                }
-            }
-            let total = counts.values().sum::<u32>().max(1) as f32;
-            by_attr[attr as usize] = records
-                .par_iter()
-                .map(|r| {
-                    r.get(attr)
-                        .map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total)
-                })
-                .collect();
+        for (attr, freqs) in counted {
+            by_attr[attr as usize] = freqs;
         }
         TermFrequencies { by_attr }
+    }
+
+    /// Each record's relative frequency of its value of `attr` (0: none).
+    fn frequencies(attr: Attr, records: &[NormalizedRecord]) -> Vec<f32> {
+        let mut counts: HashMap<&str, u32, foldhash::fast::FixedState> = HashMap::default();
+        for r in records {
+            if let Some(v) = r.get(attr) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let total = counts.values().sum::<u32>().max(1) as f32;
+        records
+            .iter()
+            .map(|r| {
+                r.get(attr)
+                    .map_or(0.0, |v| counts.get(v).copied().unwrap_or(1) as f32 / total)
+            })
+            .collect()
     }
 
     /// The attributes read by term-frequency adjusted levels, sorted.
