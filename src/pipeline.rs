@@ -155,11 +155,12 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-/// Approximate memory per record (raw, normalized, keys; measured on
-/// generated customers) and per candidate pair held (pair, levels, and
-/// the growth slack of their vectors).
-const BYTES_PER_RECORD: u64 = 1_500;
-const BYTES_PER_PAIR: u64 = 24;
+/// Approximate memory per record (raw, normalized, keys, links and
+/// references; measured on a million generated customers: 1.16 KB) and per
+/// candidate pair held (8 bytes of pair, a level byte per comparison, and
+/// slack), rounded up.
+const BYTES_PER_RECORD: u64 = 1_200;
+const BYTES_PER_PAIR: u64 = 20;
 
 /// Pairs per streamed chunk: at least this many (fewer makes the thread
 /// pool idle between chunks), at most the other (more buys no speed).
@@ -391,7 +392,7 @@ impl Resolver {
     /// scoring would exceed it, pairs are generated in chunks of blocks
     /// instead, twice (once to train, once to score), so memory stays flat
     /// whatever the pair count. Results are identical either way; streaming
-    /// costs a second comparison pass. Records themselves (about 1.5 KB
+    /// costs a second comparison pass. Records themselves (about 1.2 KB
     /// each) are always held. Default: no budget (pairs are held).
     ///
     /// ```
