@@ -495,6 +495,13 @@ impl Resolver {
         // Held pairs are kept in chunks of whole blocks: no vector of all
         // pairs grows by doubling, and each chunk is freed once scored.
         let mut held: Option<Vec<(Vec<Pair>, Vec<u8>)>> = None;
+        let stream = |chunk| StreamPass {
+            blocker: &blocker,
+            scorer: &untrained,
+            chunk,
+            progress: report,
+            pairs_max,
+        };
         let mut blocking_report = None;
         let mut train_time = Duration::ZERO;
         match memory {
@@ -520,20 +527,9 @@ impl Resolver {
                 held = Some(compared);
             }
             PairMemory::Streamed(chunk) if !settings.trained => {
-                let block_tracker = Tracker::start(report, Stage::Block, rules);
-                let compare_tracker = Tracker::start(report, Stage::Compare, pairs_max);
-                let pass = StreamPass {
-                    blocker: &blocker,
-                    scorer: &untrained,
-                    chunk,
-                    block: &block_tracker,
-                    compare: &compare_tracker,
-                };
-                let (rep, used) = pass.run(&mut timings, |pairs, levels| {
+                let (rep, used) = stream(chunk).run(true, &mut timings, |pairs, levels| {
                     count_patterns(&mut table, &blocker, pairs, levels)
                 });
-                block_tracker.finish();
-                compare_tracker.finish();
                 train_time = used;
                 blocking_report = Some(rep);
             }
@@ -581,28 +577,11 @@ impl Resolver {
                 // same pairs, compared again, scored and thresholded.
                 // Blocking and comparing are reported in the first pass only.
                 let first = blocking_report.is_none();
-                let start = |stage, total| match first {
-                    true => Tracker::start(report, stage, total),
-                    false => Tracker::none(stage),
-                };
-                let block_tracker = start(Stage::Block, rules);
-                let compare_tracker = start(Stage::Compare, pairs_max);
                 let score_tracker = Tracker::start(report, Stage::Score, pairs_max);
-                let pass = StreamPass {
-                    blocker: &blocker,
-                    scorer: &untrained,
-                    chunk,
-                    block: &block_tracker,
-                    compare: &compare_tracker,
-                };
                 let mut links = Vec::new();
-                let (rep, used) = pass.run(&mut timings, |pairs, levels| {
+                let (rep, used) = stream(chunk).run(first, &mut timings, |pairs, levels| {
                     links.extend(cut.links(&scorer, pairs, levels, &score_tracker))
                 });
-                if first {
-                    block_tracker.finish();
-                    compare_tracker.finish();
-                }
                 score_tracker.finish();
                 score_time += used;
                 (links, blocking_report.unwrap_or(rep))
@@ -699,33 +678,42 @@ struct StreamPass<'r, 'a> {
     blocker: &'r Blocker<'a>,
     scorer: &'r Scorer<'a>,
     chunk: usize,
-    block: &'r Tracker<'r>,
-    compare: &'r Tracker<'r>,
+    progress: Option<&'r ProgressFn>,
+    /// The blocking estimate's pair count (the comparing stage's total).
+    pairs_max: u64,
 }
 
 impl StreamPass<'_, '_> {
-    /// Runs the pass, adding blocking and comparing time to `timings`;
-    /// returns the blocking report and the time spent in `use_chunk`.
+    /// Runs the pass, adding blocking and comparing time to `timings` and,
+    /// when `report` is set, reporting those two stages' progress; returns
+    /// the blocking report and the time spent in `use_chunk`.
     fn run(
         &self,
+        report: bool,
         timings: &mut StageTimings,
         mut use_chunk: impl FnMut(&[Pair], &[u8]),
     ) -> (BlockingReport, Duration) {
+        let tracker = |stage, total| match report {
+            true => Tracker::start(self.progress, stage, total),
+            false => Tracker::none(stage),
+        };
+        let block = tracker(Stage::Block, self.blocker.rule_count() as u64);
+        let compare = tracker(Stage::Compare, self.pairs_max);
         let start = Instant::now();
-        let (mut compare, mut used) = (Duration::ZERO, Duration::ZERO);
-        let report = self
-            .blocker
-            .chunks_tracked(self.chunk, self.block, |pairs| {
-                let t = Instant::now();
-                let levels = self.scorer.levels_of_tracked(&pairs, self.compare);
-                let t2 = Instant::now();
-                use_chunk(&pairs, &levels);
-                compare += t2 - t;
-                used += t2.elapsed();
-            });
-        timings.block += start.elapsed().saturating_sub(compare + used);
-        timings.compare += compare;
-        (report, used)
+        let (mut compare_time, mut used) = (Duration::ZERO, Duration::ZERO);
+        let blocking = self.blocker.chunks_tracked(self.chunk, &block, |pairs| {
+            let t = Instant::now();
+            let levels = self.scorer.levels_of_tracked(&pairs, &compare);
+            let t2 = Instant::now();
+            use_chunk(&pairs, &levels);
+            compare_time += t2 - t;
+            used += t2.elapsed();
+        });
+        block.finish();
+        compare.finish();
+        timings.block += start.elapsed().saturating_sub(compare_time + used);
+        timings.compare += compare_time;
+        (blocking, used)
     }
 }
 

@@ -321,6 +321,11 @@ impl<'a> Blocker<'a> {
         limit_for(&sizes, self.records.len(), self.settings)
     }
 
+    /// Number of blocking rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules
+    }
+
     /// Rule `rule`'s blocks: its records sorted by key.
     fn blocks(&self, rule: usize) -> Blocks {
         blocks_of(self.keys.iter().skip(rule).step_by(self.rules).copied())
