@@ -254,8 +254,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let res = resolver.resolve(&data)?;
     let n = &res.normalize_report;
     say(format!(
-        "normalize: invalid emails {}, phones {}, dates {}, postcodes {} (kept as missing)",
-        n.invalid_emails, n.invalid_phones, n.invalid_dates, n.invalid_postcodes
+        "normalize: invalid emails {}, phones {}, dates {}, postcodes {} (kept as missing); \
+         full names refiled by how the data uses their words {}",
+        n.invalid_emails, n.invalid_phones, n.invalid_dates, n.invalid_postcodes, n.names_refiled
     ));
     for p in &n.placeholders {
         say(format!(

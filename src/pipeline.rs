@@ -9,6 +9,7 @@ use crate::block::{Blocker, BlockingReport, Pair};
 use crate::cluster::{cluster, Clustering, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
+use crate::normalize::name_roles::{assign_name_roles, full_name_only};
 use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::{NormalizeRules, NormalizedRecord};
@@ -265,6 +266,7 @@ fn normalize_tracked(
         )
         .collect();
     let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
+    total.names_refiled = assign_name_roles(&mut records, |i| full_name_only(&data.records[i]));
     total.placeholders = remove_placeholders(&mut records);
     (records, total)
 }

@@ -6,6 +6,7 @@ pub mod address;
 pub mod date;
 pub mod email;
 pub mod name;
+pub mod name_roles;
 pub mod phone;
 pub mod phonetic;
 pub mod placeholder;

@@ -126,6 +126,10 @@ pub struct NormalizeReport {
     pub invalid_dates: usize,
     /// Postcodes without a digit.
     pub invalid_postcodes: usize,
+    /// Full names refiled from the data (a lone given name, a surname
+    /// written first): see [`crate::normalize::name_roles`].
+    #[serde(default)]
+    pub names_refiled: usize,
     /// Values shared by so many records that they are placeholders, removed.
     #[serde(default)]
     pub placeholders: Vec<super::placeholder::Placeholder>,
@@ -138,6 +142,7 @@ impl NormalizeReport {
         self.invalid_phones += other.invalid_phones;
         self.invalid_dates += other.invalid_dates;
         self.invalid_postcodes += other.invalid_postcodes;
+        self.names_refiled += other.names_refiled;
     }
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::{IdentityId, LoggedEvent};
 use super::state::{Entry, Parts, State};
+use crate::normalize::name_roles::{assign_name_roles, full_name_only};
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::NormalizedRecord;
@@ -172,13 +173,22 @@ fn build(image: Image) -> std::result::Result<State, String> {
         .map_err(|e| format!("stored model is not valid: {e}"))?;
     let normalize = settings.normalize.clone();
     let placeholders = image.placeholders;
+    let mut norms: Vec<NormalizedRecord> = image
+        .records
+        .par_iter()
+        .map(|(record, _)| {
+            NormalizedRecord::from_record(record, &normalize, &mut NormalizeReport::default())
+        })
+        .collect();
+    // As in a batch run: full names are refiled by how the records use
+    // their words.
+    assign_name_roles(&mut norms, |i| full_name_only(&image.records[i].0));
     let slots: Vec<Option<Box<Entry>>> = image
         .records
         .into_par_iter()
+        .zip(norms.into_par_iter())
         .zip(identity_of.into_par_iter())
-        .map(|((record, seq), identity)| {
-            let mut norm =
-                NormalizedRecord::from_record(&record, &normalize, &mut NormalizeReport::default());
+        .map(|(((record, seq), mut norm), identity)| {
             strip_known(&mut norm, &placeholders);
             Some(Box::new(Entry {
                 record,
