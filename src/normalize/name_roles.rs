@@ -95,10 +95,17 @@ pub fn assign_name_roles(
                         let same = u32::from(first == second);
                         let a = counts.seen(first, (1, same));
                         let b = counts.seen(second, (same, 1));
-                        (a.1 >= MIN_SEEN
+                        let clearly_swapped = a.1 >= MIN_SEEN
                             && b.0 >= MIN_SEEN
                             && given_odds(a) <= 1.0 / CLEAR_RATIO
-                            && given_odds(b) >= CLEAR_RATIO)
+                            && given_odds(b) >= CLEAR_RATIO;
+                        // `HILL I.`: an initial after a word the data uses
+                        // at least as often as a surname is the given name.
+                        let initial_last = second.chars().count() == 1
+                            && first.chars().count() > 1
+                            && a.1 >= 1
+                            && given_odds(a) <= 1.0;
+                        (clearly_swapped || initial_last)
                             .then(|| (i, Some(second.to_string()), Some(first.to_string())))
                     }
                     _ => None,
@@ -156,10 +163,12 @@ mod tests {
             full("Lane Tom"),     // Lane seen once as a surname: too little
             full("Zygmunt"),      // never seen: stays as parsed
             full("Mary Ann Lee"), // three words: left alone
+            full("WILSON J."),    // a surname, then an initial: swapped
+            full("April B."),     // a given name, then an initial: stays
         ];
         let n = records.len();
         let changed = assign_name_roles(&mut records, |i| i >= 7 && i < n);
-        assert_eq!(changed, 2);
+        assert_eq!(changed, 3);
         fn names(r: &NormalizedRecord) -> (Option<&str>, Option<&str>) {
             (r.get(Attr::Given), r.get(Attr::Surname))
         }
@@ -171,5 +180,7 @@ mod tests {
         assert_eq!(names(&records[10]), (Some("lane"), Some("tom")));
         assert_eq!(names(&records[11]), (None, Some("zygmunt")));
         assert_eq!(names(&records[12]), (Some("mary"), Some("lee")));
+        assert_eq!(names(&records[13]), (Some("j"), Some("wilson")));
+        assert_eq!(names(&records[14]), (Some("april"), Some("b")));
     }
 }
