@@ -1,57 +1,26 @@
+use linkage::block::Blocker;
+use linkage::compare::predicate::PairMemo;
 use linkage::input::{read_csv_files, CsvOptions};
-use linkage::normalize::record::{Attr, NormalizeReport};
-use linkage::normalize::{NormalizeRules, NormalizedRecord};
-use std::collections::HashMap;
+use linkage::pipeline::{kinds_present, normalize_all};
+use linkage::Settings;
+use std::time::Instant;
 fn main() {
-    let d = "/work/shared/data";
-    let load = |set: &str| {
-        let files: Vec<_> = ["crm", "pos", "web", "billing"]
-            .iter()
-            .map(|s| format!("{d}/{set}/{s}.csv"))
-            .collect();
-        let (data, _, _) = read_csv_files(&files, &CsvOptions::default()).unwrap();
-        let mut m = HashMap::new();
-        for r in &data.records {
-            let n = NormalizedRecord::from_record(
-                r,
-                &NormalizeRules::default(),
-                &mut NormalizeReport::default(),
-            );
-            m.insert((data.source_name(r).to_string(), r.id.clone()), n);
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap());
+    let files: Vec<_> = ["crm", "pos", "web", "billing"].iter().map(|s| dir.join(format!("{s}.csv"))).collect();
+    let (data, _, _) = read_csv_files(&files, &CsvOptions::default()).unwrap();
+    let settings = Settings::for_kinds(&kinds_present(&data));
+    let (records, _) = normalize_all(&data, &settings.normalize);
+    let sources: Vec<u32> = data.records.iter().map(|r| r.source).collect();
+    let blocker = Blocker::new(&settings.blocking, settings.link_mode, &records, &sources);
+    let (pairs, _) = blocker.pairs();
+    println!("pairs {}", pairs.len());
+    for c in &settings.comparisons {
+        let t = Instant::now();
+        let mut hist = vec![0u64; c.levels.len()];
+        for &(a, b) in &pairs {
+            let l = c.level_of_memo(&records[a as usize], &records[b as usize], &mut PairMemo::default());
+            hist[l as usize] += 1;
         }
-        m
-    };
-    let tidy = load("customers10k");
-    let messy = load("messy10k");
-    let mut diff: HashMap<(String, Attr, &str), usize> = HashMap::new();
-    let mut shown: HashMap<(String, Attr), usize> = HashMap::new();
-    let mut keys: Vec<_> = messy.keys().cloned().collect();
-    keys.sort();
-    for k in &keys {
-        let (m, t) = (&messy[k], &tidy[k]);
-        for a in Attr::ALL {
-            let (x, y) = (m.get(a), t.get(a));
-            if x == y {
-                continue;
-            }
-            let kind = match (x, y) {
-                (None, Some(_)) => "lost",
-                (Some(_), None) => "extra",
-                _ => "differs",
-            };
-            *diff.entry((k.0.clone(), a, kind)).or_default() += 1;
-            if kind != "lost" {
-                let s = shown.entry((k.0.clone(), a)).or_default();
-                if *s < 6 {
-                    *s += 1;
-                    println!("{} {:?} {kind}: messy {:?} tidy {:?}", k.0, a, x, y);
-                }
-            }
-        }
-    }
-    let mut v: Vec<_> = diff.into_iter().collect();
-    v.sort();
-    for ((s, a, k), n) in v {
-        println!("{s:8} {a:?} {k}: {n}");
+        println!("{:12} {:>8.1} ms  {:?}", c.name, t.elapsed().as_secs_f64() * 1e3, hist);
     }
 }
