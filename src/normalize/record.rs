@@ -146,13 +146,14 @@ impl NormalizeReport {
     }
 }
 
-/// A record's normalized attributes, packed: every value in one buffer
-/// with each attribute's span, so a record is one allocation.
+/// A record's normalized attributes, packed: every value in one buffer, in
+/// attribute order, so a record is one allocation and a 64-byte header.
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedRecord {
     buf: Box<str>,
-    /// `(start, end)` of each attribute's value in `buf`; empty: no value.
-    spans: [(u32, u32); Attr::COUNT],
+    /// Where each attribute's value ends in `buf`; it starts where the
+    /// previous attribute's ends (an empty span: no value).
+    ends: [u16; Attr::COUNT],
     /// Date of birth, parsed.
     pub dob: Option<Date>,
 }
@@ -169,23 +170,20 @@ impl NormalizedRecord {
     /// The value of an attribute.
     #[inline]
     pub fn get(&self, attr: Attr) -> Option<&str> {
-        let (start, end) = self.spans[attr as usize];
-        (start != end).then(|| &self.buf[start as usize..end as usize])
+        let i = attr as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let end = self.ends[i];
+        (start != end).then(|| self.buf.get(start as usize..end as usize))?
     }
 
     /// Sets an attribute (an empty string or `None` clears it).
     pub fn set(&mut self, attr: Attr, value: Option<String>) {
-        match value.filter(|v| !v.is_empty()) {
-            None => self.spans[attr as usize] = (0, 0),
-            Some(v) => {
-                let mut b = Builder {
-                    values: std::array::from_fn(|i| self.get(Attr::ALL[i]).map(str::to_string)),
-                    dob: self.dob,
-                };
-                b.set(attr, Some(v));
-                *self = b.pack();
-            }
-        }
+        let mut b = Builder {
+            values: std::array::from_fn(|i| self.get(Attr::ALL[i]).map(str::to_string)),
+            dob: self.dob,
+        };
+        b.set(attr, value);
+        *self = b.pack();
     }
 }
 
@@ -221,24 +219,24 @@ impl Builder {
         self.set_if_empty(Attr::Suffix, parts.suffix);
     }
 
-    /// One buffer for all values. A value too long for a 32-bit offset
-    /// (over 4 GB) is dropped rather than stored.
+    /// One buffer for all values, in attribute order. A record's values
+    /// are capped at 64 KB together: a value that would pass the cap (no
+    /// name, address or identifier is that long) is dropped, as missing.
     fn pack(self) -> NormalizedRecord {
         let len: usize = self.values.iter().flatten().map(String::len).sum();
-        let mut buf = String::with_capacity(len);
-        let mut spans = [(0u32, 0u32); Attr::COUNT];
-        for (span, v) in spans.iter_mut().zip(&self.values) {
+        let mut buf = String::with_capacity(len.min(u16::MAX as usize));
+        let mut ends = [0u16; Attr::COUNT];
+        for (end, v) in ends.iter_mut().zip(&self.values) {
             if let Some(v) = v {
-                let start = buf.len();
-                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + v.len())) {
+                if buf.len() + v.len() <= u16::MAX as usize {
                     buf.push_str(v);
-                    *span = (s, e);
                 }
             }
+            *end = buf.len() as u16;
         }
         NormalizedRecord {
             buf: buf.into_boxed_str(),
-            spans,
+            ends,
             dob: self.dob,
         }
     }
@@ -340,6 +338,28 @@ impl NormalizedRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_is_one_cache_line_and_oversized_values_are_dropped() {
+        assert!(std::mem::size_of::<NormalizedRecord>() <= 64);
+        let long = "x".repeat(70_000);
+        let r = Record::new(0, "1")
+            .with(FieldKind::GivenName, "Ann")
+            .with(FieldKind::Street, format!("12 {long} St"))
+            .with(FieldKind::Email, "ann@example.org");
+        let n = NormalizedRecord::from_record(
+            &r,
+            &NormalizeRules::default(),
+            &mut NormalizeReport::default(),
+        );
+        assert_eq!(n.get(Attr::Given), Some("ann"));
+        assert_eq!(n.get(Attr::Email), Some("ann@example.org"));
+        assert_eq!(n.get(Attr::Street), None);
+        let mut m = n.clone();
+        m.set(Attr::Email, None);
+        assert_eq!(m.get(Attr::Email), None);
+        assert_eq!(m.get(Attr::Given), Some("ann"));
+    }
 
     #[test]
     fn attribute_list_is_in_declaration_order() {
