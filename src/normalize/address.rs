@@ -142,7 +142,7 @@ pub struct FullAddress {
 /// Recognises a postcode token (or the last two tokens, for UK, Canadian
 /// and Dutch codes written with a space) at the end of `tokens`; returns
 /// the normalized code and how many tokens it used.
-fn trailing_postcode(tokens: &[&str]) -> Option<(String, usize)> {
+fn trailing_postcode(tokens: &[&str], after_street: bool) -> Option<(String, usize)> {
     let n = tokens.len();
     if n >= 2 {
         let two = format!("{}{}", tokens[n - 2], tokens[n - 1]);
@@ -154,6 +154,17 @@ fn trailing_postcode(tokens: &[&str]) -> Option<(String, usize)> {
         }
     }
     let last = *tokens.last()?;
+    // A 3-digit number after a street and a city word is a ZIP that lost
+    // its leading zeros in a spreadsheet (`00850` -> `850`), kept as the
+    // sources write it.
+    let zip_without_zeros = after_street
+        && n >= 2
+        && last.len() == 3
+        && last.bytes().all(|b| b.is_ascii_digit())
+        && tokens[n - 2].chars().all(char::is_alphabetic);
+    if zip_without_zeros {
+        return Some((last.to_string(), 1));
+    }
     is_postcode_like(last).then(|| normalize_postcode(last).map(|p| (p.code, 1)))?
 }
 
@@ -274,7 +285,7 @@ pub fn parse_full_address(raw: &str) -> FullAddress {
     };
     out.street = parse_street(&street_part);
     let mut tokens: Vec<&str> = tail.split_whitespace().collect();
-    if let Some((code, used)) = trailing_postcode(&tokens) {
+    if let Some((code, used)) = trailing_postcode(&tokens, !street_part.is_empty()) {
         out.postcode = Some(code);
         tokens.truncate(tokens.len() - used);
     }
@@ -467,6 +478,13 @@ mod tests {
         let a = parse_full_address("199 N Williams Blvd, Callahanview 5812");
         assert_eq!(a.postcode.as_deref(), Some("5812"));
         assert_eq!(a.city.as_deref(), Some("callahanview"));
+        // A ZIP whose leading zeros a spreadsheet dropped (00850).
+        let a = parse_full_address("1686 Frank Road, West Spencer 850");
+        assert_eq!(a.postcode.as_deref(), Some("850"));
+        assert_eq!(a.city.as_deref(), Some("west spencer"));
+        // Not a number inside the street part.
+        let a = parse_full_address("Route 850");
+        assert_eq!(a.postcode, None);
         let a = parse_full_address("12 Oak St Springfield IL 62704");
         assert_eq!(a.street.street.as_deref(), Some("oak st"));
         assert_eq!(a.city.as_deref(), Some("springfield"));
