@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::block::{Blocker, BlockingReport, Pair};
-use crate::cluster::{cluster, Clustering, Link};
+use crate::cluster::{cluster_checked, Clustering, Cross, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
 use crate::normalize::name_roles::{assign_name_roles, full_name_only};
@@ -594,7 +594,7 @@ impl Resolver {
 
         let t = Instant::now();
         let tracker = Tracker::start(report, Stage::Cluster, links.len() as u64);
-        let clustering = cluster(
+        let clustering = cluster_checked(
             records.len(),
             links
                 .iter()
@@ -605,7 +605,14 @@ impl Resolver {
                 })
                 .collect(),
             &settings.cluster,
-            |a, b| clearly_different(&scorer.score(a as usize, b as usize), veto_weight),
+            |a, b| {
+                let w = scorer.score(a as usize, b as usize);
+                Cross {
+                    different: clearly_different(&w, veto_weight),
+                    // At least even odds of being one person.
+                    plausible: w.total >= 0.0,
+                }
+            },
         );
         tracker.finish();
         timings.cluster = t.elapsed();
@@ -644,6 +651,11 @@ struct Cut {
 }
 
 impl Cut {
+    /// Whether a pair with weights `w` is a link.
+    fn admits(&self, w: &PairWeight) -> bool {
+        w.total >= self.threshold && w.person >= self.veto
+    }
+
     /// The pairs (with their `levels`) that are links, in pair order,
     /// scored in parallel.
     fn links(
@@ -662,7 +674,7 @@ impl Cut {
                 chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
                     let lv = &lv[i * width..(i + 1) * width];
                     let w = scorer.weight(lv, a as usize);
-                    (w.total >= self.threshold && w.person >= self.veto).then(|| ScoredPair {
+                    self.admits(&w).then(|| ScoredPair {
                         a,
                         b,
                         weight: w.total,

@@ -17,6 +17,16 @@ pub struct ClusterSettings {
     /// At most this many cross pairs are scored for one join; beyond it
     /// the earliest members of each group (in the order they joined) are checked.
     pub max_cross_checks: usize,
+    /// Two groups of several records each join only when, besides the
+    /// joining link, another pair across them is plausible (at least even
+    /// odds of one person): one sparse record (a name alone) does not
+    /// bridge two people who otherwise disagree.
+    #[serde(default = "default_true")]
+    pub corroborate_merges: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for ClusterSettings {
@@ -24,6 +34,7 @@ impl Default for ClusterSettings {
         ClusterSettings {
             veto_probability: 0.05,
             max_cross_checks: 4096,
+            corroborate_merges: true,
         }
     }
 }
@@ -94,9 +105,34 @@ impl Groups {
 /// joined when any pair across them is.
 pub fn cluster(
     n: usize,
-    mut links: Vec<Link>,
+    links: Vec<Link>,
     settings: &ClusterSettings,
     different: impl Fn(u32, u32) -> bool,
+) -> Clustering {
+    cluster_checked(n, links, settings, |a, b| Cross {
+        different: different(a, b),
+        plausible: true,
+    })
+}
+
+/// What clustering needs to know of a pair across two groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cross {
+    /// The two records are clearly different people (the join is refused).
+    pub different: bool,
+    /// The pair is plausibly one person (it corroborates the join).
+    pub plausible: bool,
+}
+
+/// [`cluster`] with each cross pair judged by `judge`: two groups are not
+/// joined when any pair across them is clearly different, nor (with
+/// [`ClusterSettings::corroborate_merges`]) when both hold several records
+/// and no pair across them but the joining link is plausible.
+pub fn cluster_checked(
+    n: usize,
+    mut links: Vec<Link>,
+    settings: &ClusterSettings,
+    judge: impl Fn(u32, u32) -> Cross,
 ) -> Clustering {
     links.sort_by(|x, y| {
         y.weight
@@ -124,15 +160,26 @@ pub fn cluster(
         let veto = if ma.len() == 1 && mb.len() == 1 {
             false
         } else {
-            // Check the cross pairs, bounded: the earliest members of each group.
             let limit = settings.max_cross_checks.max(1);
             let take_b = mb.len().min(limit);
             let take_a = ma.len().min((limit / take_b).max(1));
-            ma[..take_a].iter().any(|&x| {
-                mb[..take_b].iter().any(|&y| {
-                    !(x == link.a && y == link.b || x == link.b && y == link.a) && different(x, y)
-                })
-            })
+            let need_support = settings.corroborate_merges && ma.len() > 1 && mb.len() > 1;
+            let mut supported = false;
+            let mut refused = false;
+            'pairs: for &x in &ma[..take_a] {
+                for &y in &mb[..take_b] {
+                    if x == link.a && y == link.b || x == link.b && y == link.a {
+                        continue;
+                    }
+                    let c = judge(x, y);
+                    if c.different {
+                        refused = true;
+                        break 'pairs;
+                    }
+                    supported |= c.plausible;
+                }
+            }
+            refused || (need_support && !supported)
         };
         if veto {
             vetoed += 1;
@@ -204,5 +251,44 @@ mod tests {
         let c = cluster(4, links, &ClusterSettings::default(), |_, _| false);
         assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
         assert_eq!(c.members(), vec![vec![0], vec![1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn two_groups_join_only_when_another_pair_across_them_agrees() {
+        // {0, 1} and {2, 3}, then a bridging link 1-2 (a name-only record
+        // matching a name in the other group).
+        let link = |a, b, weight| Link { a, b, weight };
+        let links = || vec![link(0, 1, 12.0), link(2, 3, 11.0), link(1, 2, 5.0)];
+        let neither = |_, _| Cross {
+            different: false,
+            plausible: false,
+        };
+        let c = cluster_checked(4, links(), &ClusterSettings::default(), neither);
+        assert_eq!(c.cluster_of, vec![0, 0, 1, 1]);
+        assert_eq!(c.vetoed, 1);
+        // One more plausible pair across (0, 3) corroborates the join.
+        let corroborated = |a: u32, b: u32| Cross {
+            different: false,
+            plausible: (a.min(b), a.max(b)) == (0, 3),
+        };
+        let c = cluster_checked(4, links(), &ClusterSettings::default(), corroborated);
+        assert_eq!(c.cluster_of, vec![0, 0, 0, 0]);
+        // Turned off, or through `cluster`, only clear differences refuse.
+        let off = ClusterSettings {
+            corroborate_merges: false,
+            ..ClusterSettings::default()
+        };
+        let c = cluster_checked(4, links(), &off, neither);
+        assert_eq!(c.cluster_of, vec![0, 0, 0, 0]);
+        let c = cluster(4, links(), &ClusterSettings::default(), |_, _| false);
+        assert_eq!(c.cluster_of, vec![0, 0, 0, 0]);
+        // A record joining a group needs no corroboration.
+        let c = cluster_checked(
+            3,
+            vec![link(0, 1, 9.0), link(1, 2, 8.0)],
+            &ClusterSettings::default(),
+            neither,
+        );
+        assert_eq!(c.cluster_of, vec![0, 0, 0]);
     }
 }
