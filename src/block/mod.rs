@@ -236,6 +236,38 @@ fn limit_for(sizes: &[usize], records: usize, settings: &BlockingSettings) -> Li
     Limit { cap: lo, window }
 }
 
+/// Position of a record whose block is compared in full.
+const IN_FULL: u32 = u32::MAX;
+
+/// How one rule compared its blocks: in full, or, for oversized blocks,
+/// through a window over each block's name order. Later rules skip only
+/// the pairs an earlier rule really generated: agreeing on a windowed
+/// rule's key is not enough.
+#[derive(Debug, Clone, Default)]
+struct RuleWindow {
+    window: usize,
+    /// Each record's place in its oversized block's name order
+    /// ([`IN_FULL`] elsewhere); `None` when no block was oversized.
+    position: Option<Vec<u32>>,
+}
+
+impl RuleWindow {
+    fn position(&self, r: u32) -> u32 {
+        self.position.as_ref().map_or(IN_FULL, |p| p[r as usize])
+    }
+
+    /// Whether the rule generated the pair of two records sharing its key.
+    fn generates(&self, a: u32, b: u32) -> bool {
+        match &self.position {
+            None => true,
+            Some(p) => {
+                let (pa, pb) = (p[a as usize], p[b as usize]);
+                pa == IN_FULL || pb == IN_FULL || pa.abs_diff(pb) as usize <= self.window
+            }
+        }
+    }
+}
+
 /// Candidate pair generation for a fixed set of normalized records.
 pub struct Blocker<'a> {
     settings: &'a BlockingSettings,
@@ -359,18 +391,49 @@ impl<'a> Blocker<'a> {
         }
     }
 
-    fn found_by_earlier(&self, rule: usize, a: u32, b: u32) -> bool {
+    /// True when an earlier rule generated the pair: the two agree on its
+    /// keys and, if their block was windowed, lie within the window.
+    fn found_by_earlier(&self, rule: usize, a: u32, b: u32, windows: &[RuleWindow]) -> bool {
         let (ka, kb) = (self.keys_of(a), self.keys_of(b));
-        ka[..rule]
-            .iter()
-            .zip(&kb[..rule])
-            .any(|(x, y)| *x != NO_KEY && x == y)
+        (0..rule).any(|r| ka[r] != NO_KEY && ka[r] == kb[r] && windows[r].generates(a, b))
     }
 
-    fn keep(&self, rule: usize, a: u32, b: u32) -> bool {
+    fn keep(&self, rule: usize, a: u32, b: u32, windows: &[RuleWindow]) -> bool {
         (self.mode == LinkMode::LinkAndDedupe
             || self.sources[a as usize] != self.sources[b as usize])
-            && !self.found_by_earlier(rule, a, b)
+            && !self.found_by_earlier(rule, a, b, windows)
+    }
+
+    /// Each record's place in the name order of its oversized block under
+    /// `limit` ([`RuleWindow`]).
+    fn window_of(&self, blocks: &Blocks, limit: Limit) -> RuleWindow {
+        let oversized: Vec<(usize, usize)> = blocks
+            .bounds
+            .windows(2)
+            .filter(|w| w[1] - w[0] > limit.cap)
+            .map(|w| (w[0], w[1]))
+            .collect();
+        if oversized.is_empty() {
+            return RuleWindow::default();
+        }
+        let sorted: Vec<Vec<u32>> = oversized
+            .par_iter()
+            .map(|&(s, e)| {
+                let mut ids: Vec<u32> = blocks.entries[s..e].iter().map(|m| m.1).collect();
+                ids.sort_by_cached_key(|&r| self.sort_key(r));
+                ids
+            })
+            .collect();
+        let mut position = vec![IN_FULL; self.records.len()];
+        for ids in &sorted {
+            for (p, &r) in ids.iter().enumerate() {
+                position[r as usize] = p as u32;
+            }
+        }
+        RuleWindow {
+            window: limit.window,
+            position: Some(position),
+        }
     }
 
     /// Name-order key for windowing an oversized block.
@@ -384,11 +447,17 @@ impl<'a> Blocker<'a> {
         )
     }
 
-    fn pairs_of_block(&self, rule: usize, members: &[(u64, u32)], limit: Limit) -> Vec<Pair> {
+    fn pairs_of_block(
+        &self,
+        rule: usize,
+        members: &[(u64, u32)],
+        limit: Limit,
+        windows: &[RuleWindow],
+    ) -> Vec<Pair> {
         let mut out = Vec::new();
         let push = |out: &mut Vec<Pair>, x: u32, y: u32| {
             let (a, b) = if x < y { (x, y) } else { (y, x) };
-            if self.keep(rule, a, b) {
+            if self.keep(rule, a, b, windows) {
                 out.push((a, b));
             }
         };
@@ -399,8 +468,9 @@ impl<'a> Blocker<'a> {
                 }
             }
         } else {
+            // The name order worked out for this rule's window.
             let mut ids: Vec<u32> = members.iter().map(|m| m.1).collect();
-            ids.sort_by_cached_key(|&r| self.sort_key(r));
+            ids.sort_unstable_by_key(|&r| windows[rule].position(r));
             for i in 0..ids.len() {
                 for j in i + 1..(i + 1 + limit.window).min(ids.len()) {
                     push(&mut out, ids[i], ids[j]);
@@ -443,10 +513,12 @@ impl<'a> Blocker<'a> {
     ) -> BlockingReport {
         let mut report = BlockingReport::default();
         let mut estimates = Vec::with_capacity(self.rules);
+        let mut windows: Vec<RuleWindow> = Vec::with_capacity(self.rules);
         for rule in 0..self.rules {
             let blocks = self.blocks(rule);
             let limit = self.limit(&blocks);
             estimates.push(self.estimate_rule(rule, &blocks, limit));
+            windows.push(self.window_of(&blocks, limit));
             let ranges: Vec<(usize, usize)> =
                 blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
             for &(s, e) in &ranges {
@@ -462,7 +534,7 @@ impl<'a> Blocker<'a> {
                 let pairs: Vec<Pair> = group
                     .par_iter()
                     .flat_map_iter(|&(s, e)| {
-                        self.pairs_of_block(rule, &blocks.entries[s..e], limit)
+                        self.pairs_of_block(rule, &blocks.entries[s..e], limit, &windows)
                     })
                     .collect();
                 found += pairs.len() as u64;
@@ -573,5 +645,59 @@ mod tests {
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].contains("'City'") && w[0].contains("50000 records"));
         assert!(w[1].contains("'DateOfBirth'") && w[1].contains("200 per record"));
+    }
+
+    #[test]
+    fn a_pair_outside_an_earlier_rules_window_is_left_to_later_rules() {
+        use crate::normalize::record::NormalizeReport;
+        use crate::normalize::NormalizeRules;
+        use crate::record::Record;
+        use crate::schema::FieldKind;
+        // Ten Smiths: one surname block, windowed to neighbours in name
+        // order. Records 0 and 9 also share an email.
+        let records: Vec<NormalizedRecord> = (0..10u8)
+            .map(|i| {
+                let given = format!("{}nn", (b'a' + i) as char);
+                let email = if i == 0 || i == 9 {
+                    "same@example.org".to_string()
+                } else {
+                    format!("p{i}@example.org")
+                };
+                let r = Record::new(0, i.to_string())
+                    .with(FieldKind::GivenName, given)
+                    .with(FieldKind::Surname, "Smith")
+                    .with(FieldKind::Email, email);
+                NormalizedRecord::from_record(
+                    &r,
+                    &NormalizeRules::default(),
+                    &mut NormalizeReport::default(),
+                )
+            })
+            .collect();
+        let sources = vec![0; records.len()];
+        let settings = BlockingSettings {
+            rules: vec![
+                BlockingRule::new(vec![BlockKey::Exact {
+                    attr: Attr::Surname,
+                }]),
+                BlockingRule::new(vec![BlockKey::Exact { attr: Attr::Email }]),
+            ],
+            max_block_size: 3,
+            window: 1,
+            ..BlockingSettings::default()
+        };
+        let blocker = Blocker::new(&settings, LinkMode::LinkAndDedupe, &records, &sources);
+        let (pairs, report) = blocker.pairs();
+        // The surname rule makes the 9 neighbour pairs; (0, 9) agrees on
+        // its key but is outside its window, so the email rule makes it.
+        assert_eq!(report.rules[0].1, 9);
+        assert_eq!(report.rules[1].1, 1);
+        assert!(pairs.contains(&(0, 9)));
+        assert_eq!(pairs.len(), 10);
+        // A neighbour pair that also shares a key of a later rule is made once.
+        let mut unique = pairs.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), pairs.len());
     }
 }
