@@ -156,6 +156,12 @@ fn records_without_any_known_field_stay_alone() {
         !res.training_report.warnings.is_empty(),
         "an untrained model is reported"
     );
+    // The same, and an empty dataset, under a budget that streams.
+    let tight = Resolver::new(Settings::default()).unwrap().memory_budget(1);
+    let res = tight.resolve(&data).unwrap();
+    assert_eq!(res.clustering.cluster_of, vec![0, 1, 2, 3, 4]);
+    let empty = tight.resolve(&linkage::Dataset::default()).unwrap();
+    assert!(empty.clustering.cluster_of.is_empty() && empty.links.is_empty());
 }
 
 #[test]
