@@ -227,10 +227,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.plan {
         let plan = resolver.plan(&data)?;
         println!(
-            "plan: {} records, at most {} candidate pairs, about {} MB{}",
+            "plan: {} records, at most {} candidate pairs, about {:.1} MB{}",
             plan.records,
             plan.candidate_pairs_max,
-            plan.memory_bytes / 1_000_000,
+            plan.memory_bytes as f64 / 1e6,
             if plan.streamed {
                 " (pairs streamed in chunks)"
             } else {

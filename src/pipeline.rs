@@ -192,10 +192,10 @@ impl PairMemory {
             Some(budget) if held > budget => {
                 let room = budget.saturating_sub(base) / (2 * BYTES_PER_PAIR);
                 let chunk = room.clamp(MIN_CHUNK_PAIRS, MAX_CHUNK_PAIRS);
-                (
-                    PairMemory::Streamed(chunk as usize),
-                    base + 2 * chunk * BYTES_PER_PAIR,
-                )
+                // One chunk at a time (and the next being built), never
+                // more than holding every pair would take.
+                let streamed = base + 2 * chunk.min(pairs) * BYTES_PER_PAIR;
+                (PairMemory::Streamed(chunk as usize), streamed.min(held))
             }
             _ => (PairMemory::Held, held),
         }
@@ -208,12 +208,28 @@ fn budget_warning(budget: Option<u64>, records: usize) -> Option<String> {
     let need = records as u64 * BYTES_PER_RECORD;
     budget.filter(|&b| need > b).map(|b| {
         format!(
-            "the {records} records alone need about {} MB, over the memory budget of {} MB: \
+            "the {records} records alone need about {}, over the memory budget of {}: \
              candidate pairs are streamed, but records are always held in memory",
-            need / 1_000_000,
-            b / 1_000_000
+            human_bytes(need),
+            human_bytes(b)
         )
     })
+}
+
+/// A byte count for people: `512 B`, `646 KB`, `1.3 GB` (powers of 1024).
+fn human_bytes(bytes: u64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 100.0 {
+        format!("{value:.0} {}", units[unit])
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
 }
 
 /// The field kinds present in a dataset (with at least one value).
@@ -773,5 +789,41 @@ impl Resolution {
         self.refs
             .iter()
             .position(|r| r.source == source && r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_read_as_people_write_them() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1024), "1.0 KB");
+        assert_eq!(human_bytes(645_600), "630 KB");
+        assert_eq!(human_bytes(4 << 30), "4.0 GB");
+    }
+
+    #[test]
+    fn a_budget_streams_only_when_held_pairs_would_pass_it() {
+        // 1,000 records (1.2 MB) and 100,000 pairs (2 MB) held: 3.2 MB.
+        assert_eq!(PairMemory::choose(None, 1000, 100_000).0, PairMemory::Held);
+        assert_eq!(
+            PairMemory::choose(Some(4_000_000), 1000, 100_000).0,
+            PairMemory::Held
+        );
+        let (memory, bytes) = PairMemory::choose(Some(3_000_000), 1000, 100_000);
+        assert_eq!(memory, PairMemory::Streamed(MIN_CHUNK_PAIRS as usize));
+        assert!(bytes <= 1000 * BYTES_PER_RECORD + 100_000 * BYTES_PER_PAIR);
+        // Many pairs: streaming holds one chunk, far below holding them all.
+        let (memory, bytes) = PairMemory::choose(Some(3_000_000), 1000, 100_000_000);
+        assert_eq!(memory, PairMemory::Streamed(MIN_CHUNK_PAIRS as usize));
+        assert_eq!(
+            bytes,
+            1000 * BYTES_PER_RECORD + 2 * MIN_CHUNK_PAIRS * BYTES_PER_PAIR
+        );
+        // Room for big chunks: at most the largest chunk.
+        let (memory, _) = PairMemory::choose(Some(10_000_000_000), 1000, 1_000_000_000);
+        assert_eq!(memory, PairMemory::Streamed(MAX_CHUNK_PAIRS as usize));
     }
 }
