@@ -1,25 +1,28 @@
 //! The whole pipeline: normalize -> block -> compare -> train -> score ->
 //! cluster, with the reports and timings of each stage.
 
-use std::time::{Duration, Instant};
+mod memory;
+mod pass;
+mod stages;
 
-use rayon::prelude::*;
+use std::time::{Duration, Instant};
 
 use crate::block::{Blocker, BlockingReport, Pair};
 use crate::cluster::{cluster_checked, Clustering, Cross, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
-use crate::normalize::name_roles::{assign_name_roles, full_name_only};
-use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
-use crate::normalize::{NormalizeRules, NormalizedRecord};
+use crate::normalize::NormalizedRecord;
 use crate::progress::{Progress, ProgressFn, Stage, Tracker};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::patterns::PatternTable;
-use crate::score::train::{estimate_u, train_m};
 use crate::score::{weight_of_probability, PairWeight, Scorer, TermFrequencies, TrainingReport};
 use crate::settings::Settings;
+use memory::{budget_warning, PairMemory, HELD_CHUNK_PAIRS};
+use pass::{Cut, StreamPass};
+use stages::normalize_tracked;
+pub use stages::{count_patterns, normalize_all, train};
 
 /// How much clearer (in bits) a disagreement must be to stop two groups
 /// joining than to stop a direct link: a group is joined through its
@@ -156,82 +159,6 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-/// Approximate memory per record (raw, normalized, keys, links and
-/// references; measured on a million generated customers: 1.16 KB) and per
-/// candidate pair held (8 bytes of pair, a level byte per comparison, and
-/// slack), rounded up.
-const BYTES_PER_RECORD: u64 = 1_200;
-const BYTES_PER_PAIR: u64 = 20;
-
-/// Pairs per streamed chunk: at least this many (fewer makes the thread
-/// pool idle between chunks), at most the other (more buys no speed).
-const MIN_CHUNK_PAIRS: u64 = 65_536;
-const MAX_CHUNK_PAIRS: u64 = 1 << 20;
-
-/// Pairs per chunk when the pairs are held.
-const HELD_CHUNK_PAIRS: usize = 1 << 20;
-
-/// How a run holds its candidate pairs, decided from the memory budget
-/// and the blocking estimate before any pair is generated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PairMemory {
-    /// All pairs and their levels are kept between comparing and scoring.
-    Held,
-    /// Pairs are generated twice in chunks of this many (once to train,
-    /// once to score) and never all held.
-    Streamed(usize),
-}
-
-impl PairMemory {
-    /// The choice for `records` records and at most `pairs` pairs under
-    /// `budget` bytes (none: hold), and the run's expected peak bytes.
-    fn choose(budget: Option<u64>, records: usize, pairs: u64) -> (PairMemory, u64) {
-        let base = records as u64 * BYTES_PER_RECORD;
-        let held = base + pairs * BYTES_PER_PAIR;
-        match budget {
-            Some(budget) if held > budget => {
-                let room = budget.saturating_sub(base) / (2 * BYTES_PER_PAIR);
-                let chunk = room.clamp(MIN_CHUNK_PAIRS, MAX_CHUNK_PAIRS);
-                // One chunk at a time (and the next being built), never
-                // more than holding every pair would take.
-                let streamed = base + 2 * chunk.min(pairs) * BYTES_PER_PAIR;
-                (PairMemory::Streamed(chunk as usize), streamed.min(held))
-            }
-            _ => (PairMemory::Held, held),
-        }
-    }
-}
-
-/// A warning when the records alone need more than the budget (they are
-/// always held; only pairs can be streamed).
-fn budget_warning(budget: Option<u64>, records: usize) -> Option<String> {
-    let need = records as u64 * BYTES_PER_RECORD;
-    budget.filter(|&b| need > b).map(|b| {
-        format!(
-            "the {records} records alone need about {}, over the memory budget of {}: \
-             candidate pairs are streamed, but records are always held in memory",
-            human_bytes(need),
-            human_bytes(b)
-        )
-    })
-}
-
-/// A byte count for people: `512 B`, `646 KB`, `1.3 GB` (powers of 1024).
-fn human_bytes(bytes: u64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 || value >= 100.0 {
-        format!("{value:.0} {}", units[unit])
-    } else {
-        format!("{value:.1} {}", units[unit])
-    }
-}
-
 /// The field kinds present in a dataset (with at least one value).
 pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     let mut kinds: Vec<FieldKind> = data
@@ -242,140 +169,6 @@ pub fn kinds_present(data: &Dataset) -> Vec<FieldKind> {
     kinds.sort();
     kinds.dedup();
     kinds
-}
-
-/// Stage 1 for a whole dataset: every record normalized (in parallel),
-/// placeholder values removed, and what was rejected counted.
-pub fn normalize_all(
-    data: &Dataset,
-    rules: &NormalizeRules,
-) -> (Vec<NormalizedRecord>, NormalizeReport) {
-    normalize_tracked(data, rules, &Tracker::none(Stage::Normalize))
-}
-
-fn normalize_tracked(
-    data: &Dataset,
-    rules: &NormalizeRules,
-    progress: &Tracker<'_>,
-) -> (Vec<NormalizedRecord>, NormalizeReport) {
-    let total = std::sync::Mutex::new(NormalizeReport::default());
-    // An indexed collect writes each record straight into its slot: no
-    // second copy of the records while they are gathered.
-    let mut records: Vec<NormalizedRecord> = data
-        .records
-        .par_iter()
-        .with_min_len(1024)
-        .map_init(
-            || Tally {
-                counts: NormalizeReport::default(),
-                seen: 0,
-                total: &total,
-                progress,
-            },
-            |tally, r| {
-                tally.seen += 1;
-                if tally.seen == 4096 {
-                    tally.progress.add(std::mem::take(&mut tally.seen));
-                }
-                NormalizedRecord::from_record(r, rules, &mut tally.counts)
-            },
-        )
-        .collect();
-    let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
-    total.names_refiled = assign_name_roles(&mut records, |i| full_name_only(&data.records[i]));
-    total.placeholders = remove_placeholders(&mut records);
-    (records, total)
-}
-
-/// One worker's share of normalizing: its counts go into the total when
-/// it is done (counts are sums, so the total does not depend on how the
-/// work was split).
-struct Tally<'a> {
-    counts: NormalizeReport,
-    seen: u64,
-    total: &'a std::sync::Mutex<NormalizeReport>,
-    progress: &'a Tracker<'a>,
-}
-
-impl Drop for Tally<'_> {
-    fn drop(&mut self) {
-        self.progress.add(self.seen);
-        if let Ok(mut total) = self.total.lock() {
-            total.merge(&self.counts);
-        }
-    }
-}
-
-/// Stage 4a, training: u from random pairs, m by EM sessions over the
-/// candidate pairs' comparison `patterns` (see [`count_patterns`]), then
-/// the prior as the chance that two random records match. Marks the
-/// settings trained.
-pub fn train(
-    settings: &mut Settings,
-    records: &[NormalizedRecord],
-    sources: &[u32],
-    patterns: &PatternTable,
-) -> TrainingReport {
-    let mut report = TrainingReport::default();
-    estimate_u(
-        &mut settings.comparisons,
-        records,
-        sources,
-        settings.link_mode,
-        &settings.training,
-        &mut report,
-    );
-    let rule_groups: Vec<Vec<u8>> = settings
-        .blocking
-        .rules
-        .iter()
-        .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
-        .collect();
-    let candidate_prior = train_m(
-        &mut settings.comparisons,
-        patterns,
-        &rule_groups,
-        0.1,
-        &settings.training,
-        &mut report,
-    );
-    // EM fitted the share of matches among candidate pairs; the model's
-    // prior is the chance that two random records match: the expected
-    // matches spread over every pair that could be compared.
-    let expected_matches = candidate_prior * patterns.pairs() as f64;
-    let comparable = comparable_pairs(sources, settings.link_mode);
-    settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
-    settings.trained = true;
-    report
-}
-
-/// Adds candidate `pairs` with their comparison `levels` to a pattern
-/// table, with the blocking rules each pair agrees on.
-pub fn count_patterns(
-    table: &mut PatternTable,
-    blocker: &Blocker<'_>,
-    pairs: &[Pair],
-    levels: &[u8],
-) {
-    table.add(levels, |i, mask| {
-        blocker.agreement(pairs[i].0, pairs[i].1, mask)
-    });
-}
-
-/// Number of record pairs that could be compared under the link mode.
-fn comparable_pairs(sources: &[u32], mode: crate::block::LinkMode) -> f64 {
-    let n = sources.len() as f64;
-    let all = n * (n - 1.0) / 2.0;
-    match mode {
-        crate::block::LinkMode::LinkAndDedupe => all,
-        crate::block::LinkMode::LinkOnly => {
-            let mut per: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
-            for s in sources {
-                *per.entry(*s).or_default() += 1.0;
-            }
-            all - per.values().map(|c| c * (c - 1.0) / 2.0).sum::<f64>()
-        }
-    }
 }
 
 impl Resolver {
@@ -658,95 +451,6 @@ impl Resolver {
     }
 }
 
-/// The weights a pair must reach to be a link.
-struct Cut {
-    /// Total match weight.
-    threshold: f64,
-    /// Weight of the person comparisons alone.
-    veto: f64,
-}
-
-impl Cut {
-    /// Whether a pair with weights `w` is a link.
-    fn admits(&self, w: &PairWeight) -> bool {
-        w.total >= self.threshold && w.person >= self.veto
-    }
-
-    /// The pairs (with their `levels`) that are links, in pair order,
-    /// scored in parallel.
-    fn links(
-        &self,
-        scorer: &Scorer<'_>,
-        pairs: &[Pair],
-        levels: &[u8],
-        progress: &Tracker<'_>,
-    ) -> Vec<ScoredPair> {
-        let width = levels.len().checked_div(pairs.len()).unwrap_or(0);
-        pairs
-            .par_chunks(4096)
-            .zip(levels.par_chunks(4096 * width.max(1)))
-            .flat_map_iter(|(chunk, lv)| {
-                progress.add(chunk.len() as u64);
-                chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
-                    let lv = &lv[i * width..(i + 1) * width];
-                    let w = scorer.weight(lv, a as usize);
-                    self.admits(&w).then(|| ScoredPair {
-                        a,
-                        b,
-                        weight: w.total,
-                        levels: lv.to_vec(),
-                    })
-                })
-            })
-            .collect()
-    }
-}
-
-/// One streamed pass over the candidate pairs: each chunk generated,
-/// compared, and handed on with its levels.
-struct StreamPass<'r, 'a> {
-    blocker: &'r Blocker<'a>,
-    scorer: &'r Scorer<'a>,
-    chunk: usize,
-    progress: Option<&'r ProgressFn>,
-    /// The blocking estimate's pair count (the comparing stage's total).
-    pairs_max: u64,
-}
-
-impl StreamPass<'_, '_> {
-    /// Runs the pass, adding blocking and comparing time to `timings` and,
-    /// when `report` is set, reporting those two stages' progress; returns
-    /// the blocking report and the time spent in `use_chunk`.
-    fn run(
-        &self,
-        report: bool,
-        timings: &mut StageTimings,
-        mut use_chunk: impl FnMut(&[Pair], &[u8]),
-    ) -> (BlockingReport, Duration) {
-        let tracker = |stage, total| match report {
-            true => Tracker::start(self.progress, stage, total),
-            false => Tracker::none(stage),
-        };
-        let block = tracker(Stage::Block, self.blocker.rule_count() as u64);
-        let compare = tracker(Stage::Compare, self.pairs_max);
-        let start = Instant::now();
-        let (mut compare_time, mut used) = (Duration::ZERO, Duration::ZERO);
-        let blocking = self.blocker.chunks_tracked(self.chunk, &block, |pairs| {
-            let t = Instant::now();
-            let levels = self.scorer.levels_of_tracked(&pairs, &compare);
-            let t2 = Instant::now();
-            use_chunk(&pairs, &levels);
-            compare_time += t2 - t;
-            used += t2.elapsed();
-        });
-        block.finish();
-        compare.finish();
-        timings.block += start.elapsed().saturating_sub(compare_time + used);
-        timings.compare += compare_time;
-        (blocking, used)
-    }
-}
-
 impl Resolution {
     /// Explains the score of any two records (by index), field by field.
     pub fn explain_pair(&self, a: usize, b: usize) -> Option<PairExplanation> {
@@ -789,41 +493,5 @@ impl Resolution {
         self.refs
             .iter()
             .position(|r| r.source == source && r.id == id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn byte_counts_read_as_people_write_them() {
-        assert_eq!(human_bytes(512), "512 B");
-        assert_eq!(human_bytes(1024), "1.0 KB");
-        assert_eq!(human_bytes(645_600), "630 KB");
-        assert_eq!(human_bytes(4 << 30), "4.0 GB");
-    }
-
-    #[test]
-    fn a_budget_streams_only_when_held_pairs_would_pass_it() {
-        // 1,000 records (1.2 MB) and 100,000 pairs (2 MB) held: 3.2 MB.
-        assert_eq!(PairMemory::choose(None, 1000, 100_000).0, PairMemory::Held);
-        assert_eq!(
-            PairMemory::choose(Some(4_000_000), 1000, 100_000).0,
-            PairMemory::Held
-        );
-        let (memory, bytes) = PairMemory::choose(Some(3_000_000), 1000, 100_000);
-        assert_eq!(memory, PairMemory::Streamed(MIN_CHUNK_PAIRS as usize));
-        assert!(bytes <= 1000 * BYTES_PER_RECORD + 100_000 * BYTES_PER_PAIR);
-        // Many pairs: streaming holds one chunk, far below holding them all.
-        let (memory, bytes) = PairMemory::choose(Some(3_000_000), 1000, 100_000_000);
-        assert_eq!(memory, PairMemory::Streamed(MIN_CHUNK_PAIRS as usize));
-        assert_eq!(
-            bytes,
-            1000 * BYTES_PER_RECORD + 2 * MIN_CHUNK_PAIRS * BYTES_PER_PAIR
-        );
-        // Room for big chunks: at most the largest chunk.
-        let (memory, _) = PairMemory::choose(Some(10_000_000_000), 1000, 1_000_000_000);
-        assert_eq!(memory, PairMemory::Streamed(MAX_CHUNK_PAIRS as usize));
     }
 }

@@ -1,0 +1,150 @@
+//! The stages a run calls that work on the whole dataset at once:
+//! normalizing every record, counting comparison patterns, training.
+
+use rayon::prelude::*;
+
+use crate::block::{Blocker, Pair};
+use crate::normalize::name_roles::{assign_name_roles, full_name_only};
+use crate::normalize::placeholder::remove_placeholders;
+use crate::normalize::record::NormalizeReport;
+use crate::normalize::{NormalizeRules, NormalizedRecord};
+use crate::progress::{Stage, Tracker};
+use crate::record::Dataset;
+use crate::score::patterns::PatternTable;
+use crate::score::train::{estimate_u, train_m};
+use crate::score::TrainingReport;
+use crate::settings::Settings;
+
+/// Stage 1 for a whole dataset: every record normalized (in parallel),
+/// placeholder values removed, and what was rejected counted.
+pub fn normalize_all(
+    data: &Dataset,
+    rules: &NormalizeRules,
+) -> (Vec<NormalizedRecord>, NormalizeReport) {
+    normalize_tracked(data, rules, &Tracker::none(Stage::Normalize))
+}
+
+pub(super) fn normalize_tracked(
+    data: &Dataset,
+    rules: &NormalizeRules,
+    progress: &Tracker<'_>,
+) -> (Vec<NormalizedRecord>, NormalizeReport) {
+    let total = std::sync::Mutex::new(NormalizeReport::default());
+    // An indexed collect writes each record straight into its slot: no
+    // second copy of the records while they are gathered.
+    let mut records: Vec<NormalizedRecord> = data
+        .records
+        .par_iter()
+        .with_min_len(1024)
+        .map_init(
+            || Tally {
+                counts: NormalizeReport::default(),
+                seen: 0,
+                total: &total,
+                progress,
+            },
+            |tally, r| {
+                tally.seen += 1;
+                if tally.seen == 4096 {
+                    tally.progress.add(std::mem::take(&mut tally.seen));
+                }
+                NormalizedRecord::from_record(r, rules, &mut tally.counts)
+            },
+        )
+        .collect();
+    let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
+    total.names_refiled = assign_name_roles(&mut records, |i| full_name_only(&data.records[i]));
+    total.placeholders = remove_placeholders(&mut records);
+    (records, total)
+}
+
+/// One worker's share of normalizing: its counts go into the total when
+/// it is done (counts are sums, so the total does not depend on how the
+/// work was split).
+struct Tally<'a> {
+    counts: NormalizeReport,
+    seen: u64,
+    total: &'a std::sync::Mutex<NormalizeReport>,
+    progress: &'a Tracker<'a>,
+}
+
+impl Drop for Tally<'_> {
+    fn drop(&mut self) {
+        self.progress.add(self.seen);
+        if let Ok(mut total) = self.total.lock() {
+            total.merge(&self.counts);
+        }
+    }
+}
+
+/// Stage 4a, training: u from random pairs, m by EM sessions over the
+/// candidate pairs' comparison `patterns` (see [`count_patterns`]), then
+/// the prior as the chance that two random records match. Marks the
+/// settings trained.
+pub fn train(
+    settings: &mut Settings,
+    records: &[NormalizedRecord],
+    sources: &[u32],
+    patterns: &PatternTable,
+) -> TrainingReport {
+    let mut report = TrainingReport::default();
+    estimate_u(
+        &mut settings.comparisons,
+        records,
+        sources,
+        settings.link_mode,
+        &settings.training,
+        &mut report,
+    );
+    let rule_groups: Vec<Vec<u8>> = settings
+        .blocking
+        .rules
+        .iter()
+        .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
+        .collect();
+    let candidate_prior = train_m(
+        &mut settings.comparisons,
+        patterns,
+        &rule_groups,
+        0.1,
+        &settings.training,
+        &mut report,
+    );
+    // EM fitted the share of matches among candidate pairs; the model's
+    // prior is the chance that two random records match: the expected
+    // matches spread over every pair that could be compared.
+    let expected_matches = candidate_prior * patterns.pairs() as f64;
+    let comparable = comparable_pairs(sources, settings.link_mode);
+    settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
+    settings.trained = true;
+    report
+}
+
+/// Adds candidate `pairs` with their comparison `levels` to a pattern
+/// table, with the blocking rules each pair agrees on.
+pub fn count_patterns(
+    table: &mut PatternTable,
+    blocker: &Blocker<'_>,
+    pairs: &[Pair],
+    levels: &[u8],
+) {
+    table.add(levels, |i, mask| {
+        blocker.agreement(pairs[i].0, pairs[i].1, mask)
+    });
+}
+
+/// Number of record pairs that could be compared under the link mode.
+pub(super) fn comparable_pairs(sources: &[u32], mode: crate::block::LinkMode) -> f64 {
+    let n = sources.len() as f64;
+    let all = n * (n - 1.0) / 2.0;
+    match mode {
+        crate::block::LinkMode::LinkAndDedupe => all,
+        crate::block::LinkMode::LinkOnly => {
+            let mut per: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+            for s in sources {
+                *per.entry(*s).or_default() += 1.0;
+            }
+            all - per.values().map(|c| c * (c - 1.0) / 2.0).sum::<f64>()
+        }
+    }
+}
