@@ -252,11 +252,18 @@ struct RuleWindow {
     /// Each record's place in its oversized block's name order
     /// ([`IN_FULL`] elsewhere); `None` when no block was oversized.
     position: Option<Vec<u32>>,
+    /// Each oversized block's records in name order, by the block's start
+    /// in the rule's sorted entries (ascending).
+    orders: Vec<(usize, Vec<u32>)>,
 }
 
 impl RuleWindow {
-    fn position(&self, r: u32) -> u32 {
-        self.position.as_ref().map_or(IN_FULL, |p| p[r as usize])
+    /// The name order of the oversized block starting at `start`.
+    fn order_of(&self, start: usize) -> Option<&[u32]> {
+        self.orders
+            .binary_search_by_key(&start, |o| o.0)
+            .ok()
+            .map(|i| self.orders[i].1.as_slice())
     }
 
     /// Whether the rule generated the pair of two records sharing its key.
@@ -419,16 +426,16 @@ impl<'a> Blocker<'a> {
         if oversized.is_empty() {
             return RuleWindow::default();
         }
-        let sorted: Vec<Vec<u32>> = oversized
+        let orders: Vec<(usize, Vec<u32>)> = oversized
             .par_iter()
             .map(|&(s, e)| {
                 let mut ids: Vec<u32> = blocks.entries[s..e].iter().map(|m| m.1).collect();
                 ids.sort_by_cached_key(|&r| self.sort_key(r));
-                ids
+                (s, ids)
             })
             .collect();
         let mut position = vec![IN_FULL; self.records.len()];
-        for ids in &sorted {
+        for (_, ids) in &orders {
             for (p, &r) in ids.iter().enumerate() {
                 position[r as usize] = p as u32;
             }
@@ -436,6 +443,7 @@ impl<'a> Blocker<'a> {
         RuleWindow {
             window: limit.window,
             position: Some(position),
+            orders,
         }
     }
 
@@ -450,13 +458,15 @@ impl<'a> Blocker<'a> {
         )
     }
 
+    /// The pairs rule `rule` makes in its block `start..end` of `entries`.
     fn pairs_of_block(
         &self,
         rule: usize,
-        members: &[(u64, u32)],
-        limit: Limit,
+        entries: &[(u64, u32)],
+        (start, end): (usize, usize),
         windows: &[RuleWindow],
     ) -> Vec<Pair> {
+        let members = &entries[start..end];
         let mut out = Vec::new();
         let push = |out: &mut Vec<Pair>, x: u32, y: u32| {
             let (a, b) = if x < y { (x, y) } else { (y, x) };
@@ -464,19 +474,22 @@ impl<'a> Blocker<'a> {
                 out.push((a, b));
             }
         };
-        if members.len() <= limit.cap {
-            for i in 0..members.len() {
-                for j in i + 1..members.len() {
-                    push(&mut out, members[i].1, members[j].1);
+        match windows[rule].order_of(start) {
+            // An oversized block: neighbours in the name order worked out
+            // for the rule's window.
+            Some(ids) => {
+                let window = windows[rule].window;
+                for i in 0..ids.len() {
+                    for j in i + 1..(i + 1 + window).min(ids.len()) {
+                        push(&mut out, ids[i], ids[j]);
+                    }
                 }
             }
-        } else {
-            // The name order worked out for this rule's window.
-            let mut ids: Vec<u32> = members.iter().map(|m| m.1).collect();
-            ids.sort_unstable_by_key(|&r| windows[rule].position(r));
-            for i in 0..ids.len() {
-                for j in i + 1..(i + 1 + limit.window).min(ids.len()) {
-                    push(&mut out, ids[i], ids[j]);
+            None => {
+                for i in 0..members.len() {
+                    for j in i + 1..members.len() {
+                        push(&mut out, members[i].1, members[j].1);
+                    }
                 }
             }
         }
@@ -537,7 +550,7 @@ impl<'a> Blocker<'a> {
                 let pairs: Vec<Pair> = group
                     .par_iter()
                     .flat_map_iter(|&(s, e)| {
-                        self.pairs_of_block(rule, &blocks.entries[s..e], limit, &windows)
+                        self.pairs_of_block(rule, &blocks.entries, (s, e), &windows)
                     })
                     .collect();
                 found += pairs.len() as u64;
