@@ -120,6 +120,7 @@ fn stages(c: &mut Criterion) {
                     a,
                     b,
                     weight: w.total,
+                    tentative: false,
                 })
             })
             .collect()

@@ -288,7 +288,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         say(format!("warning: {w}"));
     }
     say(format!(
-        "{} candidate pairs{}, {} links >= {}, {} clusters ({} joins vetoed)",
+        "{} candidate pairs{}, {} links >= {} and {} uncontested >= {} ({} of those \
+         refused as ambiguous), {} clusters ({} joins vetoed)",
         res.candidate_pairs,
         if res.pairs_streamed {
             format!(
@@ -298,8 +299,13 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         } else {
             String::new()
         },
-        res.links.len(),
+        res.links.iter().filter(|l| !l.tentative).count(),
         res.settings.threshold,
+        res.links.iter().filter(|l| l.tentative).count(),
+        res.settings
+            .uncontested_threshold
+            .map_or("-".to_string(), |t| t.to_string()),
+        res.clustering.ambiguous,
         res.clustering.cluster_count(),
         res.clustering.vetoed
     ));

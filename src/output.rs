@@ -27,8 +27,9 @@ pub fn write_clusters<W: Write>(resolution: &Resolution, out: W) -> std::io::Res
     w.flush()
 }
 
-/// Writes the pairs at or above the threshold: both records, probability,
-/// total weight, then for each comparison its level label and weight.
+/// Writes the links (pairs at or above the threshold, and tentative
+/// uncontested ones): both records, probability, total weight, whether the
+/// link is tentative, then for each comparison its level label and weight.
 pub fn write_pairs<W: Write>(resolution: &Resolution, out: W) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let comps = &resolution.settings.comparisons;
@@ -39,6 +40,7 @@ pub fn write_pairs<W: Write>(resolution: &Resolution, out: W) -> std::io::Result
         "record_id_b".into(),
         "probability".into(),
         "match_weight".into(),
+        "tentative".into(),
     ];
     for c in comps {
         header.push(format!("{}_level", c.name));
@@ -58,6 +60,7 @@ pub fn write_pairs<W: Write>(resolution: &Resolution, out: W) -> std::io::Result
             ex.b.id.clone(),
             format!("{:.6}", probability(p.weight)),
             format!("{:.4}", p.weight),
+            p.tentative.to_string(),
         ];
         for f in &ex.fields {
             row.push(f.label.clone());

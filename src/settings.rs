@@ -45,6 +45,15 @@ pub struct Settings {
     pub prior: f64,
     /// Match probability at or above which a pair is linked.
     pub threshold: f64,
+    /// Match probability at or above which a pair that nothing counts
+    /// against (every comparison agrees or is missing: a name-only record
+    /// against a full one) is linked *tentatively*: such a link joins two
+    /// groups only when neither of its records links to a third, so a
+    /// sparse record attaches to the one identity it fits, never to one of
+    /// several namesakes. `None` links such pairs only at `threshold`.
+    /// Default 0.5 (even odds).
+    #[serde(default = "default_uncontested_threshold")]
+    pub uncontested_threshold: Option<f64>,
     /// Clustering options.
     #[serde(default)]
     pub cluster: ClusterSettings,
@@ -61,6 +70,10 @@ pub struct Settings {
     pub schemas: Vec<crate::schema::FileSchema>,
 }
 
+fn default_uncontested_threshold() -> Option<f64> {
+    Some(0.5)
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -70,6 +83,7 @@ impl Default for Settings {
             comparisons: Vec::new(),
             prior: 1e-4,
             threshold: 0.9,
+            uncontested_threshold: default_uncontested_threshold(),
             cluster: ClusterSettings::default(),
             training: TrainingSettings::default(),
             trained: false,
@@ -106,6 +120,13 @@ impl Settings {
                 "threshold {} must be between 0 and 1 (exclusive)",
                 self.threshold
             ));
+        }
+        if let Some(t) = self.uncontested_threshold {
+            if !(t > 0.0 && t < 1.0) {
+                return bad(format!(
+                    "uncontested_threshold {t} must be between 0 and 1 (exclusive)"
+                ));
+            }
         }
         if !(self.prior > 0.0 && self.prior < 1.0) {
             return bad(format!(

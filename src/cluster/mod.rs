@@ -3,6 +3,8 @@
 //! scored as clearly different people, so a household (same surname,
 //! address and phone, different given names and birth dates) is not
 //! chained into one identity through a record that lacks those fields.
+//! A tentative link (weak, but nothing against it) joins only when neither
+//! of its records links to a third group: it must be unambiguous.
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +50,10 @@ pub struct Link {
     pub b: u32,
     /// Match weight (log2 odds).
     pub weight: f64,
+    /// A weak link: taken only when neither record links to a group
+    /// other than the two it would join.
+    #[serde(default)]
+    pub tentative: bool,
 }
 
 /// The result of clustering.
@@ -61,6 +67,10 @@ pub struct Clustering {
     /// Links above the threshold that were refused because a pair across
     /// the two groups was clearly different.
     pub vetoed: usize,
+    /// Tentative links refused because one of their records also links
+    /// to a third group (two or more identities fit it).
+    #[serde(default)]
+    pub ambiguous: usize,
 }
 
 impl Clustering {
@@ -144,11 +154,24 @@ pub fn cluster_checked(
         parent: (0..n as u32).collect(),
         members: (0..n as u32).map(|i| vec![i]).collect(),
     };
+    let neighbours = Neighbours::of_tentative(n, &links);
     let mut accepted = Vec::new();
-    let mut vetoed = 0;
+    let (mut vetoed, mut ambiguous) = (0, 0);
     for link in links {
         let (ra, rb) = (g.find(link.a), g.find(link.b));
         if ra == rb {
+            continue;
+        }
+        if link.tentative
+            && [link.a, link.b]
+                .iter()
+                .flat_map(|&e| neighbours.of(e))
+                .any(|&o| {
+                    let r = g.find(o);
+                    r != ra && r != rb
+                })
+        {
+            ambiguous += 1;
             continue;
         }
         let (big, small) = if g.members[ra as usize].len() >= g.members[rb as usize].len() {
@@ -205,6 +228,63 @@ pub fn cluster_checked(
         cluster_of,
         accepted,
         vetoed,
+        ambiguous,
+    }
+}
+
+/// Every link's other end, for the records that are an end of a tentative
+/// link (the only ones whose neighbours are asked for), in compressed rows.
+struct Neighbours {
+    /// Row of each record: `u32::MAX` when it has none.
+    row: Vec<u32>,
+    starts: Vec<usize>,
+    ends: Vec<u32>,
+}
+
+impl Neighbours {
+    fn of_tentative(n: usize, links: &[Link]) -> Neighbours {
+        let mut row = vec![u32::MAX; n];
+        let mut rows = 0u32;
+        for l in links.iter().filter(|l| l.tentative) {
+            for e in [l.a, l.b] {
+                if row[e as usize] == u32::MAX {
+                    row[e as usize] = rows;
+                    rows += 1;
+                }
+            }
+        }
+        let mut starts = vec![0usize; rows as usize + 1];
+        let tracked = |e: u32| row[e as usize] != u32::MAX;
+        for l in links {
+            for (e, _) in [(l.a, l.b), (l.b, l.a)] {
+                if tracked(e) {
+                    starts[row[e as usize] as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut fill = starts.clone();
+        let mut ends = vec![0u32; starts[rows as usize]];
+        for l in links {
+            for (e, o) in [(l.a, l.b), (l.b, l.a)] {
+                if tracked(e) {
+                    let r = row[e as usize] as usize;
+                    ends[fill[r]] = o;
+                    fill[r] += 1;
+                }
+            }
+        }
+        Neighbours { row, starts, ends }
+    }
+
+    /// The records linked to `e` (empty unless `e` ends a tentative link).
+    fn of(&self, e: u32) -> &[u32] {
+        match self.row[e as usize] {
+            u32::MAX => &[],
+            r => &self.ends[self.starts[r as usize]..self.starts[r as usize + 1]],
+        }
     }
 }
 
@@ -228,11 +308,13 @@ mod tests {
                 a: 0,
                 b: 1,
                 weight: 10.0,
+                tentative: false,
             },
             Link {
                 a: 1,
                 b: 2,
                 weight: 9.0,
+                tentative: false,
             },
         ];
         let c = cluster(4, links, &ClusterSettings::default(), |a, b| w(a, b) < -6.6);
@@ -247,6 +329,7 @@ mod tests {
             a: 2,
             b: 3,
             weight: 5.0,
+            tentative: false,
         }];
         let c = cluster(4, links, &ClusterSettings::default(), |_, _| false);
         assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
@@ -257,7 +340,12 @@ mod tests {
     fn two_groups_join_only_when_another_pair_across_them_agrees() {
         // {0, 1} and {2, 3}, then a bridging link 1-2 (a name-only record
         // matching a name in the other group).
-        let link = |a, b, weight| Link { a, b, weight };
+        let link = |a, b, weight| Link {
+            a,
+            b,
+            weight,
+            tentative: false,
+        };
         let links = || vec![link(0, 1, 12.0), link(2, 3, 11.0), link(1, 2, 5.0)];
         let neither = |_, _| Cross {
             different: false,
@@ -290,5 +378,40 @@ mod tests {
             neither,
         );
         assert_eq!(c.cluster_of, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn a_tentative_link_joins_only_an_unambiguous_pair_of_groups() {
+        let link = |a, b, weight, tentative| Link {
+            a,
+            b,
+            weight,
+            tentative,
+        };
+        let none = |_, _| Cross {
+            different: false,
+            plausible: true,
+        };
+        let settings = ClusterSettings::default();
+        // Records 0 and 1 are one person; 2 and 3 another with the same
+        // name; 4 is a name-only record that fits both people.
+        let firm = || vec![link(0, 1, 20.0, false), link(2, 3, 20.0, false)];
+        let mut links = firm();
+        links.extend([link(4, 0, 1.0, true), link(4, 2, 0.9, true)]);
+        let c = cluster_checked(5, links, &settings, none);
+        assert_eq!(c.cluster_of, vec![0, 0, 1, 1, 2]);
+        assert_eq!(c.ambiguous, 2);
+        // Only one person fits: the record joins them.
+        let mut links = firm();
+        links.push(link(4, 2, 0.9, true));
+        let c = cluster_checked(5, links, &settings, none);
+        assert_eq!(c.cluster_of, vec![0, 0, 1, 1, 1]);
+        assert_eq!(c.ambiguous, 0);
+        // Firm links are taken whatever else their records link to.
+        let mut links = firm();
+        links.extend([link(4, 0, 5.0, false), link(4, 2, 4.0, false)]);
+        let c = cluster_checked(5, links, &settings, none);
+        assert_eq!(c.cluster_of, vec![0, 0, 0, 0, 0]);
+        assert_eq!(c.ambiguous, 0);
     }
 }

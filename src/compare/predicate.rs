@@ -79,7 +79,8 @@ pub enum Predicate {
     /// `chris` / `christopher`).
     ShortForm,
     /// The two attributes are swapped between the records (given name in
-    /// the surname column), each side at least `min` Jaro-Winkler similar.
+    /// the surname column), each side at least `min` Jaro-Winkler similar
+    /// or, when one attribute is the given name, nicknames of each other.
     Swapped {
         /// First attribute (e.g. given name).
         first: Attr,
@@ -230,9 +231,13 @@ impl Predicate {
             Predicate::Swapped { first, second, min } => {
                 match (a.get(*first), a.get(*second), b.get(*first), b.get(*second)) {
                     (Some(a1), Some(a2), Some(b1), Some(b2)) => {
-                        (a1 != a2 || b1 != b2)
-                            && jaro_winkler(a1, b2) >= *min
-                            && jaro_winkler(a2, b1) >= *min
+                        // Names crossed over may also be nicknames of each
+                        // other (`Dan Brady` / given `Brady`, surname `Daniel`).
+                        let names = matches!(first, Attr::Given) || matches!(second, Attr::Given);
+                        let close = |x: &str, y: &str| {
+                            jaro_winkler(x, y) >= *min || names && nickname_match(x, y)
+                        };
+                        (a1 != a2 || b1 != b2) && close(a1, b2) && close(a2, b1)
                     }
                     _ => false,
                 }
@@ -286,5 +291,56 @@ impl Predicate {
             Predicate::Exact { attr } => Some(*attr),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::record::NormalizeReport;
+    use crate::normalize::NormalizeRules;
+    use crate::record::Record;
+    use crate::schema::FieldKind;
+
+    fn person(given: &str, surname: &str) -> NormalizedRecord {
+        let r = Record::new(0, "R1")
+            .with(FieldKind::GivenName, given)
+            .with(FieldKind::Surname, surname);
+        NormalizedRecord::from_record(
+            &r,
+            &NormalizeRules::default(),
+            &mut NormalizeReport::default(),
+        )
+    }
+
+    fn swapped(a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
+        Predicate::Swapped {
+            first: Attr::Given,
+            second: Attr::Surname,
+            min: 0.92,
+        }
+        .holds_memo(a, b, &mut PairMemo::default())
+    }
+
+    #[test]
+    fn swapped_names_may_be_nicknames_or_typos_of_each_other() {
+        // A till wrote `Dan Brady`; the CRM filed `Brady` as the given name.
+        assert!(swapped(&person("Dan", "Brady"), &person("Brady", "Daniel")));
+        assert!(swapped(
+            &person("Bill", "Turner"),
+            &person("Turner", "William")
+        ));
+        // A typo on one side still reads as the same two names crossed.
+        assert!(swapped(
+            &person("Jordan", "Brennan"),
+            &person("Brenan", "Jordan")
+        ));
+        // Not swapped: the same order, another person, or one name only.
+        assert!(!swapped(&person("Dan", "Brady"), &person("Dan", "Brady")));
+        assert!(!swapped(&person("Dan", "Brady"), &person("Brady", "Susan")));
+        assert!(!swapped(
+            &person("Dan", "Brady"),
+            &person("Kelly", "Daniel")
+        ));
     }
 }

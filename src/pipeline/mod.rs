@@ -59,7 +59,8 @@ pub struct StageTimings {
     pub cluster: Duration,
 }
 
-/// A candidate pair at or above the threshold, with its comparison levels.
+/// A candidate pair that is a link (at or above the threshold, or a
+/// tentative uncontested one), with its comparison levels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredPair {
     /// First record index.
@@ -68,6 +69,9 @@ pub struct ScoredPair {
     pub b: u32,
     /// Match weight (log2 odds).
     pub weight: f64,
+    /// Below the threshold but uncontested (see
+    /// [`Settings::uncontested_threshold`]): joins only unambiguous groups.
+    pub tentative: bool,
     /// Level of each comparison.
     pub levels: Vec<u8>,
 }
@@ -366,6 +370,9 @@ impl Resolver {
         let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
         let cut = Cut {
             threshold: weight_of_probability(settings.threshold),
+            uncontested: settings
+                .uncontested_threshold
+                .map_or(f64::INFINITY, weight_of_probability),
             veto: weight_of_probability(settings.cluster.veto_probability),
         };
         let veto_weight = cut.veto;
@@ -411,6 +418,7 @@ impl Resolver {
                     a: p.a,
                     b: p.b,
                     weight: p.weight,
+                    tentative: p.tentative,
                 })
                 .collect(),
             &settings.cluster,

@@ -14,14 +14,25 @@ use crate::score::{PairWeight, Scorer};
 pub(super) struct Cut {
     /// Total match weight.
     pub(super) threshold: f64,
+    /// Total match weight of a tentative link: a pair nothing counts
+    /// against (infinite when there are none).
+    pub(super) uncontested: f64,
     /// Weight of the person comparisons alone.
     pub(super) veto: f64,
 }
 
 impl Cut {
-    /// Whether a pair with weights `w` is a link.
-    pub(super) fn admits(&self, w: &PairWeight) -> bool {
-        w.total >= self.threshold && w.person >= self.veto
+    /// Whether a pair with weights `w` is a link: `Some(tentative)`.
+    pub(super) fn admits(&self, w: &PairWeight) -> Option<bool> {
+        if w.person < self.veto {
+            None
+        } else if w.total >= self.threshold {
+            Some(false)
+        } else if w.against >= 0.0 && w.total >= self.uncontested {
+            Some(true)
+        } else {
+            None
+        }
     }
 
     /// The pairs (with their `levels`) that are links, in pair order,
@@ -42,10 +53,11 @@ impl Cut {
                 chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
                     let lv = &lv[i * width..(i + 1) * width];
                     let w = scorer.weight(lv, a as usize);
-                    self.admits(&w).then(|| ScoredPair {
+                    self.admits(&w).map(|tentative| ScoredPair {
                         a,
                         b,
                         weight: w.total,
+                        tentative,
                         levels: lv.to_vec(),
                     })
                 })
@@ -96,5 +108,37 @@ impl StreamPass<'_, '_> {
         timings.block += start.elapsed().saturating_sub(compare_time + used);
         timings.compare += compare_time;
         (blocking, used)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uncontested_pairs_below_the_threshold_are_tentative_links() {
+        let cut = Cut {
+            threshold: 3.17,
+            uncontested: 0.0,
+            veto: -4.25,
+        };
+        let w = |total, person, against| PairWeight {
+            total,
+            person,
+            against,
+        };
+        assert_eq!(cut.admits(&w(10.0, 5.0, -2.0)), Some(false));
+        // Name only, nothing against: even odds are enough, tentatively.
+        assert_eq!(cut.admits(&w(1.5, 15.0, 0.0)), Some(true));
+        // Something disagrees: the threshold applies.
+        assert_eq!(cut.admits(&w(1.5, 15.0, -0.5)), None);
+        assert_eq!(cut.admits(&w(-0.5, 10.0, 0.0)), None);
+        // Person fields that clearly disagree veto either way.
+        assert_eq!(cut.admits(&w(12.0, -6.0, -6.0)), None);
+        let off = Cut {
+            uncontested: f64::INFINITY,
+            ..cut
+        };
+        assert_eq!(off.admits(&w(1.5, 15.0, 0.0)), None);
     }
 }

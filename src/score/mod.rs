@@ -48,6 +48,9 @@ pub struct PairWeight {
     pub total: f64,
     /// Sum of the person comparisons' weights (no prior).
     pub person: f64,
+    /// Sum of the comparisons' weights that count against a match (zero
+    /// when every comparison agrees or is missing).
+    pub against: f64,
 }
 
 impl<'a> Scorer<'a> {

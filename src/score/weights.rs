@@ -69,10 +69,12 @@ impl ModelWeights {
         let mut w = PairWeight {
             total: self.prior_weight,
             person: 0.0,
+            against: 0.0,
         };
         for (c, &l) in levels.iter().enumerate() {
             let (base, adj) = self.level_weight(c, l, tf);
             w.total += base + adj;
+            w.against += (base + adj).min(0.0);
             if self.person[c] {
                 w.person += base + adj;
             }

@@ -624,6 +624,7 @@ impl State {
                         a: i as u32,
                         b: j as u32,
                         weight: w.total,
+                        tentative: false,
                     });
                 }
             }
