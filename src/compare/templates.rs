@@ -313,7 +313,27 @@ pub fn locality() -> Comparison {
                 0.001,
             ),
             Level::new("postcode exact", exact(Attr::Postcode), 0.1, 0.001).with_tf(),
-            Level::new("city exact", exact(Attr::City), 0.05, 0.005).with_tf(),
+            Level::new(
+                "city exact, no postcode to compare",
+                Predicate::All {
+                    of: vec![
+                        Predicate::AnyNull {
+                            attrs: vec![Attr::Postcode],
+                        },
+                        exact(Attr::City),
+                    ],
+                },
+                0.05,
+                0.005,
+            )
+            .with_tf(),
+            Level::new(
+                "city exact, postcodes differ",
+                exact(Attr::City),
+                0.02,
+                0.005,
+            )
+            .with_tf(),
             Level::new(
                 "postcode edit distance <= 1",
                 Predicate::EditDistance {

@@ -126,6 +126,23 @@ const NOT_IDENTITY_WORDS: &[&str] = &[
     "flag",
     "count",
     "revenue",
+    "memo",
+    "remark",
+    "notiz",
+    "bemerk",
+    "kommentar",
+    "descr",
+    "gender",
+    "geschlecht",
+    "since",
+    "seit",
+    "value",
+    "spend",
+    "points",
+    "loyalty",
+    "language",
+    "currency",
+    "discount",
 ];
 
 /// The kind a header suggests: an exact synonym, else a known word inside it.
@@ -245,6 +262,15 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
         let words =
             e.values.iter().map(|v| name_words(v)).sum::<usize>() as f64 / e.values.len() as f64;
         let commas = e.share(|v| v.contains(','));
+        if words > 3.0 {
+            // `Mary Ann de la Cruz` has five words, but a column of names
+            // averages two or three: more is a sentence (notes, remarks).
+            return (
+                FieldKind::Ignore,
+                name,
+                format!("free text: {words:.1} words a value, more than names have"),
+            );
+        }
         if words >= 1.6 || commas >= 0.3 {
             return (
                 FieldKind::FullName,
@@ -395,6 +421,23 @@ pub fn infer_schema(
             infer_column(h, &values, sample.len())
         })
         .collect();
+    // A file with given-name or surname columns has its names there: a
+    // column read as whole names from its values alone (no name header) is
+    // then something else (notes, a contact person, a free-text field).
+    let has_name_parts = columns
+        .iter()
+        .any(|c| matches!(c.kind, FieldKind::GivenName | FieldKind::Surname));
+    if has_name_parts {
+        for c in columns.iter_mut() {
+            if c.kind == FieldKind::FullName && header_hint(&c.column).is_none() {
+                c.reason = format!(
+                    "{}; ignored: the file has given-name or surname columns and the header names no name",
+                    c.reason
+                );
+                c.kind = FieldKind::Ignore;
+            }
+        }
+    }
     // One column per kind: when two columns claim the same kind, the more
     // confident keeps it and the other is ignored (with a reason).
     for i in 0..columns.len() {
@@ -523,6 +566,52 @@ mod tests {
             "wants a refund for the broken mug please",
         ];
         assert_eq!(col("remarks", &notes).kind, FieldKind::Ignore);
+        // Short notes look like names word by word, but run longer.
+        let notes = ["ruft gern an", "VIP Kundin seit Jahren", "nur per Post"];
+        assert_eq!(col("x7", &notes).kind, FieldKind::Ignore);
+        assert_eq!(col("Notiz", &["Anna Weber"]).kind, FieldKind::Ignore);
+        assert_eq!(col("Gender", &["M", "F", "F", "M"]).kind, FieldKind::Ignore);
+        let since = col("Customer Since", &orders);
+        assert_eq!(since.kind, FieldKind::Ignore, "{}", since.reason);
+        assert_eq!(
+            col("Lifetime Value", &["1200.50", "80.00", "35.10"]).kind,
+            FieldKind::Ignore
+        );
+    }
+
+    #[test]
+    fn a_file_with_name_columns_takes_no_unlabelled_full_name() {
+        let rows = |cols: &[usize]| -> Vec<Vec<String>> {
+            [
+                ["1", "Anna", "Weber", "Anna Weber"],
+                ["2", "Lena", "Fischer", "Lena Fischer"],
+                ["3", "Jürgen", "Schmidt", ""],
+            ]
+            .iter()
+            .map(|r| cols.iter().map(|&i| r[i].to_string()).collect())
+            .collect()
+        };
+        let headers = |h: &[&str]| -> Vec<String> { h.iter().map(|s| s.to_string()).collect() };
+        let s = infer_schema(
+            "crm",
+            &headers(&["id", "FirstName", "LastName", "c9"]),
+            &rows(&[0, 1, 2, 3]),
+            None,
+        )
+        .unwrap();
+        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FieldKind::RecordId,
+                FieldKind::GivenName,
+                FieldKind::Surname,
+                FieldKind::Ignore
+            ]
+        );
+        // Without name columns, the same values are the file's names.
+        let s = infer_schema("pos", &headers(&["id", "c9"]), &rows(&[0, 3]), None).unwrap();
+        assert_eq!(s.columns[1].kind, FieldKind::FullName);
     }
 
     #[test]
