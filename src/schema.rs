@@ -42,11 +42,13 @@ pub enum FieldKind {
     NationalId,
     /// A column that is not identity data: kept out of the model.
     Ignore,
+    /// Generational suffix in its own column (`Jr`, `Sr`, `III`).
+    NameSuffix,
 }
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 17] = [
+    pub const ALL: [FieldKind; 18] = [
         FieldKind::RecordId,
         FieldKind::FullName,
         FieldKind::FullAddress,
@@ -64,6 +66,7 @@ impl FieldKind {
         FieldKind::DateOfBirth,
         FieldKind::NationalId,
         FieldKind::Ignore,
+        FieldKind::NameSuffix,
     ];
 
     /// Position in [`FieldKind::ALL`].
@@ -91,6 +94,7 @@ impl FieldKind {
             FieldKind::DateOfBirth => "date_of_birth",
             FieldKind::NationalId => "national_id",
             FieldKind::Ignore => "ignore",
+            FieldKind::NameSuffix => "name_suffix",
         }
     }
 }
@@ -277,6 +281,16 @@ const SYNONYMS: &[(FieldKind, &[&str])] = &[
             "taxid",
             "sin",
             "nationalinsurancenumber",
+        ],
+    ),
+    (
+        FieldKind::NameSuffix,
+        &[
+            "suffix",
+            "namesuffix",
+            "generation",
+            "generationalsuffix",
+            "jrsr",
         ],
     ),
 ];

@@ -5,6 +5,7 @@
 use crate::normalize::address::{is_postcode_like, parse_street};
 use crate::normalize::date::{parse_date, DateOrder};
 use crate::normalize::email::normalize_email;
+use crate::normalize::name::suffix_standard;
 use crate::normalize::phone::{normalize_phone, PhoneRules};
 use crate::normalize::tables::{nicknames, street_suffixes, unit_designators};
 use crate::normalize::text::fold;
@@ -231,6 +232,13 @@ pub fn is_code(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_#/".contains(c))
 }
 
+/// A generational suffix on its own (`Jr`, `Sr.`, `III`, `3rd`), not the
+/// letters of a degree (`PhD`).
+pub fn is_name_suffix(v: &str) -> bool {
+    let f = fold(v).replace('.', "");
+    suffix_standard(f.trim()).is_some_and(|s| !s.is_empty())
+}
+
 /// Free text: long values with many words (notes, comments).
 pub fn is_free_text(v: &str) -> bool {
     v.split_whitespace().count() >= 6 || v.chars().count() > 60
@@ -353,5 +361,15 @@ pub(crate) mod tests {
         assert!(is_free_text(
             "called to say the parcel was left at the door"
         ));
+    }
+
+    #[test]
+    fn generational_suffixes_not_degrees_or_names() {
+        for v in ["Jr", "JR.", "Sr.", "III", "3rd", "junior", "IV"] {
+            assert!(is_name_suffix(v), "{v}");
+        }
+        for v in ["PhD", "M.D.", "Smith", "Jones Jr", "", "St", "Ave"] {
+            assert!(!is_name_suffix(v), "{v}");
+        }
     }
 }

@@ -242,6 +242,14 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     if code >= 0.8 {
         return verdict(FieldKind::Ignore, code, "codes or ids");
     }
+    let generational = e.share(is_name_suffix);
+    if generational >= 0.8 {
+        return verdict(
+            FieldKind::NameSuffix,
+            generational,
+            "name suffixes (jr, sr, iii)",
+        );
+    }
     let company = e.share(is_company);
     if company >= 0.3 {
         return verdict(FieldKind::Ignore, company, "organisation names");
@@ -317,6 +325,7 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
         }
         FieldKind::Postcode => e.share(is_postcode),
         FieldKind::DateOfBirth => e.share(is_date),
+        FieldKind::NameSuffix => e.share(is_name_suffix),
         FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
         FieldKind::AddressLine2 => 1.0,
         FieldKind::RecordId | FieldKind::Ignore => 1.0,
@@ -576,6 +585,20 @@ mod tests {
         assert_eq!(
             col("Lifetime Value", &["1200.50", "80.00", "35.10"]).kind,
             FieldKind::Ignore
+        );
+    }
+
+    #[test]
+    fn a_suffix_column_by_header_or_values() {
+        let c = col("Suffix", &["Jr", "Sr.", "III", "Jr"]);
+        assert_eq!(c.kind, FieldKind::NameSuffix, "{}", c.reason);
+        assert_eq!(col("x3", &["JR", "SR", "II"]).kind, FieldKind::NameSuffix);
+        // Degrees under a suffix header are not generations; street
+        // suffixes are not name suffixes.
+        assert_eq!(col("Suffix", &["PhD", "MD", "Esq"]).kind, FieldKind::Ignore);
+        assert_ne!(
+            col("StreetSuffix", &["St", "Ave", "Rd"]).kind,
+            FieldKind::NameSuffix
         );
     }
 

@@ -34,7 +34,10 @@ fn is_honorific(token: &str) -> bool {
     )
 }
 
-fn suffix_standard(token: &str) -> Option<&'static str> {
+/// The standard form of a generational suffix (`Junior` -> `jr`, `3rd` ->
+/// `iii`); academic and professional letters give `""` (dropped), anything
+/// else `None`. `token` is folded (lower case, no dots).
+pub fn suffix_standard(token: &str) -> Option<&'static str> {
     Some(match token {
         "jr" | "jnr" | "junior" => "jr",
         "sr" | "snr" | "senior" => "sr",

@@ -8,7 +8,9 @@ use super::address::{
 };
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
-use super::name::{canonical_given, parse_full_name, parse_given, parse_surname, NameParts};
+use super::name::{
+    canonical_given, parse_full_name, parse_given, parse_surname, suffix_standard, NameParts,
+};
 use super::phone::{normalize_phone, PhoneRules};
 use super::text::{fold, non_blank};
 use crate::record::Record;
@@ -251,6 +253,12 @@ impl NormalizedRecord {
         report: &mut NormalizeReport,
     ) -> Self {
         let mut n = Builder::default();
+        // A suffix column wins over a suffix written inside a name.
+        if let Some(raw) = record.get(FieldKind::NameSuffix).and_then(non_blank) {
+            let folded = fold(raw).replace('.', "");
+            let standard = suffix_standard(folded.trim()).filter(|s| !s.is_empty());
+            n.set(Attr::Suffix, standard.map(str::to_string));
+        }
         // Separate name columns win over a full-name column.
         for kind in [
             FieldKind::GivenName,
@@ -359,6 +367,34 @@ mod tests {
         m.set(Attr::Email, None);
         assert_eq!(m.get(Attr::Email), None);
         assert_eq!(m.get(Attr::Given), Some("ann"));
+    }
+
+    #[test]
+    fn a_suffix_column_wins_over_a_suffix_in_the_name() {
+        let norm = |r: &Record| {
+            NormalizedRecord::from_record(
+                r,
+                &NormalizeRules::default(),
+                &mut NormalizeReport::default(),
+            )
+        };
+        let r = Record::new(0, "C1")
+            .with(FieldKind::GivenName, "Robert")
+            .with(FieldKind::Surname, "Smith")
+            .with(FieldKind::NameSuffix, "Jr.");
+        let n = norm(&r);
+        assert_eq!(n.get(Attr::Suffix), Some("jr"));
+        assert_eq!(n.get(Attr::Surname), Some("smith"));
+        let r = Record::new(1, "C2")
+            .with(FieldKind::FullName, "William Turner Sr")
+            .with(FieldKind::NameSuffix, "III");
+        assert_eq!(norm(&r).get(Attr::Suffix), Some("iii"));
+        // A degree or an unknown word in the column is no suffix; one
+        // written in the name still counts.
+        let r = Record::new(2, "C3")
+            .with(FieldKind::FullName, "Ann Lee Jr")
+            .with(FieldKind::NameSuffix, "PhD");
+        assert_eq!(norm(&r).get(Attr::Suffix), Some("jr"));
     }
 
     #[test]

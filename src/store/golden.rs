@@ -173,6 +173,7 @@ fn key_attrs(kind: FieldKind) -> &'static [Attr] {
         FieldKind::GivenName => &[Attr::Given],
         FieldKind::Surname => &[Attr::Surname, Attr::Suffix],
         FieldKind::MiddleName => &[Attr::Middle],
+        FieldKind::NameSuffix => &[Attr::Suffix],
         FieldKind::FullName => &[Attr::Given, Attr::Middle, Attr::Surname, Attr::Suffix],
         FieldKind::Email => &[Attr::Email],
         FieldKind::Phone => &[Attr::Phone],
