@@ -188,7 +188,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         schemas.len()
     ));
     for s in &schemas {
-        say(format!("  {}:", s.source));
+        let delimiter = match s.delimiter {
+            Some('\t') => "tab".to_string(),
+            Some(d) => format!("'{d}'"),
+            None => "?".to_string(),
+        };
+        say(format!(
+            "  {} (delimiter {delimiter}, {}):",
+            s.source,
+            s.encoding.as_deref().unwrap_or("?")
+        ));
         for c in &s.columns {
             say(format!(
                 "    {:<22} -> {:<14} {:.2}  {}",

@@ -365,6 +365,15 @@ pub struct FileSchema {
     pub id_column: usize,
     /// Every column in file order.
     pub columns: Vec<ColumnMapping>,
+    /// Field delimiter (`,` `;` tab `|`): detected from the first lines
+    /// when reading, or set here to override detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+    /// Text encoding (`UTF-8`, `windows-1252`, `UTF-16LE`, any WHATWG
+    /// label): detected from the first bytes when reading, or set here to
+    /// override detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 impl FileSchema {
@@ -400,6 +409,8 @@ impl FileSchema {
             source: source.to_string(),
             id_column: id_index,
             columns,
+            delimiter: None,
+            encoding: None,
         })
     }
 

@@ -2,7 +2,7 @@
 //! like each kind of identity data. Each detector is a small pure function
 //! with its own tests, negative cases included.
 
-use crate::normalize::address::{is_postcode_like, parse_street};
+use crate::normalize::address::{glued_suffix_standard, is_postcode_like, parse_street};
 use crate::normalize::date::{parse_date, DateOrder};
 use crate::normalize::email::normalize_email;
 use crate::normalize::name::suffix_standard;
@@ -122,11 +122,13 @@ pub fn is_street(v: &str) -> bool {
     s.po_box.is_some() || (s.house_number.is_some() && s.street_name.is_some())
 }
 
-/// A street line that also carries a street suffix (`St`, `Road`, `Ave`).
+/// A street line that also carries a street suffix (`St`, `Road`, `Ave`),
+/// or one glued to the name (`Hauptstraße`, `Kerkstraat`).
 pub fn has_street_suffix(v: &str) -> bool {
     let f = fold(v);
     let suffixes = street_suffixes();
     f.split(' ').skip(1).any(|t| suffixes.contains_key(t))
+        || f.split(' ').any(|t| glued_suffix_standard(t).is_some())
 }
 
 /// A one-line address: a street line followed by a comma and a locality or
@@ -150,7 +152,13 @@ pub fn is_full_address(v: &str) -> bool {
         .rsplit(' ')
         .next()
         .is_some_and(|t| is_postcode_like(t) || t.chars().any(|c| c.is_ascii_digit()));
-    is_street(street) && !tail.is_empty() && ends_with_code
+    // `Hauptstraße 12, 10115 Berlin`: the postcode before the city.
+    let starts_with_code = tail
+        .split(' ')
+        .next()
+        .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()) && is_postcode_like(t))
+        && tail.contains(' ');
+    is_street(street) && !tail.is_empty() && (ends_with_code || starts_with_code)
 }
 
 /// Words that mark an organisation's name.
@@ -341,6 +349,14 @@ pub(crate) mod tests {
         assert!(!is_full_address("10 Oak Ave, Apt. 4"));
         assert!(!is_full_address("Harris, Jessica"));
         assert!(!is_street("Jessica Harris"));
+        // European order: number after the street, postcode before the city.
+        assert!(is_street("Hauptstraße 12") && has_street_suffix("Hauptstraße 12"));
+        assert!(is_full_address("Hauptstraße 12, 10115 Berlin"));
+        assert!(is_full_address("Kerkstraat 7, 1012 AB Amsterdam"));
+        // A name with a number, or a place with a postcode alone, is not.
+        assert!(!is_full_address("Smith, John 3"));
+        assert!(!is_full_address("Berlin, 10115"));
+        assert!(!has_street_suffix("Anna Weber"));
     }
 
     #[test]

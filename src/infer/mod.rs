@@ -79,7 +79,17 @@ const HEADER_WORDS: &[(FieldKind, &[&str])] = &[
     (
         FieldKind::Street,
         &[
-            "street", "address", "addr", "strasse", "calle", "adresse", "line1",
+            "street",
+            "address",
+            "addr",
+            "strasse",
+            "calle",
+            "adresse",
+            "line1",
+            "anschrift",
+            "indirizzo",
+            "direccion",
+            "endereco",
         ],
     ),
     (
@@ -474,6 +484,8 @@ pub fn infer_schema(
         source: source.to_string(),
         id_column: id_index,
         columns,
+        delimiter: None,
+        encoding: None,
     })
 }
 

@@ -25,6 +25,41 @@ fn has_digit(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
 }
 
+/// A house number as written: a digit first, then at most a letter or a
+/// range or slash (`12`, `3a`, `12-14`, `7/2`).
+fn is_house_number(t: &str) -> bool {
+    t.len() <= 7
+        && t.starts_with(|c: char| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+        && t.chars().filter(|c| c.is_ascii_alphabetic()).count() <= 1
+}
+
+/// Street words that German and Dutch write glued to the name
+/// (`Hauptstraße`, `Bahnhofstr.`, `Kerkstraat`), with the standard form
+/// of each: `hauptstrasse` and `hauptstr` agree.
+const GLUED_SUFFIXES: &[(&str, &str)] = &[
+    ("strasse", "str"),
+    ("str", "str"),
+    ("straat", "str"),
+    ("weg", "weg"),
+    ("gasse", "gasse"),
+    ("platz", "platz"),
+    ("allee", "allee"),
+    ("laan", "laan"),
+];
+
+/// The standard form of a street word with a glued suffix (`hauptstrasse`
+/// -> `hauptstr`), or `None` when it has none. The name before the suffix
+/// must have at least three letters.
+pub fn glued_suffix_standard(token: &str) -> Option<String> {
+    GLUED_SUFFIXES.iter().find_map(|(suffix, std)| {
+        let stem = token.strip_suffix(suffix)?;
+        (stem.chars().count() >= 3 && stem.chars().all(char::is_alphabetic))
+            .then(|| format!("{stem}{std}"))
+    })
+}
+
 /// Parses a street line such as `8955 West Boyd Street, Apt 4`,
 /// `37 N Hall Dr.`, `3599 Vicki Lane, Unit 1` or `Flat 2, 10 Downing St`.
 ///
@@ -84,6 +119,14 @@ pub fn parse_street(raw: &str) -> StreetAddress {
         rest.push(t);
         i += 1;
     }
+    // No number first: a number last is the house number, as most of
+    // Europe writes it (`Hauptstraße 12`, `Via Roma 3a`).
+    if out.house_number.is_none() && rest.len() > 1 {
+        if let Some(last) = rest.last().filter(|t| is_house_number(t)) {
+            out.house_number = Some(last.to_string());
+            rest.pop();
+        }
+    }
     // A trailing bare number after the street ("Main St 4") is a unit.
     if rest.len() > 1 && out.unit.is_none() && out.house_number.is_some() {
         if let Some(last) = rest.last() {
@@ -114,8 +157,10 @@ pub fn parse_street(raw: &str) -> StreetAddress {
                 continue;
             }
         }
-        std_tokens.push((*t).to_string());
-        name_tokens.push((*t).to_string());
+        // A glued suffix stays in the name, in its standard form.
+        let word = glued_suffix_standard(t).unwrap_or_else(|| (*t).to_string());
+        std_tokens.push(word.clone());
+        name_tokens.push(word);
     }
     if name_tokens.is_empty() {
         // "North Street": the directional is the name.
@@ -166,6 +211,23 @@ fn trailing_postcode(tokens: &[&str], after_street: bool) -> Option<(String, usi
         return Some((last.to_string(), 1));
     }
     is_postcode_like(last).then(|| normalize_postcode(last).map(|p| (p.code, 1)))?
+}
+
+/// Recognises a postcode before the city (`10115 Berlin`, `1012 AB
+/// Amsterdam`, `75001 Paris`): the normalized code and how many tokens it
+/// used. A city must follow.
+fn leading_postcode(tokens: &[&str]) -> Option<(String, usize)> {
+    if tokens.len() >= 3 {
+        let letters = tokens[1];
+        let dutch = letters.len() == 2 && letters.chars().all(|c| c.is_ascii_uppercase());
+        let two = format!("{}{}", tokens[0], letters);
+        if dutch && tokens[0].bytes().all(|b| b.is_ascii_digit()) && is_postcode_like(&two) {
+            return normalize_postcode(&two).map(|p| (p.code, 2));
+        }
+    }
+    let first = *tokens.first()?;
+    (tokens.len() >= 2 && first.bytes().all(|b| b.is_ascii_digit()) && is_postcode_like(first))
+        .then(|| normalize_postcode(first).map(|p| (p.code, 1)))?
 }
 
 /// True for strings shaped like a postcode of a common format: US ZIP or
@@ -258,9 +320,19 @@ pub fn parse_full_address(raw: &str) -> FullAddress {
             let word = f.split(' ').next().unwrap_or("");
             unit_designators().contains_key(word) || p.starts_with('#')
         };
+        // European lines put the number last (`Hauptstraße 12, 10115 Berlin`).
+        let numbered_last = |p: &str| {
+            let words: Vec<&str> = p.split_whitespace().collect();
+            words.len() > 1
+                && !has_digit(words[0])
+                && words.last().is_some_and(|w| is_house_number(w))
+        };
         let numbered = parts
             .iter()
-            .position(|p| p.split_whitespace().next().is_some_and(has_digit) && !is_unit(p))
+            .position(|p| {
+                (p.split_whitespace().next().is_some_and(has_digit) || numbered_last(p))
+                    && !is_unit(p)
+            })
             .unwrap_or(0);
         let mut k = (numbered + 1).min(parts.len() - 1).max(1);
         while k < parts.len() && is_unit(parts[k]) {
@@ -288,6 +360,10 @@ pub fn parse_full_address(raw: &str) -> FullAddress {
     if let Some((code, used)) = trailing_postcode(&tokens, !street_part.is_empty()) {
         out.postcode = Some(code);
         tokens.truncate(tokens.len() - used);
+    } else if let Some((code, used)) = leading_postcode(&tokens) {
+        // Most of Europe writes the postcode before the city.
+        out.postcode = Some(code);
+        tokens.drain(..used);
     }
     if tokens.len() > 1 {
         let last = fold(tokens[tokens.len() - 1]);
@@ -465,6 +541,40 @@ mod tests {
     }
 
     #[test]
+    fn european_street_lines() {
+        // Number after the street; glued suffixes written out or cut short.
+        let a = parse_street("Hauptstraße 12");
+        assert_eq!(a.house_number.as_deref(), Some("12"));
+        assert_eq!(a.street.as_deref(), Some("hauptstr"));
+        assert_eq!(parse_street("Hauptstr. 12"), a);
+        assert_eq!(parse_street("HAUPTSTRASSE 12"), a);
+        let b = parse_street("Bahnhofstr. 3a");
+        assert_eq!(
+            (b.house_number.as_deref(), b.street.as_deref()),
+            (Some("3a"), Some("bahnhofstr"))
+        );
+        let c = parse_street("Via Roma 12");
+        assert_eq!(
+            (c.house_number.as_deref(), c.street.as_deref()),
+            (Some("12"), Some("via roma"))
+        );
+        assert_eq!(
+            parse_street("Kerkstraat 7").street.as_deref(),
+            Some("kerkstr")
+        );
+        // A number first stays the house number; a word alone has none.
+        assert_eq!(
+            parse_street("12 Main St 4").house_number.as_deref(),
+            Some("12")
+        );
+        assert_eq!(parse_street("Gartenweg").house_number, None);
+        // Too short a stem, or no suffix: the word is kept as written.
+        assert_eq!(glued_suffix_standard("str"), None);
+        assert_eq!(glued_suffix_standard("weg"), None);
+        assert_eq!(glued_suffix_standard("mainstreet"), None);
+    }
+
+    #[test]
     fn one_line_addresses() {
         let a = parse_full_address("131 S Gordon Rd, Walkerburgh 46497");
         assert_eq!(a.street.street.as_deref(), Some("s gordon rd"));
@@ -505,6 +615,25 @@ mod tests {
             parse_full_address("Springfield").city.as_deref(),
             Some("springfield")
         );
+    }
+
+    #[test]
+    fn european_one_line_addresses() {
+        let a = parse_full_address("Hauptstraße 12, 10115 Berlin");
+        assert_eq!(a.street.street.as_deref(), Some("hauptstr"));
+        assert_eq!(a.street.house_number.as_deref(), Some("12"));
+        assert_eq!(a.postcode.as_deref(), Some("10115"));
+        assert_eq!(a.city.as_deref(), Some("berlin"));
+        let a = parse_full_address("Kerkstraat 7, 1012 AB Amsterdam");
+        assert_eq!(a.postcode.as_deref(), Some("1012AB"));
+        assert_eq!(a.city.as_deref(), Some("amsterdam"));
+        let a = parse_full_address("15 rue de Rivoli, 75001 Paris");
+        assert_eq!(a.street.house_number.as_deref(), Some("15"));
+        assert_eq!(a.postcode.as_deref(), Some("75001"));
+        assert_eq!(a.city.as_deref(), Some("paris"));
+        // A city that starts with a number-like word is no postcode alone.
+        let a = parse_full_address("Via Roma 3, Milano");
+        assert_eq!((a.postcode, a.city.as_deref()), (None, Some("milano")));
     }
 
     #[test]

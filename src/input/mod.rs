@@ -1,8 +1,10 @@
 //! Reading source systems' CSV exports into a [`Dataset`].
 
+pub mod format;
+
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -41,6 +43,11 @@ pub fn source_name(path: &Path) -> String {
 /// Reads one CSV export from any reader and appends its records to `dataset`
 /// under `source`. `path` is only used in error messages.
 ///
+/// The text encoding and the delimiter are worked out from the first 64 KB
+/// ([`format`]: UTF-8, UTF-16 with a byte-order mark, else Windows-1252;
+/// `,` `;` tab or `|`) unless the file's schema in `options.schemas` sets
+/// them; the returned schema says which were used. A file that starts as
+/// UTF-8 and later holds a byte that is not is an error naming the row.
 /// The first row is the header; every row must have as many fields as the
 /// header. What each column holds is inferred from the header and the first
 /// rows' values ([`crate::infer`]) unless `options.schemas` says. Dates are
@@ -55,10 +62,54 @@ pub fn read_csv<R: Read>(
     dataset: &mut Dataset,
     report: &mut LoadReport,
 ) -> Result<FileSchema> {
+    const HEAD: usize = 64 * 1024;
+    let given = options.schemas.iter().find(|s| s.source == source);
+    let io_error = |e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut raw = BufReader::with_capacity(HEAD, reader);
+    let encoding = match given.and_then(|s| s.encoding.as_deref()) {
+        Some(label) => format::encoding_for_label(label).ok_or_else(|| {
+            Error::Settings(format!(
+                "{}: unknown text encoding '{label}' in the schema of '{source}'",
+                path.display()
+            ))
+        })?,
+        None => format::detect_encoding(raw.fill_buf().map_err(io_error)?),
+    };
+    let text: Box<dyn Read + '_> = if encoding == encoding_rs::UTF_8 {
+        Box::new(raw)
+    } else {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .build(raw),
+        )
+    };
+    let mut text = BufReader::with_capacity(HEAD, text);
+    let delimiter = match given.and_then(|s| s.delimiter) {
+        Some(d) if d.is_ascii() => d as u8,
+        Some(d) => {
+            return Err(Error::Settings(format!(
+                "{}: delimiter '{d}' in the schema of '{source}' is not one ASCII character",
+                path.display()
+            )))
+        }
+        None => {
+            let head = text.fill_buf().map_err(io_error)?;
+            let valid = match std::str::from_utf8(head) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            format::sniff_delimiter(valid)
+        }
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(reader);
+        .delimiter(delimiter)
+        .from_reader(text);
     let bad = |e: csv::Error, path: &Path| -> Error {
         let row = e.position().map(|p| p.line()).unwrap_or(0);
         match e.kind() {
@@ -124,7 +175,9 @@ pub fn read_csv<R: Read>(
     let mut schema =
         crate::infer::infer_schema(source, &headers, &sample, options.id_column.as_deref())
             .ok_or_else(missing_id)?;
-    if let Some(given) = options.schemas.iter().find(|s| s.source == source) {
+    schema.delimiter = Some(delimiter as char);
+    schema.encoding = Some(encoding.name().to_string());
+    if let Some(given) = given {
         for col in schema.columns.iter_mut() {
             if let Some(g) = given.columns.iter().find(|g| g.column == col.column) {
                 *col = g.clone();
@@ -272,6 +325,82 @@ mod tests {
     }
 
     #[test]
+    fn exports_with_other_delimiters_and_encodings() {
+        let read = |bytes: &[u8], options: &CsvOptions| {
+            let mut d = Dataset::default();
+            let schema = read_csv(
+                bytes,
+                Path::new("t.csv"),
+                "t",
+                options,
+                &mut d,
+                &mut LoadReport::default(),
+            )
+            .unwrap();
+            (d, schema)
+        };
+        let plain = CsvOptions::default();
+        // German Excel: semicolons, a byte-order mark, commas inside values.
+        let (d, s) = read(
+            "\u{feff}Nr;Name;Anschrift\nA1;\"Müller, Anna\";\"Hauptstraße 12, 10115 Berlin\"\n"
+                .as_bytes(),
+            &plain,
+        );
+        assert_eq!(
+            (s.delimiter, s.encoding.as_deref()),
+            (Some(';'), Some("UTF-8"))
+        );
+        assert_eq!(d.records[0].id, "A1");
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Müller, Anna"));
+        // Tabs.
+        let (d, s) = read(b"id\tname\nT1\tMary Smith\n", &plain);
+        assert_eq!(s.delimiter, Some('\t'));
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Mary Smith"));
+        // Windows-1252 (Latin-1) bytes: read, not rejected.
+        let (d, s) = read(b"id,name\nL1,Ren\xe9e Dupont\n", &plain);
+        assert_eq!(s.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Renée Dupont"));
+        // UTF-16 with its byte-order mark (Excel's "Unicode text").
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "id,name\nU1,Zoë Li\n".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        let (d, s) = read(&utf16, &plain);
+        assert_eq!(s.encoding.as_deref(), Some("UTF-16LE"));
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Zoë Li"));
+        // A schema can set both; a bad label is a clear error.
+        let mut set = s.clone();
+        set.delimiter = Some('|');
+        set.encoding = Some("latin1".into());
+        let options = CsvOptions {
+            schemas: vec![set.clone()],
+            ..CsvOptions::default()
+        };
+        let (d, s) = read(b"id|name\nP1|Ren\xe9e\n", &options);
+        assert_eq!(
+            (s.delimiter, s.encoding.as_deref()),
+            (Some('|'), Some("windows-1252"))
+        );
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Renée"));
+        set.encoding = Some("klingon".into());
+        let options = CsvOptions {
+            schemas: vec![set],
+            ..CsvOptions::default()
+        };
+        let mut d = Dataset::default();
+        let err = read_csv(
+            &b"id|name\n"[..],
+            Path::new("t.csv"),
+            "t",
+            &options,
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("klingon"), "{err}");
+    }
+
+    #[test]
     fn files_read_in_parallel_keep_their_order() {
         let dir = std::env::temp_dir().join(format!("linkage-input-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("b")).unwrap();
@@ -333,8 +462,19 @@ mod tests {
         assert!(e.to_string().contains("t.csv, row 3"));
         let e = load(b"").unwrap_err();
         assert!(matches!(e, Error::EmptyFile { .. }), "{e}");
-        let e = load(b"id,first_name\n1,\xff\xfe\n").unwrap_err();
-        assert!(matches!(e, Error::BadRow { row: 2, .. }), "{e}");
+        // Bytes that are not UTF-8 at the start make a Windows-1252 file;
+        // after a UTF-8 start (beyond the first 64 KB) they are an error.
+        let mut text = b"id,first_name\n".to_vec();
+        let rows = 10_000;
+        for i in 0..rows {
+            text.extend(format!("{i},Ann\n").bytes());
+        }
+        text.extend(b"x,\xff\xfe\n");
+        let e = load(&text).unwrap_err();
+        assert!(
+            matches!(e, Error::BadRow { row, .. } if row == rows + 2),
+            "{e}"
+        );
     }
 
     #[test]
