@@ -75,8 +75,27 @@ fn valid_domain(domain: &str) -> bool {
 /// assert_eq!(e.full, "jsmith@gmail.com");
 /// assert_eq!(e.local, "jsmith");
 /// assert!(normalize_email("not an email").is_none());
+/// // Several addresses in one field: the first valid one.
+/// let e = normalize_email("office@; jane.doe@example.org, j@x.org").unwrap();
+/// assert_eq!(e.full, "jane.doe@example.org");
 /// ```
 pub fn normalize_email(raw: &str) -> Option<Email> {
+    if raw.matches('@').count() > 1 || raw.contains(';') {
+        return raw
+            .split([';', ',', '|'])
+            .flat_map(|part| {
+                // `a@x.org b@y.org`: addresses separated by spaces only.
+                match part.matches('@').count() > 1 {
+                    true => part.split_whitespace().collect::<Vec<_>>(),
+                    false => vec![part],
+                }
+            })
+            .find_map(normalize_one_email);
+    }
+    normalize_one_email(raw)
+}
+
+fn normalize_one_email(raw: &str) -> Option<Email> {
     let mut s = raw.trim().to_lowercase();
     if let Some(rest) = s.strip_prefix("mailto:") {
         s = rest.trim().to_string();

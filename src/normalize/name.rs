@@ -161,24 +161,101 @@ pub fn parse_full_name(raw: &str) -> NameParts {
         given.honorific = given.honorific.or(sur.honorific);
         return given;
     }
-    let folded = fold_name(raw);
-    let (tokens, honorific, suffix) = strip_affixes(&folded);
-    let (given, middle, surname) = match tokens.len() {
-        0 => (None, None, None),
-        1 => (None, None, Some(tokens[0].to_string())),
-        n => (
-            Some(tokens[0].to_string()),
-            join(&tokens[1..n - 1]),
-            Some(tokens[n - 1].to_string()),
-        ),
-    };
+    // Words as written (a hyphenated name is one word of several parts).
+    let folded: Vec<String> = raw.split_whitespace().map(fold_name).collect();
+    let mut words: Vec<Vec<&str>> = folded
+        .iter()
+        .map(|w| w.split(' ').filter(|p| !p.is_empty()).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut honorific = None;
+    while words.len() > 1 && words[0].len() == 1 && is_honorific(words[0][0]) {
+        honorific.get_or_insert_with(|| words[0][0].to_string());
+        words.remove(0);
+    }
+    if words.len() == 1 && words[0].len() == 1 && is_honorific(words[0][0]) {
+        return NameParts {
+            honorific: Some(words[0][0].to_string()),
+            ..NameParts::default()
+        };
+    }
+    let mut suffix = None;
+    while words.len() > 1 {
+        let last = &words[words.len() - 1];
+        match (last.len(), suffix_standard(last[0])) {
+            (1, Some(s)) => {
+                if !s.is_empty() && suffix.is_none() {
+                    suffix = Some(s.to_string());
+                }
+                words.pop();
+            }
+            _ => break,
+        }
+    }
+    let n = words.len();
+    if n == 0 {
+        return NameParts {
+            honorific,
+            suffix,
+            ..NameParts::default()
+        };
+    }
+    // The last word is the surname, with the particles written before it
+    // (`Anna van der Berg`), never the first word.
+    let mut start = n - 1;
+    while start > 1 && words[start - 1].len() == 1 && is_particle(words[start - 1][0]) {
+        start -= 1;
+    }
+    let surname = join(&words[start..].concat());
+    if n == 1 {
+        return NameParts {
+            honorific,
+            surname,
+            suffix,
+            ..NameParts::default()
+        };
+    }
+    let given_parts = &words[0];
+    let middle: Vec<&str> = given_parts[1..]
+        .iter()
+        .chain(words[1..start].iter().flatten())
+        .copied()
+        .collect();
     NameParts {
         honorific,
-        given,
-        middle,
+        given: Some(given_parts[0].to_string()),
+        middle: join(&middle),
         surname,
         suffix,
     }
+}
+
+/// Surname particles written before the family name (`van der Berg`,
+/// `de la Cruz`, `von Trapp`): they belong to the surname.
+fn is_particle(word: &str) -> bool {
+    matches!(
+        word,
+        "van"
+            | "von"
+            | "der"
+            | "den"
+            | "de"
+            | "da"
+            | "das"
+            | "dos"
+            | "di"
+            | "du"
+            | "del"
+            | "della"
+            | "la"
+            | "le"
+            | "ter"
+            | "ten"
+            | "zu"
+            | "bin"
+            | "ibn"
+            | "al"
+    )
 }
 
 /// One canonical given name for a (folded) given name, used as a blocking key

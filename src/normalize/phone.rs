@@ -92,6 +92,16 @@ fn split_extension(raw: &str) -> (&str, Option<String>) {
 /// assert_eq!(a.national, "5550102000");
 /// ```
 pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
+    // Several numbers in one field (`555-0101; 555-0199`): the first valid one.
+    if raw.contains([';', ',', '|']) {
+        return raw
+            .split([';', ',', '|'])
+            .find_map(|part| normalize_one_phone(part, rules));
+    }
+    normalize_one_phone(raw, rules)
+}
+
+fn normalize_one_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
     let (number, extension) = split_extension(raw.trim());
     if number
         .chars()
