@@ -44,11 +44,13 @@ pub enum FieldKind {
     Ignore,
     /// Generational suffix in its own column (`Jr`, `Sr`, `III`).
     NameSuffix,
+    /// Apartment, suite or unit in its own column (`4B`, `Apt 4B`, `#12`).
+    Unit,
 }
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 18] = [
+    pub const ALL: [FieldKind; 19] = [
         FieldKind::RecordId,
         FieldKind::FullName,
         FieldKind::FullAddress,
@@ -67,6 +69,7 @@ impl FieldKind {
         FieldKind::NationalId,
         FieldKind::Ignore,
         FieldKind::NameSuffix,
+        FieldKind::Unit,
     ];
 
     /// Position in [`FieldKind::ALL`].
@@ -95,6 +98,7 @@ impl FieldKind {
             FieldKind::NationalId => "national_id",
             FieldKind::Ignore => "ignore",
             FieldKind::NameSuffix => "name_suffix",
+            FieldKind::Unit => "unit",
         }
     }
 }
@@ -281,6 +285,21 @@ const SYNONYMS: &[(FieldKind, &[&str])] = &[
             "taxid",
             "sin",
             "nationalinsurancenumber",
+        ],
+    ),
+    (
+        FieldKind::Unit,
+        &[
+            "apt",
+            "aptno",
+            "apartment",
+            "apartmentnumber",
+            "unit",
+            "unitno",
+            "unitnumber",
+            "suite",
+            "flat",
+            "wohnung",
         ],
     ),
     (

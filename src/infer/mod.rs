@@ -23,6 +23,7 @@
 
 pub mod detect;
 
+use crate::normalize::address::normalize_unit;
 use crate::normalize::date::DateOrder;
 use crate::normalize::text::non_blank;
 use crate::schema::{
@@ -71,12 +72,6 @@ const HEADER_WORDS: &[(FieldKind, &[&str])] = &[
         ],
     ),
     (
-        FieldKind::FullName,
-        &[
-            "fullname", "name", "holder", "customer", "contact", "nombre",
-        ],
-    ),
-    (
         FieldKind::Street,
         &[
             "street",
@@ -102,6 +97,13 @@ const HEADER_WORDS: &[(FieldKind, &[&str])] = &[
     (
         FieldKind::NationalId,
         &["ssn", "socsec", "nationalid", "taxid", "nino"],
+    ),
+    // Last: "name" is inside many headers (`street_name`, `city_name`).
+    (
+        FieldKind::FullName,
+        &[
+            "fullname", "name", "holder", "customer", "contact", "nombre",
+        ],
     ),
 ];
 
@@ -148,6 +150,9 @@ const NOT_IDENTITY_WORDS: &[&str] = &[
     "seit",
     "value",
     "spend",
+    "title",
+    "salutation",
+    "anrede",
     "points",
     "loyalty",
     "language",
@@ -328,7 +333,10 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
         }
         FieldKind::Email => e.share(is_email),
         FieldKind::Phone => e.share(is_phone),
-        FieldKind::Street => e.share(|v| is_street(v) || v.chars().any(|c| c.is_ascii_digit())),
+        // A street column may hold the name alone when the number has its own.
+        FieldKind::Street => e.share(|v| {
+            is_street(v) || has_street_suffix(v) || v.chars().any(|c| c.is_ascii_digit())
+        }),
         FieldKind::FullAddress => e.share(|v| is_full_address(v) || is_street(v)),
         FieldKind::HouseNumber => {
             e.share(|v| v.chars().any(|c| c.is_ascii_digit()) && v.len() <= 8)
@@ -336,6 +344,7 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
         FieldKind::Postcode => e.share(is_postcode),
         FieldKind::DateOfBirth => e.share(is_date),
         FieldKind::NameSuffix => e.share(is_name_suffix),
+        FieldKind::Unit => e.share(|v| normalize_unit(v, false).is_some()),
         FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
         FieldKind::AddressLine2 => 1.0,
         FieldKind::RecordId | FieldKind::Ignore => 1.0,
@@ -368,7 +377,20 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
         )
     } else {
         let (vk, vconf, vreason) = kind_from_values(&e);
+        // `Birth Year` / `YOB`: four-digit years alone are no birth date,
+        // and no postcode either.
+        let years =
+            e.share(|v| v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y)));
         match hint {
+            Some(FieldKind::DateOfBirth) if years >= 0.8 => mapping(
+                header,
+                FieldKind::Ignore,
+                years,
+                format!(
+                    "{} of values are years alone: no day and month to compare",
+                    pct(years)
+                ),
+            ),
             Some(h) => {
                 let s = support(h, &e);
                 // A street header over one-line addresses, or a name header over
@@ -598,6 +620,27 @@ mod tests {
             col("Lifetime Value", &["1200.50", "80.00", "35.10"]).kind,
             FieldKind::Ignore
         );
+        // Years of birth alone are neither dates nor postcodes.
+        let c = col("Birth Year", &["1980", "1975", "1990", "1966"]);
+        assert_eq!(c.kind, FieldKind::Ignore, "{}", c.reason);
+        assert!(c.reason.contains("years"), "{}", c.reason);
+        assert_eq!(col("Title", &["Mrs", "Mr", "Dr"]).kind, FieldKind::Ignore);
+    }
+
+    #[test]
+    fn split_street_columns() {
+        // `name` inside a header is the most generic word: a street name
+        // column is a street, holding no number when the number has its own.
+        let c = col("Street Name", &["Oak Street", "Elm Ave", "Pine Rd"]);
+        assert_eq!(c.kind, FieldKind::Street, "{}", c.reason);
+        assert_eq!(
+            col("House No", &["12", "9", "400a"]).kind,
+            FieldKind::HouseNumber
+        );
+        assert_eq!(col("Apt", &["4B", "12", "#3"]).kind, FieldKind::Unit);
+        assert_eq!(col("Suite", &["Suite 300", "Ste 12"]).kind, FieldKind::Unit);
+        // A unit header over values that are not units.
+        assert_eq!(col("unit", &["kg", "lb", "pcs"]).kind, FieldKind::Ignore);
     }
 
     #[test]

@@ -171,6 +171,33 @@ pub fn parse_street(raw: &str) -> StreetAddress {
     out
 }
 
+/// Normalizes a unit written on its own (`4B`, `Apt 4B`, `#12`, `Suite
+/// 300`) as [`parse_street`] writes units (`apt 4b`), so that a unit column
+/// agrees with a unit inside another file's street line. `strict` accepts
+/// only a value led by a designator (for second address lines, which also
+/// hold building names); otherwise a bare value of up to six characters
+/// with a digit, or a single letter, is taken as the unit.
+pub fn normalize_unit(raw: &str, strict: bool) -> Option<String> {
+    let folded = fold_keep(raw, &['#']).replace('#', " # ");
+    let tokens: Vec<&str> = folded.split_whitespace().collect();
+    let (designator, value) = match tokens.as_slice() {
+        [d, v] => match unit_designators().get(d) {
+            Some(std) => (Some(*std), *v),
+            None => return None,
+        },
+        [v] if !strict => (None, *v),
+        _ => return None,
+    };
+    if !(has_digit(value) && value.len() <= 6 || value.len() == 1) {
+        return None;
+    }
+    let std = match designator {
+        None | Some("#") | Some("unit") | Some("ste") => "apt",
+        Some(d) => d,
+    };
+    Some(format!("{std} {value}"))
+}
+
 /// A one-line address split into its parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FullAddress {
@@ -615,6 +642,20 @@ mod tests {
             parse_full_address("Springfield").city.as_deref(),
             Some("springfield")
         );
+    }
+
+    #[test]
+    fn units_on_their_own() {
+        let street = parse_street("10 Oak Ave Apt 4B").unit;
+        for v in ["4B", "Apt 4B", "apt. 4b", "#4B", "Unit 4B", "Suite 4B"] {
+            assert_eq!(normalize_unit(v, false), street, "{v}");
+        }
+        assert_eq!(normalize_unit("Apt 4B", true), street);
+        // A second address line that is no unit stays a second line.
+        assert_eq!(normalize_unit("4B", true), None);
+        assert_eq!(normalize_unit("Riverside Business Park", false), None);
+        assert_eq!(normalize_unit("", false), None);
+        assert_eq!(normalize_unit("Building 12345678", false), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::address::{
-    normalize_city, normalize_postcode, normalize_state, parse_full_address, parse_street,
+    normalize_city, normalize_postcode, normalize_state, normalize_unit, parse_full_address,
+    parse_street,
 };
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
@@ -294,7 +295,7 @@ impl NormalizedRecord {
                 FieldKind::Street => {
                     let s = parse_street(raw);
                     n.set_if_empty(Attr::HouseNumber, s.house_number);
-                    n.set(Attr::Unit, s.unit);
+                    n.set_if_empty(Attr::Unit, s.unit);
                     match s.po_box {
                         Some(b) => n.set(Attr::Street, Some(format!("po box {b}"))),
                         None => {
@@ -321,7 +322,16 @@ impl NormalizedRecord {
                 FieldKind::HouseNumber => {
                     n.set(Attr::HouseNumber, Some(fold(raw).replace(' ', "")))
                 }
-                FieldKind::AddressLine2 => n.set(Attr::AddressLine2, Some(fold(raw))),
+                // A second line that is a unit (`Apt 4B`) is compared as one.
+                FieldKind::AddressLine2 => match normalize_unit(raw, true) {
+                    Some(unit) => n.set(Attr::Unit, Some(unit)),
+                    None => n.set(Attr::AddressLine2, Some(fold(raw))),
+                },
+                FieldKind::Unit => {
+                    if let Some(unit) = normalize_unit(raw, false) {
+                        n.set(Attr::Unit, Some(unit));
+                    }
+                }
                 FieldKind::City => n.set(Attr::City, normalize_city(raw)),
                 FieldKind::State => n.set(Attr::State, normalize_state(raw)),
                 FieldKind::Postcode => match normalize_postcode(raw) {
@@ -395,6 +405,38 @@ mod tests {
             .with(FieldKind::FullName, "Ann Lee Jr")
             .with(FieldKind::NameSuffix, "PhD");
         assert_eq!(norm(&r).get(Attr::Suffix), Some("jr"));
+    }
+
+    #[test]
+    fn split_address_columns_agree_with_one_street_line() {
+        let norm = |r: &Record| {
+            NormalizedRecord::from_record(
+                r,
+                &NormalizeRules::default(),
+                &mut NormalizeReport::default(),
+            )
+        };
+        let whole = norm(&Record::new(0, "A").with(FieldKind::Street, "12 Oak Street Apt 4B"));
+        // Unit column before the street: the street line must not clear it.
+        let split = norm(
+            &Record::new(1, "B")
+                .with(FieldKind::Unit, "4B")
+                .with(FieldKind::HouseNumber, "12")
+                .with(FieldKind::Street, "Oak St"),
+        );
+        let line2 = norm(
+            &Record::new(2, "C")
+                .with(FieldKind::Street, "12 Oak St")
+                .with(FieldKind::AddressLine2, "Apt. 4B"),
+        );
+        for attr in [Attr::HouseNumber, Attr::Street, Attr::Unit] {
+            assert_eq!(split.get(attr), whole.get(attr), "{attr:?}");
+            assert_eq!(line2.get(attr), whole.get(attr), "{attr:?}");
+        }
+        assert_eq!(line2.get(Attr::AddressLine2), None);
+        // A second line that is no unit stays a second line.
+        let park = norm(&Record::new(3, "D").with(FieldKind::AddressLine2, "Riverside Park"));
+        assert_eq!(park.get(Attr::AddressLine2), Some("riverside park"));
     }
 
     #[test]

@@ -174,6 +174,7 @@ fn key_attrs(kind: FieldKind) -> &'static [Attr] {
         FieldKind::Surname => &[Attr::Surname, Attr::Suffix],
         FieldKind::MiddleName => &[Attr::Middle],
         FieldKind::NameSuffix => &[Attr::Suffix],
+        FieldKind::Unit => &[Attr::Unit],
         FieldKind::FullName => &[Attr::Given, Attr::Middle, Attr::Surname, Attr::Suffix],
         FieldKind::Email => &[Attr::Email],
         FieldKind::Phone => &[Attr::Phone],
