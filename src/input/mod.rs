@@ -78,16 +78,17 @@ pub fn read_csv<R: Read>(
         })?,
         None => format::detect_encoding(raw.fill_buf().map_err(io_error)?),
     };
-    let text: Box<dyn Read + '_> = if encoding == encoding_rs::UTF_8 {
+    // UTF-8 is read as it is; other encodings through a transcoder.
+    let mut text: Box<dyn BufRead + '_> = if encoding == encoding_rs::UTF_8 {
         Box::new(raw)
     } else {
-        Box::new(
+        Box::new(BufReader::with_capacity(
+            HEAD,
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding))
                 .build(raw),
-        )
+        ))
     };
-    let mut text = BufReader::with_capacity(HEAD, text);
     let delimiter = match given.and_then(|s| s.delimiter) {
         Some(d) if d.is_ascii() => d as u8,
         Some(d) => {
