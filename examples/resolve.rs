@@ -194,9 +194,14 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             None => "?".to_string(),
         };
         say(format!(
-            "  {} (delimiter {delimiter}, {}):",
+            "  {} (delimiter {delimiter}, {}{}):",
             s.source,
-            s.encoding.as_deref().unwrap_or("?")
+            s.encoding.as_deref().unwrap_or("?"),
+            if s.header == Some(false) {
+                ", no header row: columns numbered"
+            } else {
+                ""
+            }
         ));
         for c in &s.columns {
             say(format!(

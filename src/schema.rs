@@ -393,6 +393,11 @@ pub struct FileSchema {
     /// override detection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// Whether the first row names the columns: detected when reading (a
+    /// first row of emails, phone numbers, dates or ids is data, and the
+    /// columns are then named `column1`, `column2`, ...), or set here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<bool>,
 }
 
 impl FileSchema {
@@ -430,6 +435,7 @@ impl FileSchema {
             columns,
             delimiter: None,
             encoding: None,
+            header: None,
         })
     }
 

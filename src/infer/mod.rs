@@ -508,6 +508,7 @@ pub fn infer_schema(
         columns,
         delimiter: None,
         encoding: None,
+        header: None,
     })
 }
 

@@ -32,6 +32,20 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     Encoding::for_label(label.trim().as_bytes())
 }
 
+/// True when a first row holds values rather than column names: at least
+/// two cells (or most of them) are emails, dates or numbers of four digits
+/// or more (phones, ids, postcodes), which headers never are.
+pub fn looks_like_data(first_row: &[String]) -> bool {
+    let valued = |c: &str| {
+        let c = c.trim();
+        let digits = c.bytes().filter(u8::is_ascii_digit).count();
+        (c.contains('@') && c.contains('.')) || digits >= 4
+    };
+    let filled = first_row.iter().filter(|c| !c.trim().is_empty()).count();
+    let data = first_row.iter().filter(|c| valued(c)).count();
+    data >= 2 || filled > 0 && data * 2 > filled
+}
+
 /// Counts each delimiter outside double quotes in one line.
 fn counts(line: &str) -> [usize; DELIMITERS.len()] {
     let mut out = [0; DELIMITERS.len()];
@@ -105,6 +119,25 @@ mod tests {
         assert_eq!(sniff_delimiter(""), b',');
         // A byte-order mark and a cut last line do not matter.
         assert_eq!(sniff_delimiter("\u{feff}a\tb\n1\t2\n3\t"), b'\t');
+    }
+
+    #[test]
+    fn first_rows_of_data_and_of_names() {
+        let row = |cells: &[&str]| -> Vec<String> { cells.iter().map(|c| c.to_string()).collect() };
+        assert!(looks_like_data(&row(&[
+            "R0000002",
+            "SANDRA NGUYEN",
+            "18329753687",
+            "90188"
+        ])));
+        assert!(looks_like_data(&row(&["17", "ann@x.org", "1980-05-06"])));
+        for h in [
+            &["id", "name", "phone", "zip5"][..],
+            &["CustomerID", "FirstName", "Address Line 2", "Phone 1"],
+            &["rec_id", "given_name", "address_1", "soc_sec_id"],
+        ] {
+            assert!(!looks_like_data(&row(h)), "{h:?}");
+        }
     }
 
     #[test]

@@ -139,9 +139,8 @@ pub fn read_csv<R: Read>(
             },
         }
     };
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| bad(e, path))?
+    let first = rdr.headers().map_err(|e| bad(e, path))?.clone();
+    let mut headers: Vec<String> = first
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -153,6 +152,20 @@ pub fn read_csv<R: Read>(
     // The first rows are read ahead for inference; the rest are turned into
     // records as they are read, so a large file is never held twice.
     let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
+    let has_header = given
+        .and_then(|s| s.header)
+        .unwrap_or_else(|| !format::looks_like_data(&headers));
+    if !has_header {
+        headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
+        let cells = first.iter().enumerate().map(|(i, c)| {
+            if i == 0 {
+                c.trim_start_matches('\u{feff}')
+            } else {
+                c
+            }
+        });
+        head.push((1, csv::StringRecord::from_iter(cells)));
+    }
     let mut row = csv::StringRecord::new();
     let mut more = true;
     while head.len() < crate::infer::SAMPLE_ROWS {
@@ -177,6 +190,7 @@ pub fn read_csv<R: Read>(
         crate::infer::infer_schema(source, &headers, &sample, options.id_column.as_deref())
             .ok_or_else(missing_id)?;
     schema.delimiter = Some(delimiter as char);
+    schema.header = Some(has_header);
     schema.encoding = Some(encoding.name().to_string());
     if let Some(given) = given {
         for col in schema.columns.iter_mut() {
@@ -399,6 +413,29 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("klingon"), "{err}");
+    }
+
+    #[test]
+    fn a_file_without_a_header_row_loses_no_record() {
+        let (d, _) =
+            load(b"R1,SANDRA NGUYEN,18329753687,90188\nR2,Leah Mayer,6905072434,22418\n").unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d.records[0].id, "R1");
+        assert_eq!(d.records[0].get(FieldKind::Phone), Some("18329753687"));
+        let mut d = Dataset::default();
+        let s = read_csv(
+            &b"\xef\xbb\xbfR1,ann@x.org,1980-05-06\n"[..],
+            Path::new("t.csv"),
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        assert_eq!(s.header, Some(false));
+        assert_eq!(s.columns[1].column, "column2");
+        assert_eq!(d.records[0].id, "R1");
+        assert_eq!(d.records[0].get(FieldKind::Email), Some("ann@x.org"));
     }
 
     #[test]
