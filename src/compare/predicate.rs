@@ -89,6 +89,11 @@ pub enum Predicate {
         /// Lowest similarity of each crossed pair.
         min: f64,
     },
+    /// The same email local part, spelled from the person's names alone
+    /// (`frank.kelly`, `fkelly`, `kelly_frank`; no digits): namesakes share
+    /// such a local part at other domains, so it repeats what the name
+    /// comparisons weigh already.
+    LocalPartFromName,
     /// Dates of birth with day and month swapped.
     DateTransposed,
     /// Dates of birth whose `YYYYMMDD` digits differ by at most `max` edits.
@@ -147,6 +152,39 @@ fn both<'a>(
 
 /// Edits between two dates written as `YYYYMMDD` digits: substitutions,
 /// plus one for a swap of two adjacent digits (no allocation).
+/// Whether an email local part is made of the record's names alone: given
+/// and surname in either order, either of them alone, or one with the
+/// other's initial; separators ignored, no digits allowed.
+fn spelled_from_name(local: &str, r: &NormalizedRecord) -> bool {
+    if local.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
+    let squash = |v: &str| -> String { v.chars().filter(|c| c.is_alphabetic()).collect() };
+    let (Some(g), Some(s)) = (
+        r.get(Attr::Given).map(squash),
+        r.get(Attr::Surname).map(squash),
+    ) else {
+        return false;
+    };
+    if letters.is_empty() || g.is_empty() || s.is_empty() {
+        return false;
+    }
+    let gi = &g[..g.chars().next().map_or(0, char::len_utf8)];
+    let si = &s[..s.chars().next().map_or(0, char::len_utf8)];
+    [
+        format!("{g}{s}"),
+        format!("{s}{g}"),
+        format!("{gi}{s}"),
+        format!("{s}{gi}"),
+        format!("{g}{si}"),
+        format!("{si}{g}"),
+        g.clone(),
+        s.clone(),
+    ]
+    .contains(&letters)
+}
+
 fn date_digit_edits(x: Date, y: Date) -> usize {
     fn digits(d: Date) -> [u8; 8] {
         let (yr, m, dd) = (d.year, d.month, d.day);
@@ -242,6 +280,9 @@ impl Predicate {
                     _ => false,
                 }
             }
+            Predicate::LocalPartFromName => both(a, b, Attr::EmailLocal).is_some_and(|(x, y)| {
+                x == y && (spelled_from_name(x, a) || spelled_from_name(x, b))
+            }),
             Predicate::DateTransposed => match (a.dob, b.dob) {
                 (Some(x), Some(y)) => {
                     x.year == y.year && x.month == y.day && x.day == y.month && x != y
@@ -271,6 +312,8 @@ impl Predicate {
             | Predicate::SameEnding { attr, .. }
             | Predicate::SameStart { attr, .. }
             | Predicate::SameDigits { attr } => out.push(*attr),
+            // The names only qualify the local part; the field is the email.
+            Predicate::LocalPartFromName => out.push(Attr::EmailLocal),
             Predicate::Nickname
             | Predicate::NicknameTypo
             | Predicate::Initial
@@ -320,6 +363,41 @@ mod tests {
             min: 0.92,
         }
         .holds_memo(a, b, &mut PairMemo::default())
+    }
+
+    fn with_email(given: &str, surname: &str, email: &str) -> NormalizedRecord {
+        let r = Record::new(0, "R1")
+            .with(FieldKind::GivenName, given)
+            .with(FieldKind::Surname, surname)
+            .with(FieldKind::Email, email);
+        NormalizedRecord::from_record(
+            &r,
+            &NormalizeRules::default(),
+            &mut NormalizeReport::default(),
+        )
+    }
+
+    #[test]
+    fn local_parts_spelled_from_the_names() {
+        let p = Predicate::LocalPartFromName;
+        let frank = |email| with_email("Frank", "Kelly", email);
+        for (x, y) in [
+            ("frank.kelly@hotmail.com", "frank.kelly@yahoo.com"),
+            ("FKelly@aol.com", "fkelly@msn.com"),
+            ("kelly_frank@x.org", "kelly_frank@y.org"),
+            ("kelly@x.org", "kelly@y.org"),
+        ] {
+            assert!(p.holds(&frank(x), &frank(y)), "{x} {y}");
+        }
+        // Digits make a local part someone's own; other words are not names;
+        // different local parts are not this level's.
+        for (x, y) in [
+            ("frank.kelly81@x.org", "frank.kelly81@y.org"),
+            ("fk.sales@x.org", "fk.sales@y.org"),
+            ("frank.kelly@x.org", "fkelly@y.org"),
+        ] {
+            assert!(!p.holds(&frank(x), &frank(y)), "{x} {y}");
+        }
     }
 
     #[test]

@@ -128,14 +128,27 @@ pub fn name_suffix() -> Comparison {
 }
 
 /// Email: exact, same local part at another domain (adjusted for how
-/// common the local part is: `john.smith` is many people's), a typo or two
-/// with the same digits (`jsmith` and `jsmith5` are two accounts), else.
+/// common the local part is: `john.smith` is many people's; no weight at
+/// all when it is spelled from the names alone, which namesakes share and
+/// the name comparisons weigh already), a typo or two with the same digits
+/// (`jsmith` and `jsmith5` are two accounts), else.
 pub fn email() -> Comparison {
     comparison(
         "email",
         vec![
             Level::null(vec![Attr::Email]),
             Level::new("exact", exact(Attr::Email), 0.8, 0.0001).with_tf(),
+            // At another domain, a local part spelled from the names says
+            // nothing the names do not: no weight, like a missing value.
+            Level {
+                is_null: true,
+                ..Level::new(
+                    "same local part, spelled from the names (weighed by the names)",
+                    Predicate::LocalPartFromName,
+                    1.0,
+                    1.0,
+                )
+            },
             Level::new("same local part", exact(Attr::EmailLocal), 0.05, 0.0002).with_tf(),
             Level::new(
                 "edit distance <= 2, same digits",
