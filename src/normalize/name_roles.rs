@@ -81,48 +81,75 @@ pub fn assign_name_roles(
         decide
             .iter()
             .filter_map(|&i| {
-                let r = &records[i];
-                if r.get(Attr::Middle).is_some() {
-                    return None;
-                }
-                match (r.get(Attr::Given), r.get(Attr::Surname)) {
-                    (None, Some(w)) => {
-                        let seen = counts.seen(w, (0, 0));
-                        (seen.0 >= MIN_SEEN && given_odds(seen) >= CLEAR_RATIO)
-                            .then(|| (i, Some(w.to_string()), None))
-                    }
-                    (Some(first), Some(second)) => {
-                        let same = u32::from(first == second);
-                        let a = counts.seen(first, (1, same));
-                        let b = counts.seen(second, (same, 1));
-                        let clearly_swapped = a.1 >= MIN_SEEN
-                            && b.0 >= MIN_SEEN
-                            && given_odds(a) <= 1.0 / CLEAR_RATIO
-                            && given_odds(b) >= CLEAR_RATIO;
-                        // `HILL I.`: an initial after a word the data uses
-                        // at least as often as a surname is the given name.
-                        let initial_last = second.chars().count() == 1
-                            && first.chars().count() > 1
-                            && a.1 >= 1
-                            && given_odds(a) <= 1.0;
-                        (clearly_swapped || initial_last)
-                            .then(|| (i, Some(second.to_string()), Some(first.to_string())))
-                    }
-                    _ => None,
-                }
+                refiled(&records[i], |w, own| counts.seen(w, own))
+                    .map(|(given, surname)| (i, given, surname))
             })
             .collect()
     };
-    for (i, given, surname) in &changes {
-        let r = &mut records[*i];
-        r.set(
-            Attr::GivenCanonical,
-            given.as_deref().map(|g| canonical_given(g).to_string()),
-        );
-        r.set(Attr::Given, given.clone());
-        r.set(Attr::Surname, surname.clone());
+    for (i, given, surname) in changes.iter().cloned() {
+        apply(&mut records[i], given, surname);
     }
     changes.len()
+}
+
+/// The given name and surname a record's full name should be filed as,
+/// when the counts settle it (`None`: leave it as parsed). `seen(word, own)`
+/// gives how often the data uses `word` as a given name and as a surname,
+/// less `own`, this record's own votes when it is counted.
+fn refiled(
+    r: &NormalizedRecord,
+    seen: impl Fn(&str, (u32, u32)) -> (u32, u32),
+) -> Option<(Option<String>, Option<String>)> {
+    if r.get(Attr::Middle).is_some() {
+        return None;
+    }
+    match (r.get(Attr::Given), r.get(Attr::Surname)) {
+        (None, Some(w)) => {
+            let s = seen(w, (0, 0));
+            (s.0 >= MIN_SEEN && given_odds(s) >= CLEAR_RATIO).then(|| (Some(w.to_string()), None))
+        }
+        (Some(first), Some(second)) => {
+            let same = u32::from(first == second);
+            let a = seen(first, (1, same));
+            let b = seen(second, (same, 1));
+            let clearly_swapped = a.1 >= MIN_SEEN
+                && b.0 >= MIN_SEEN
+                && given_odds(a) <= 1.0 / CLEAR_RATIO
+                && given_odds(b) >= CLEAR_RATIO;
+            // `HILL I.`: an initial after a word the data uses at least as
+            // often as a surname is the given name.
+            let initial_last = second.chars().count() == 1
+                && first.chars().count() > 1
+                && a.1 >= 1
+                && given_odds(a) <= 1.0;
+            (clearly_swapped || initial_last)
+                .then(|| (Some(second.to_string()), Some(first.to_string())))
+        }
+        _ => None,
+    }
+}
+
+fn apply(r: &mut NormalizedRecord, given: Option<String>, surname: Option<String>) {
+    r.set(
+        Attr::GivenCanonical,
+        given.as_deref().map(|g| canonical_given(g).to_string()),
+    );
+    r.set(Attr::Given, given);
+    r.set(Attr::Surname, surname);
+}
+
+/// [`assign_name_roles`] for one new record against counts kept elsewhere
+/// (the incremental store's): `counts(word)` is how often the stored
+/// records use `word` as a given name and as a surname, the record itself
+/// not included. Returns whether the record changed.
+pub fn assign_name_role(r: &mut NormalizedRecord, counts: impl Fn(&str) -> (u32, u32)) -> bool {
+    match refiled(r, |w, _own| counts(w)) {
+        Some((given, surname)) => {
+            apply(r, given, surname);
+            true
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -182,5 +209,42 @@ mod tests {
         assert_eq!(names(&records[12]), (Some("mary"), Some("lee")));
         assert_eq!(names(&records[13]), (Some("j"), Some("wilson")));
         assert_eq!(names(&records[14]), (Some("april"), Some("b")));
+    }
+
+    #[test]
+    fn one_record_against_counts_kept_elsewhere() {
+        let full = |name: &str| {
+            NormalizedRecord::from_record(
+                &Record::new(0, "P1").with(FieldKind::FullName, name),
+                &crate::normalize::NormalizeRules::default(),
+                &mut crate::normalize::record::NormalizeReport::default(),
+            )
+        };
+        // The store has seen `sandra` as a given name 3 times, `wilson` as
+        // a surname 5 times.
+        let counts = |w: &str| match w {
+            "sandra" => (3, 0),
+            "wilson" => (0, 5),
+            _ => (0, 0),
+        };
+        let mut r = full("SANDRA");
+        assert!(assign_name_role(&mut r, counts));
+        assert_eq!(
+            (r.get(Attr::Given), r.get(Attr::Surname)),
+            (Some("sandra"), None)
+        );
+        let mut r = full("WILSON SANDRA");
+        assert!(assign_name_role(&mut r, counts));
+        assert_eq!(
+            (r.get(Attr::Given), r.get(Attr::Surname)),
+            (Some("sandra"), Some("wilson"))
+        );
+        // Unknown words, or too few sightings: left as parsed.
+        let mut r = full("Morse Bobby");
+        assert!(!assign_name_role(&mut r, counts));
+        assert_eq!(r.get(Attr::Given), Some("morse"));
+        let mut r = full("WILSON");
+        assert!(!assign_name_role(&mut r, counts));
+        assert_eq!(r.get(Attr::Surname), Some("wilson"));
     }
 }

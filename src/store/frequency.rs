@@ -83,6 +83,12 @@ impl ValueCounts {
         }
     }
 
+    /// How many stored records hold `value` in `attr` (0 for attributes
+    /// that are not counted).
+    pub fn count(&self, attr: Attr, value: &str) -> u32 {
+        self.counts[attr as usize].get(value).copied().unwrap_or(0)
+    }
+
     /// Smoothed frequency of `r`'s value of `attr`; `extra` counts the
     /// record itself when it is not (yet) in the store.
     pub fn frequency(&self, r: &NormalizedRecord, attr: Attr, u: f64, extra: u32) -> Option<f32> {

@@ -13,6 +13,7 @@ use crate::cluster::{cluster, Link};
 use crate::compare::compare_pair;
 use crate::error::{Error, Result};
 use crate::explain::{PairExplanation, RecordRef};
+use crate::normalize::name_roles::{assign_name_role, full_name_only};
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::{Attr, NormalizeReport};
 use crate::normalize::NormalizedRecord;
@@ -180,6 +181,16 @@ impl State {
             &mut NormalizeReport::default(),
         );
         strip_known(&mut n, &self.data.placeholders);
+        // As in a batch run: a full name whose order its text cannot tell
+        // is filed by how the stored records use its words.
+        if full_name_only(r) {
+            assign_name_role(&mut n, |w| {
+                (
+                    self.counts.count(Attr::Given, w),
+                    self.counts.count(Attr::Surname, w),
+                )
+            });
+        }
         n
     }
 
