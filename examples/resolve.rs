@@ -38,9 +38,12 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
   --golden FILE    one profile per identity: each field's surviving value and its source record
   --survivorship F survivorship rules as JSON (default: valid only, most frequent, most recent)
 
-Each FILE is one source system's export (header row; the record id is the
-first column unless --id names another). With no FILE, runs on the bundled
-sample in examples/data/ with its truth file.";
+Each FILE is one source system's export: delimiter (, ; tab |), encoding
+(UTF-8, UTF-16, Windows-1252) and header row are detected, and what each
+column holds is inferred; all of it is printed, and --save-model / --config
+let you read and override it. The record id is the first column unless --id
+names another. With no FILE, runs on the bundled sample in examples/data/
+with its truth file.";
 
 #[derive(Default)]
 struct Args {
