@@ -46,6 +46,29 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
 
     group.throughput(Throughput::Elements(n));
+    // Read: the generated sources as CSV files (encoding and delimiter
+    // detection, schema inference, records).
+    let dir = std::env::temp_dir().join(format!("linkage-bench-read-{}", std::process::id()));
+    linkage::synth::write_csv(&p.data, &dir).unwrap();
+    let files: Vec<std::path::PathBuf> = p
+        .data
+        .dataset
+        .sources
+        .iter()
+        .map(|s| dir.join(format!("{s}.csv")))
+        .collect();
+    let options = linkage::input::CsvOptions::default();
+    let (read, _, _) = linkage::input::read_csv_files(&files, &options).unwrap();
+    assert_eq!(
+        read.len(),
+        p.data.dataset.len(),
+        "every generated record read back"
+    );
+    group.bench_function("read", |b| {
+        b.iter(|| linkage::input::read_csv_files(black_box(&files), &options).unwrap())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+
     group.bench_function("normalize", |b| {
         b.iter(|| normalize_all(black_box(&p.data.dataset), &p.settings.normalize))
     });
