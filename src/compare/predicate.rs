@@ -340,20 +340,12 @@ impl Predicate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::record::NormalizeReport;
-    use crate::normalize::NormalizeRules;
+    use crate::normalize::record::normalized;
     use crate::record::Record;
     use crate::schema::FieldKind;
 
     fn person(given: &str, surname: &str) -> NormalizedRecord {
-        let r = Record::new(0, "R1")
-            .with(FieldKind::GivenName, given)
-            .with(FieldKind::Surname, surname);
-        NormalizedRecord::from_record(
-            &r,
-            &NormalizeRules::default(),
-            &mut NormalizeReport::default(),
-        )
+        with_email(given, surname, "")
     }
 
     fn swapped(a: &NormalizedRecord, b: &NormalizedRecord) -> bool {
@@ -366,14 +358,11 @@ mod tests {
     }
 
     fn with_email(given: &str, surname: &str, email: &str) -> NormalizedRecord {
-        let r = Record::new(0, "R1")
-            .with(FieldKind::GivenName, given)
-            .with(FieldKind::Surname, surname)
-            .with(FieldKind::Email, email);
-        NormalizedRecord::from_record(
-            &r,
-            &NormalizeRules::default(),
-            &mut NormalizeReport::default(),
+        normalized(
+            &Record::new(0, "R1")
+                .with(FieldKind::GivenName, given)
+                .with(FieldKind::Surname, surname)
+                .with(FieldKind::Email, email),
         )
     }
 

@@ -214,10 +214,8 @@ mod tests {
     #[test]
     fn one_record_against_counts_kept_elsewhere() {
         let full = |name: &str| {
-            NormalizedRecord::from_record(
+            crate::normalize::record::normalized(
                 &Record::new(0, "P1").with(FieldKind::FullName, name),
-                &crate::normalize::NormalizeRules::default(),
-                &mut crate::normalize::record::NormalizeReport::default(),
             )
         };
         // The store has seen `sandra` as a given name 3 times, `wilson` as

@@ -353,6 +353,16 @@ impl NormalizedRecord {
     }
 }
 
+/// A record normalized with the default rules, nothing reported (tests).
+#[cfg(test)]
+pub(crate) fn normalized(r: &Record) -> NormalizedRecord {
+    NormalizedRecord::from_record(
+        r,
+        &NormalizeRules::default(),
+        &mut NormalizeReport::default(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,13 +391,7 @@ mod tests {
 
     #[test]
     fn a_suffix_column_wins_over_a_suffix_in_the_name() {
-        let norm = |r: &Record| {
-            NormalizedRecord::from_record(
-                r,
-                &NormalizeRules::default(),
-                &mut NormalizeReport::default(),
-            )
-        };
+        let norm = normalized;
         let r = Record::new(0, "C1")
             .with(FieldKind::GivenName, "Robert")
             .with(FieldKind::Surname, "Smith")
@@ -409,13 +413,7 @@ mod tests {
 
     #[test]
     fn split_address_columns_agree_with_one_street_line() {
-        let norm = |r: &Record| {
-            NormalizedRecord::from_record(
-                r,
-                &NormalizeRules::default(),
-                &mut NormalizeReport::default(),
-            )
-        };
+        let norm = normalized;
         let whole = norm(&Record::new(0, "A").with(FieldKind::Street, "12 Oak Street Apt 4B"));
         // Unit column before the street: the street line must not clear it.
         let split = norm(
