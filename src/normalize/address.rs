@@ -198,6 +198,20 @@ pub fn normalize_unit(raw: &str, strict: bool) -> Option<String> {
     Some(format!("{std} {value}"))
 }
 
+/// A US ZIP that lost its leading zeros (three or four digits) written out
+/// to five (`850` -> `00850`); `None` for any other code.
+///
+/// ```
+/// use linkage::normalize::address::zip_with_zeros;
+/// assert_eq!(zip_with_zeros("5812").as_deref(), Some("05812"));
+/// assert_eq!(zip_with_zeros("62704"), None);
+/// assert_eq!(zip_with_zeros("SW1A 1AA"), None);
+/// ```
+pub fn zip_with_zeros(code: &str) -> Option<String> {
+    ((3..=4).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{code:0>5}"))
+}
+
 /// A one-line address split into its parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FullAddress {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::address::{
     normalize_city, normalize_postcode, normalize_state, normalize_unit, parse_full_address,
-    parse_street,
+    parse_street, zip_with_zeros,
 };
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
@@ -349,6 +349,14 @@ impl NormalizedRecord {
                 _ => {}
             }
         }
+        // US data: a ZIP of three or four digits lost its leading zeros in
+        // a spreadsheet (`850`, `5812`); written out it agrees with `00850`.
+        if rules.phone.default_country == 1 {
+            let padded = n.get(Attr::Postcode).and_then(zip_with_zeros);
+            if padded.is_some() {
+                n.set(Attr::Postcode, padded);
+            }
+        }
         n.pack()
     }
 }
@@ -435,6 +443,25 @@ mod tests {
         // A second line that is no unit stays a second line.
         let park = norm(&Record::new(3, "D").with(FieldKind::AddressLine2, "Riverside Park"));
         assert_eq!(park.get(Attr::AddressLine2), Some("riverside park"));
+    }
+
+    #[test]
+    fn zips_that_lost_their_leading_zeros_agree_in_us_data() {
+        let one_line =
+            Record::new(0, "B1").with(FieldKind::FullAddress, "1686 Frank Road, West Spencer 850");
+        let column = Record::new(1, "C1").with(FieldKind::Postcode, "00850");
+        assert_eq!(normalized(&one_line).get(Attr::Postcode), Some("00850"));
+        assert_eq!(normalized(&column).get(Attr::Postcode), Some("00850"));
+        assert_eq!(
+            normalized(&Record::new(2, "C2").with(FieldKind::Postcode, "5812")).get(Attr::Postcode),
+            Some("05812")
+        );
+        // Elsewhere four-digit postcodes are whole (Australia, much of Europe).
+        let mut rules = NormalizeRules::default();
+        rules.phone.default_country = 61;
+        let au = Record::new(3, "A1").with(FieldKind::Postcode, "2580");
+        let n = NormalizedRecord::from_record(&au, &rules, &mut NormalizeReport::default());
+        assert_eq!(n.get(Attr::Postcode), Some("2580"));
     }
 
     #[test]
