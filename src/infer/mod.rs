@@ -437,6 +437,75 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
     m
 }
 
+/// Unlabelled columns of single words (no header says what they hold):
+/// alone, `Sean` and `Rodriguez` could be names or places. Within one file
+/// the column with clearly the most known given names is the given name
+/// when no column is yet, and a column of single words next to the given
+/// name is the surname when no column is yet (exports keep the two side by
+/// side); a column of many two-word values (`Lake Michael`) is no surname.
+fn name_columns_by_position(columns: &mut [ColumnMapping], sample: &[Vec<String>]) {
+    struct Words {
+        index: usize,
+        known: f64,
+        multiword: f64,
+    }
+    let unlabelled: Vec<Words> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == FieldKind::Ignore && header_hint(&c.column).is_none())
+        .filter_map(|(index, _)| {
+            let values: Vec<&str> = sample
+                .iter()
+                .filter_map(|r| r.get(index).and_then(|v| non_blank(v)))
+                .collect();
+            (values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
+                index,
+                known: share(&values, is_known_given_name),
+                multiword: share(&values, |v| v.trim().contains(' ')),
+            })
+        })
+        .filter(|w| w.multiword < 0.2)
+        .collect();
+    let has = |columns: &[ColumnMapping], kind| columns.iter().any(|c| c.kind == kind);
+    if !has(columns, FieldKind::GivenName) {
+        let mut by_known: Vec<&Words> = unlabelled.iter().collect();
+        by_known.sort_by(|a, b| b.known.total_cmp(&a.known).then(a.index.cmp(&b.index)));
+        let runner_up = by_known.get(1).map_or(0.0, |w| w.known);
+        if let Some(best) = by_known
+            .first()
+            .filter(|w| w.known >= 0.3 && w.known >= 3.0 * runner_up)
+        {
+            let c = &mut columns[best.index];
+            c.kind = FieldKind::GivenName;
+            c.confidence = 0.5 + best.known / 2.0;
+            c.reason = format!(
+                "{} of values are known given names, the most of this file's single-word columns",
+                pct(best.known)
+            );
+        }
+    }
+    if has(columns, FieldKind::Surname) {
+        return;
+    }
+    let Some(given) = columns.iter().position(|c| c.kind == FieldKind::GivenName) else {
+        return;
+    };
+    let beside = unlabelled
+        .iter()
+        .filter(|w| columns[w.index].kind == FieldKind::Ignore)
+        .find(|w| w.index == given + 1 || w.index + 1 == given);
+    if let Some(w) = beside {
+        let reason = format!(
+            "single-word names beside the given-name column '{}'",
+            columns[given].column
+        );
+        let c = &mut columns[w.index];
+        c.kind = FieldKind::Surname;
+        c.confidence = 0.6;
+        c.reason = reason;
+    }
+}
+
 /// Infers a file's schema from its headers and sample rows. The id column
 /// is `id_column` (a header) when given, else the first column. `None`
 /// when `id_column` names no header.
@@ -462,6 +531,7 @@ pub fn infer_schema(
             infer_column(h, &values, sample.len())
         })
         .collect();
+    name_columns_by_position(&mut columns, sample);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
@@ -642,6 +712,47 @@ mod tests {
         assert_eq!(col("Suite", &["Suite 300", "Ste 12"]).kind, FieldKind::Unit);
         // A unit header over values that are not units.
         assert_eq!(col("unit", &["kg", "lb", "pcs"]).kind, FieldKind::Ignore);
+    }
+
+    #[test]
+    fn unlabelled_given_name_and_surname_columns_by_values_and_position() {
+        let headers: Vec<String> = ["c1", "c2", "c3", "c4"].map(String::from).to_vec();
+        let people = [
+            ["R1", "Sean", "Rodriguez", "Michaelhaven"],
+            ["R2", "Christopher", "Jones", "Littleland"],
+            ["R3", "Mary", "Nguyen", "Springfield"],
+            ["R4", "Xavion", "Mayer", "Kelleystad"],
+            ["R5", "William", "Garrett", "Gregoryfort"],
+            ["R6", "Laura", "Brown", "Ashmouth"],
+        ];
+        let rows: Vec<Vec<String>> = people
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect())
+            .collect();
+        let s = infer_schema("crm", &headers, &rows, None).unwrap();
+        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FieldKind::RecordId,
+                FieldKind::GivenName,
+                FieldKind::Surname,
+                FieldKind::Ignore
+            ],
+            "{:?}",
+            s.columns
+        );
+        // Words no name table knows decide nothing: places stay unread.
+        let places: Vec<Vec<String>> = people
+            .iter()
+            .map(|r| vec![r[0].to_string(), r[3].to_string(), r[2].to_string()])
+            .collect();
+        let s = infer_schema("x", &headers[..3], &places, None).unwrap();
+        assert!(
+            s.columns[1..].iter().all(|c| c.kind == FieldKind::Ignore),
+            "{:?}",
+            s.columns
+        );
     }
 
     #[test]
