@@ -590,6 +590,14 @@ mod tests {
         infer_column(header, values, values.len())
     }
 
+    /// The kinds inferred for a file of `headers` and `rows`.
+    fn kinds<const N: usize>(headers: [&str; N], rows: &[[&str; N]]) -> Vec<FieldKind> {
+        let headers: Vec<String> = headers.map(String::from).to_vec();
+        let rows: Vec<Vec<String>> = rows.iter().map(|r| r.map(String::from).to_vec()).collect();
+        let s = infer_schema("t", &headers, &rows, None).unwrap();
+        s.columns.iter().map(|c| c.kind).collect()
+    }
+
     #[test]
     fn headers_in_any_style() {
         assert_eq!(header_hint("cust_email_addr"), Some(FieldKind::Email));
@@ -716,7 +724,6 @@ mod tests {
 
     #[test]
     fn unlabelled_given_name_and_surname_columns_by_values_and_position() {
-        let headers: Vec<String> = ["c1", "c2", "c3", "c4"].map(String::from).to_vec();
         let people = [
             ["R1", "Sean", "Rodriguez", "Michaelhaven"],
             ["R2", "Christopher", "Jones", "Littleland"],
@@ -725,33 +732,20 @@ mod tests {
             ["R5", "William", "Garrett", "Gregoryfort"],
             ["R6", "Laura", "Brown", "Ashmouth"],
         ];
-        let rows: Vec<Vec<String>> = people
-            .iter()
-            .map(|r| r.iter().map(|v| v.to_string()).collect())
-            .collect();
-        let s = infer_schema("crm", &headers, &rows, None).unwrap();
-        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
         assert_eq!(
-            kinds,
+            kinds(["c1", "c2", "c3", "c4"], &people),
             [
                 FieldKind::RecordId,
                 FieldKind::GivenName,
                 FieldKind::Surname,
                 FieldKind::Ignore
-            ],
-            "{:?}",
-            s.columns
+            ]
         );
         // Words no name table knows decide nothing: places stay unread.
-        let places: Vec<Vec<String>> = people
-            .iter()
-            .map(|r| vec![r[0].to_string(), r[3].to_string(), r[2].to_string()])
-            .collect();
-        let s = infer_schema("x", &headers[..3], &places, None).unwrap();
-        assert!(
-            s.columns[1..].iter().all(|c| c.kind == FieldKind::Ignore),
-            "{:?}",
-            s.columns
+        let places = people.map(|r| [r[0], r[3], r[2]]);
+        assert_eq!(
+            kinds(["c1", "c2", "c3"], &places)[1..],
+            [FieldKind::Ignore, FieldKind::Ignore]
         );
     }
 
@@ -771,27 +765,13 @@ mod tests {
 
     #[test]
     fn a_file_with_name_columns_takes_no_unlabelled_full_name() {
-        let rows = |cols: &[usize]| -> Vec<Vec<String>> {
-            [
-                ["1", "Anna", "Weber", "Anna Weber"],
-                ["2", "Lena", "Fischer", "Lena Fischer"],
-                ["3", "Jürgen", "Schmidt", ""],
-            ]
-            .iter()
-            .map(|r| cols.iter().map(|&i| r[i].to_string()).collect())
-            .collect()
-        };
-        let headers = |h: &[&str]| -> Vec<String> { h.iter().map(|s| s.to_string()).collect() };
-        let s = infer_schema(
-            "crm",
-            &headers(&["id", "FirstName", "LastName", "c9"]),
-            &rows(&[0, 1, 2, 3]),
-            None,
-        )
-        .unwrap();
-        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
+        let rows = [
+            ["1", "Anna", "Weber", "Anna Weber"],
+            ["2", "Lena", "Fischer", "Lena Fischer"],
+            ["3", "Jürgen", "Schmidt", ""],
+        ];
         assert_eq!(
-            kinds,
+            kinds(["id", "FirstName", "LastName", "c9"], &rows),
             [
                 FieldKind::RecordId,
                 FieldKind::GivenName,
@@ -800,8 +780,8 @@ mod tests {
             ]
         );
         // Without name columns, the same values are the file's names.
-        let s = infer_schema("pos", &headers(&["id", "c9"]), &rows(&[0, 3]), None).unwrap();
-        assert_eq!(s.columns[1].kind, FieldKind::FullName);
+        let names = rows.map(|r| [r[0], r[3]]);
+        assert_eq!(kinds(["id", "c9"], &names)[1], FieldKind::FullName);
     }
 
     #[test]
@@ -823,10 +803,7 @@ mod tests {
 
     #[test]
     fn schema_for_a_messy_file() {
-        let headers: Vec<String> = ["txn_customer", "name", "phone", "zip", "store", "amount"]
-            .map(String::from)
-            .to_vec();
-        let rows: Vec<Vec<String>> = [
+        let rows = [
             [
                 "R2",
                 "SANDRA NGUYEN",
@@ -838,14 +815,12 @@ mod tests {
             ["R3", "Leah Mayer", "6905072434", "22418", "S023", "238.97"],
             ["R4", "Jason Kelly", "4144726269", "78261", "S054", "222.49"],
             ["R5", "Ann Lee", "4144726200", "", "S054", "2.49"],
-        ]
-        .iter()
-        .map(|r| r.iter().map(|v| v.to_string()).collect())
-        .collect();
-        let s = infer_schema("pos", &headers, &rows, None).unwrap();
-        let kinds: Vec<FieldKind> = s.columns.iter().map(|c| c.kind).collect();
+        ];
         assert_eq!(
-            kinds,
+            kinds(
+                ["txn_customer", "name", "phone", "zip", "store", "amount"],
+                &rows
+            ),
             [
                 FieldKind::RecordId,
                 FieldKind::FullName,
