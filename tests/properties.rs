@@ -300,6 +300,24 @@ proptest! {
             prop_assert_eq!(res.clustering.cluster_of.len(), data.len());
         }
     }
+
+    /// A whole file of arbitrary bytes, header included: encoding,
+    /// delimiter and header-row detection and inference see anything.
+    /// Either a clear error or every row in exactly one cluster.
+    #[test]
+    fn arbitrary_files_never_panic(text in proptest::collection::vec(
+        prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|'), Just(b'"'), Just(b'\n'), Just(0xFFu8), Just(0xFEu8), Just(b'@'), any::<u8>(), 0x41u8..0x5a, 0x30u8..0x39],
+        0..500,
+    )) {
+        use linkage::input::{read_csv, CsvOptions, LoadReport};
+        let mut data = linkage::Dataset::default();
+        let result = read_csv(&text[..], std::path::Path::new("fuzz.csv"), "fuzz", &CsvOptions::default(), &mut data, &mut LoadReport::default());
+        if let Ok(schema) = result {
+            prop_assert!(schema.delimiter.is_some() && schema.encoding.is_some() && schema.header.is_some());
+            let res = Resolver::new(Settings::default()).unwrap().resolve(&data).unwrap();
+            prop_assert_eq!(res.clustering.cluster_of.len(), data.len());
+        }
+    }
 }
 
 #[test]
