@@ -170,19 +170,19 @@ fn spelled_from_name(local: &str, r: &NormalizedRecord) -> bool {
     if letters.is_empty() || g.is_empty() || s.is_empty() {
         return false;
     }
-    let gi = &g[..g.chars().next().map_or(0, char::len_utf8)];
-    let si = &s[..s.chars().next().map_or(0, char::len_utf8)];
-    [
-        format!("{g}{s}"),
-        format!("{s}{g}"),
-        format!("{gi}{s}"),
-        format!("{s}{gi}"),
-        format!("{g}{si}"),
-        format!("{si}{g}"),
-        g.clone(),
-        s.clone(),
-    ]
-    .contains(&letters)
+    fn initial(w: &str) -> &str {
+        &w[..w.chars().next().map_or(0, char::len_utf8)]
+    }
+    // `letters` is `x` followed by `y`.
+    let joined = |x: &str, y: &str| letters.strip_prefix(x) == Some(y);
+    letters == g
+        || letters == s
+        || joined(&g, &s)
+        || joined(&s, &g)
+        || joined(initial(&g), &s)
+        || joined(&s, initial(&g))
+        || joined(&g, initial(&s))
+        || joined(initial(&s), &g)
 }
 
 fn date_digit_edits(x: Date, y: Date) -> usize {

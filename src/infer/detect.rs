@@ -5,7 +5,7 @@
 use crate::normalize::address::{glued_suffix_standard, is_postcode_like, parse_street};
 use crate::normalize::date::{parse_date, DateOrder};
 use crate::normalize::email::normalize_email;
-use crate::normalize::name::suffix_standard;
+use crate::normalize::name::generational_suffix;
 use crate::normalize::phone::{normalize_phone, PhoneRules};
 use crate::normalize::tables::{nicknames, street_suffixes, unit_designators};
 use crate::normalize::text::fold;
@@ -243,8 +243,7 @@ pub fn is_code(v: &str) -> bool {
 /// A generational suffix on its own (`Jr`, `Sr.`, `III`, `3rd`), not the
 /// letters of a degree (`PhD`).
 pub fn is_name_suffix(v: &str) -> bool {
-    let f = fold(v).replace('.', "");
-    suffix_standard(f.trim()).is_some_and(|s| !s.is_empty())
+    generational_suffix(v).is_some()
 }
 
 /// Free text: long values with many words (notes, comments).

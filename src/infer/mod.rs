@@ -379,8 +379,12 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
         let (vk, vconf, vreason) = kind_from_values(&e);
         // `Birth Year` / `YOB`: four-digit years alone are no birth date,
         // and no postcode either.
-        let years =
-            e.share(|v| v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y)));
+        let years = match hint {
+            Some(FieldKind::DateOfBirth) => e.share(|v| {
+                v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y))
+            }),
+            _ => 0.0,
+        };
         match hint {
             Some(FieldKind::DateOfBirth) if years >= 0.8 => mapping(
                 header,
@@ -443,7 +447,7 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
 /// when no column is yet, and a column of single words next to the given
 /// name is the surname when no column is yet (exports keep the two side by
 /// side); a column of many two-word values (`Lake Michael`) is no surname.
-fn name_columns_by_position(columns: &mut [ColumnMapping], sample: &[Vec<String>]) {
+fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
     struct Words {
         index: usize,
         known: f64,
@@ -454,10 +458,7 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], sample: &[Vec<String>
         .enumerate()
         .filter(|(_, c)| c.kind == FieldKind::Ignore && header_hint(&c.column).is_none())
         .filter_map(|(index, _)| {
-            let values: Vec<&str> = sample
-                .iter()
-                .filter_map(|r| r.get(index).and_then(|v| non_blank(v)))
-                .collect();
+            let values: Vec<&str> = values[index].iter().filter_map(|v| non_blank(v)).collect();
             (values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
                 index,
                 known: share(&values, is_known_given_name),
@@ -517,21 +518,27 @@ pub fn infer_schema(
 ) -> Option<FileSchema> {
     let id_index = id_column_index(headers, id_column)?;
     let sample = &rows[..rows.len().min(SAMPLE_ROWS)];
+    // Each column's sample values, blanks included (a row may be short).
+    let values: Vec<Vec<&str>> = (0..headers.len())
+        .map(|i| {
+            sample
+                .iter()
+                .map(|r| r.get(i).map(String::as_str).unwrap_or(""))
+                .collect()
+        })
+        .collect();
     let mut columns: Vec<ColumnMapping> = headers
         .iter()
+        .zip(&values)
         .enumerate()
-        .map(|(i, h)| {
+        .map(|(i, (h, v))| {
             if i == id_index {
                 return mapping(h, FieldKind::RecordId, 1.0, "record id".into());
             }
-            let values: Vec<&str> = sample
-                .iter()
-                .map(|r| r.get(i).map(String::as_str).unwrap_or(""))
-                .collect();
-            infer_column(h, &values, sample.len())
+            infer_column(h, v, sample.len())
         })
         .collect();
-    name_columns_by_position(&mut columns, sample);
+    name_columns_by_position(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).

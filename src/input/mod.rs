@@ -62,50 +62,8 @@ pub fn read_csv<R: Read>(
     dataset: &mut Dataset,
     report: &mut LoadReport,
 ) -> Result<FileSchema> {
-    const HEAD: usize = 64 * 1024;
     let given = options.schemas.iter().find(|s| s.source == source);
-    let io_error = |e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let mut raw = BufReader::with_capacity(HEAD, reader);
-    let encoding = match given.and_then(|s| s.encoding.as_deref()) {
-        Some(label) => format::encoding_for_label(label).ok_or_else(|| {
-            Error::Settings(format!(
-                "{}: unknown text encoding '{label}' in the schema of '{source}'",
-                path.display()
-            ))
-        })?,
-        None => format::detect_encoding(raw.fill_buf().map_err(io_error)?),
-    };
-    // UTF-8 is read as it is; other encodings through a transcoder.
-    let mut text: Box<dyn BufRead + '_> = if encoding == encoding_rs::UTF_8 {
-        Box::new(raw)
-    } else {
-        Box::new(BufReader::with_capacity(
-            HEAD,
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .build(raw),
-        ))
-    };
-    let delimiter = match given.and_then(|s| s.delimiter) {
-        Some(d) if d.is_ascii() => d as u8,
-        Some(d) => {
-            return Err(Error::Settings(format!(
-                "{}: delimiter '{d}' in the schema of '{source}' is not one ASCII character",
-                path.display()
-            )))
-        }
-        None => {
-            let head = text.fill_buf().map_err(io_error)?;
-            let valid = match std::str::from_utf8(head) {
-                Ok(s) => s,
-                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
-            };
-            format::sniff_delimiter(valid)
-        }
-    };
+    let (text, encoding, delimiter) = open_text(reader, path, source, given)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -139,11 +97,21 @@ pub fn read_csv<R: Read>(
             },
         }
     };
-    let first = rdr.headers().map_err(|e| bad(e, path))?.clone();
-    let mut headers: Vec<String> = first
+    // A UTF-8 byte-order mark stays on the first cell; it is no content.
+    let first: csv::StringRecord = rdr
+        .headers()
+        .map_err(|e| bad(e, path))?
         .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                c.trim_start_matches('\u{feff}')
+            } else {
+                c
+            }
+        })
         .collect();
+    let mut headers: Vec<String> = first.iter().map(|h| h.trim().to_string()).collect();
     if headers.is_empty() || headers.iter().all(String::is_empty) {
         return Err(Error::EmptyFile {
             path: path.to_path_buf(),
@@ -157,14 +125,7 @@ pub fn read_csv<R: Read>(
         .unwrap_or_else(|| !format::looks_like_data(&headers));
     if !has_header {
         headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
-        let cells = first.iter().enumerate().map(|(i, c)| {
-            if i == 0 {
-                c.trim_start_matches('\u{feff}')
-            } else {
-                c
-            }
-        });
-        head.push((1, csv::StringRecord::from_iter(cells)));
+        head.push((1, first));
     }
     let mut row = csv::StringRecord::new();
     let mut more = true;
@@ -249,6 +210,61 @@ pub fn read_csv<R: Read>(
         }
     }
     Ok(schema)
+}
+
+/// The file's text as UTF-8, with its encoding and delimiter: as `given`
+/// (the file's schema in the settings) sets them, else detected from the
+/// first 64 KB ([`format`]).
+fn open_text<'r, R: Read + 'r>(
+    reader: R,
+    path: &Path,
+    source: &str,
+    given: Option<&FileSchema>,
+) -> Result<(Box<dyn BufRead + 'r>, &'static encoding_rs::Encoding, u8)> {
+    const HEAD: usize = 64 * 1024;
+    let io_error = |e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut raw = BufReader::with_capacity(HEAD, reader);
+    let encoding = match given.and_then(|s| s.encoding.as_deref()) {
+        Some(label) => format::encoding_for_label(label).ok_or_else(|| {
+            Error::Settings(format!(
+                "{}: unknown text encoding '{label}' in the schema of '{source}'",
+                path.display()
+            ))
+        })?,
+        None => format::detect_encoding(raw.fill_buf().map_err(io_error)?),
+    };
+    // UTF-8 is read as it is; other encodings through a transcoder.
+    let mut text: Box<dyn BufRead + '_> = if encoding == encoding_rs::UTF_8 {
+        Box::new(raw)
+    } else {
+        Box::new(BufReader::with_capacity(
+            HEAD,
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .build(raw),
+        ))
+    };
+    let delimiter = match given.and_then(|s| s.delimiter) {
+        Some(d) if d.is_ascii() => d as u8,
+        Some(d) => {
+            return Err(Error::Settings(format!(
+                "{}: delimiter '{d}' in the schema of '{source}' is not one ASCII character",
+                path.display()
+            )))
+        }
+        None => {
+            let head = text.fill_buf().map_err(io_error)?;
+            let valid = match std::str::from_utf8(head) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            format::sniff_delimiter(valid)
+        }
+    };
+    Ok((text, encoding, delimiter))
 }
 
 /// Reads CSV files, one source each (named after the file), into one dataset.

@@ -100,13 +100,7 @@ pub fn parse_street(raw: &str) -> StreetAddress {
             // when it is itself "#". "suite" at the end is a street name word.
             let is_value = has_digit(n) || n.len() == 1;
             if is_value && (i > 0 || out.house_number.is_none()) {
-                let std = if *std == "#" { "apt" } else { std };
-                let std = if std == "unit" || std == "ste" {
-                    "apt"
-                } else {
-                    std
-                };
-                out.unit = Some(format!("{std} {n}"));
+                out.unit = Some(format!("{} {n}", unit_standard(Some(std))));
                 i += 2;
                 continue;
             }
@@ -191,11 +185,17 @@ pub fn normalize_unit(raw: &str, strict: bool) -> Option<String> {
     if !(has_digit(value) && value.len() <= 6 || value.len() == 1) {
         return None;
     }
-    let std = match designator {
-        None | Some("#") | Some("unit") | Some("ste") => "apt",
+    Some(format!("{} {value}", unit_standard(designator)))
+}
+
+/// How a unit designator is written in a normalized unit: `#`, `unit`,
+/// `suite` and none at all are one kind of unit (`apt`), so `#4`, `Unit 4`
+/// and `Apartment 4` agree; others (`fl`, `bldg`) keep their USPS form.
+fn unit_standard(designator: Option<&str>) -> &str {
+    match designator {
+        None | Some("#" | "unit" | "ste") => "apt",
         Some(d) => d,
-    };
-    Some(format!("{std} {value}"))
+    }
 }
 
 /// A US ZIP that lost its leading zeros (three or four digits) written out

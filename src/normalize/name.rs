@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::tables::nicknames;
-use super::text::fold_name;
+use super::text::{fold, fold_name};
 
 /// Honorific words that are never a given name, so they are dropped even when
 /// they are the only word (a `Mr` in the given-name column is no name).
@@ -32,6 +32,13 @@ fn is_honorific(token: &str) -> bool {
             | "sgt"
             | "hon"
     )
+}
+
+/// The generational suffix a raw value holds on its own (`Jr.` -> `jr`,
+/// `III` -> `iii`); `None` for degrees (`PhD`) and anything else.
+pub fn generational_suffix(raw: &str) -> Option<&'static str> {
+    let folded = fold(raw).replace('.', "");
+    suffix_standard(folded.trim()).filter(|s| !s.is_empty())
 }
 
 /// The standard form of a generational suffix (`Junior` -> `jr`, `3rd` ->

@@ -10,7 +10,7 @@ use super::address::{
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
 use super::name::{
-    canonical_given, parse_full_name, parse_given, parse_surname, suffix_standard, NameParts,
+    canonical_given, generational_suffix, parse_full_name, parse_given, parse_surname, NameParts,
 };
 use super::phone::{normalize_phone, PhoneRules};
 use super::text::{fold, non_blank};
@@ -256,9 +256,7 @@ impl NormalizedRecord {
         let mut n = Builder::default();
         // A suffix column wins over a suffix written inside a name.
         if let Some(raw) = record.get(FieldKind::NameSuffix).and_then(non_blank) {
-            let folded = fold(raw).replace('.', "");
-            let standard = suffix_standard(folded.trim()).filter(|s| !s.is_empty());
-            n.set(Attr::Suffix, standard.map(str::to_string));
+            n.set(Attr::Suffix, generational_suffix(raw).map(str::to_string));
         }
         // Separate name columns win over a full-name column.
         for kind in [
