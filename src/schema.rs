@@ -46,11 +46,41 @@ pub enum FieldKind {
     NameSuffix,
     /// Apartment, suite or unit in its own column (`4B`, `Apt 4B`, `#12`).
     Unit,
+    /// Name of an organisation: a company, site, shop or restaurant
+    /// (`ACME Inc.`, `Salvation Army - Temple`).
+    Organisation,
+    /// Year of birth in its own column (`birth_year`, `by`, `dob_year`).
+    BirthYear,
+    /// Month of birth in its own column (`bm`, `dob_mon`).
+    BirthMonth,
+    /// Day of birth in its own column (`bd`, `dob_day`).
+    BirthDay,
+    /// Age in years at the time of the record (with [`FieldKind::EventDate`]
+    /// it gives an approximate year of birth).
+    Age,
+    /// The date the record was made (survey, event, form date): not
+    /// compared itself, only the reference date of an age.
+    EventDate,
+    /// Sex or gender.
+    Sex,
+    /// Country (of the address or of citizenship).
+    Country,
+    /// Place (town or country) of birth.
+    PlaceOfBirth,
+    /// Passport number.
+    Passport,
+    /// Driver's licence number.
+    DriversLicence,
+    /// Occupation or job title.
+    Occupation,
+    /// Whether the record is a person or an organisation
+    /// (`PERSON` / `ORGANIZATION` in a record-type column).
+    EntityType,
 }
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 19] = [
+    pub const ALL: [FieldKind; 32] = [
         FieldKind::RecordId,
         FieldKind::FullName,
         FieldKind::FullAddress,
@@ -70,6 +100,19 @@ impl FieldKind {
         FieldKind::Ignore,
         FieldKind::NameSuffix,
         FieldKind::Unit,
+        FieldKind::Organisation,
+        FieldKind::BirthYear,
+        FieldKind::BirthMonth,
+        FieldKind::BirthDay,
+        FieldKind::Age,
+        FieldKind::EventDate,
+        FieldKind::Sex,
+        FieldKind::Country,
+        FieldKind::PlaceOfBirth,
+        FieldKind::Passport,
+        FieldKind::DriversLicence,
+        FieldKind::Occupation,
+        FieldKind::EntityType,
     ];
 
     /// Position in [`FieldKind::ALL`].
@@ -99,6 +142,19 @@ impl FieldKind {
             FieldKind::Ignore => "ignore",
             FieldKind::NameSuffix => "name_suffix",
             FieldKind::Unit => "unit",
+            FieldKind::Organisation => "organisation",
+            FieldKind::BirthYear => "birth_year",
+            FieldKind::BirthMonth => "birth_month",
+            FieldKind::BirthDay => "birth_day",
+            FieldKind::Age => "age",
+            FieldKind::EventDate => "event_date",
+            FieldKind::Sex => "sex",
+            FieldKind::Country => "country",
+            FieldKind::PlaceOfBirth => "place_of_birth",
+            FieldKind::Passport => "passport",
+            FieldKind::DriversLicence => "drivers_licence",
+            FieldKind::Occupation => "occupation",
+            FieldKind::EntityType => "entity_type",
         }
     }
 }

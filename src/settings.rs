@@ -244,6 +244,28 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
     if has(kinds, FieldKind::NationalId) {
         out.push(templates::national_id());
     }
+    for (kind, name, attr) in [
+        (FieldKind::Passport, "passport", Attr::Passport),
+        (
+            FieldKind::DriversLicence,
+            "drivers_licence",
+            Attr::DriversLicence,
+        ),
+    ] {
+        if has(kinds, kind) {
+            out.push(templates::identifier(name, attr));
+        }
+    }
+    for (kind, name, attr) in [
+        (FieldKind::Sex, "sex", Attr::Sex),
+        (FieldKind::PlaceOfBirth, "place_of_birth", Attr::BirthPlace),
+        (FieldKind::Country, "country", Attr::Country),
+        (FieldKind::Occupation, "occupation", Attr::Occupation),
+    ] {
+        if has(kinds, kind) {
+            out.push(templates::category(name, attr));
+        }
+    }
     out
 }
 
@@ -261,6 +283,12 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
     }
     if has(kinds, FieldKind::NationalId) {
         rules.push(BlockingRule::new(vec![exact(Attr::NationalId)]));
+    }
+    if has(kinds, FieldKind::Passport) {
+        rules.push(BlockingRule::new(vec![exact(Attr::Passport)]));
+    }
+    if has(kinds, FieldKind::DriversLicence) {
+        rules.push(BlockingRule::new(vec![exact(Attr::DriversLicence)]));
     }
     if has(kinds, FieldKind::DateOfBirth) {
         rules.push(BlockingRule::new(vec![exact(Attr::DateOfBirth)]));

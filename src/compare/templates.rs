@@ -455,3 +455,37 @@ pub fn house_number() -> Comparison {
         ],
     ))
 }
+
+/// A category that people keep (sex, country, place of birth,
+/// occupation): exact (term-frequency adjusted: sharing a rare value says
+/// more than sharing a common one), else. EM learns how much either says;
+/// a field that tells nothing ends near zero weight by itself.
+pub fn category(name: &str, attr: Attr) -> Comparison {
+    comparison(
+        name,
+        vec![
+            Level::null(vec![attr]),
+            Level::new("exact", exact(attr), 0.9, 0.3).with_tf(),
+            Level::new("else", Predicate::Else, 0.1, 0.7),
+        ],
+    )
+}
+
+/// A document number (passport, driver's licence): exact, one edit (a typo
+/// or a transposition in copying), else.
+pub fn identifier(name: &str, attr: Attr) -> Comparison {
+    comparison(
+        name,
+        vec![
+            Level::null(vec![attr]),
+            Level::new("exact", exact(attr), 0.85, 0.0001),
+            Level::new(
+                "edit distance <= 1",
+                Predicate::EditDistance { attr, max: 1 },
+                0.1,
+                0.001,
+            ),
+            Level::new("else", Predicate::Else, 0.05, 0.9989),
+        ],
+    )
+}

@@ -347,6 +347,29 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
         FieldKind::Unit => e.share(|v| normalize_unit(v, false).is_some()),
         FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
         FieldKind::AddressLine2 => 1.0,
+        FieldKind::Organisation => e.share(|v| v.chars().any(char::is_alphabetic)),
+        FieldKind::BirthYear => e.share(|v| {
+            v.trim().len() == 4
+                && v.trim()
+                    .parse::<u16>()
+                    .is_ok_and(|y| (1800..=2100).contains(&y))
+        }),
+        FieldKind::BirthMonth => {
+            e.share(|v| v.trim().parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)))
+        }
+        FieldKind::BirthDay => {
+            e.share(|v| v.trim().parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)))
+        }
+        FieldKind::Age => e.share(|v| v.trim().parse::<u8>().is_ok_and(|a| a <= 120)),
+        FieldKind::EventDate => e.share(is_date),
+        FieldKind::Sex
+        | FieldKind::Country
+        | FieldKind::PlaceOfBirth
+        | FieldKind::Occupation
+        | FieldKind::EntityType => e.share(|v| v.chars().any(char::is_alphabetic)),
+        FieldKind::Passport | FieldKind::DriversLicence => {
+            e.share(|v| v.chars().filter(char::is_ascii_alphanumeric).count() >= 4)
+        }
         FieldKind::RecordId | FieldKind::Ignore => 1.0,
     }
 }

@@ -70,11 +70,29 @@ pub enum Attr {
     DateOfBirth,
     /// National identifier, digits and letters only.
     NationalId,
+    /// Organisation name, normalized (legal form, `&`, punctuation).
+    Organisation,
+    /// Organisation name reduced to its telling words (see `normalize::organisation`).
+    OrgKey,
+    /// Sex: `f`, `m` or another folded value.
+    Sex,
+    /// Country, folded.
+    Country,
+    /// Place of birth, folded.
+    BirthPlace,
+    /// Passport number, letters and digits only.
+    Passport,
+    /// Driver's licence number, letters and digits only.
+    DriversLicence,
+    /// Occupation, folded.
+    Occupation,
+    /// `person` or `organisation`.
+    EntityType,
 }
 
 impl Attr {
     /// Number of attributes.
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 28;
 
     /// Every attribute, in declaration order (`ALL[a as usize] == a`).
     pub const ALL: [Attr; Attr::COUNT] = [
@@ -97,6 +115,15 @@ impl Attr {
         Attr::Postcode,
         Attr::DateOfBirth,
         Attr::NationalId,
+        Attr::Organisation,
+        Attr::OrgKey,
+        Attr::Sex,
+        Attr::Country,
+        Attr::BirthPlace,
+        Attr::Passport,
+        Attr::DriversLicence,
+        Attr::Occupation,
+        Attr::EntityType,
     ];
 
     /// The field an attribute is derived from: attributes of one group are
@@ -114,6 +141,14 @@ impl Attr {
             Attr::Postcode => 8,
             Attr::DateOfBirth => 9,
             Attr::NationalId => 10,
+            Attr::Organisation | Attr::OrgKey => 11,
+            Attr::Sex => 12,
+            Attr::Country => 13,
+            Attr::BirthPlace => 14,
+            Attr::Passport => 15,
+            Attr::DriversLicence => 16,
+            Attr::Occupation => 17,
+            Attr::EntityType => 18,
         }
     }
 }
@@ -150,7 +185,7 @@ impl NormalizeReport {
 }
 
 /// A record's normalized attributes, packed: every value in one buffer, in
-/// attribute order, so a record is one allocation and a 64-byte header.
+/// attribute order, so a record is one allocation and a header of under 96 bytes.
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedRecord {
     buf: Box<str>,
@@ -344,6 +379,17 @@ impl NormalizedRecord {
                     None => report.invalid_dates += 1,
                 },
                 FieldKind::NationalId => n.set(Attr::NationalId, Some(fold(raw).replace(' ', ""))),
+                FieldKind::Passport => n.set(Attr::Passport, Some(fold(raw).replace(' ', ""))),
+                FieldKind::DriversLicence => {
+                    n.set(Attr::DriversLicence, Some(fold(raw).replace(' ', "")))
+                }
+                FieldKind::Sex => n.set(Attr::Sex, normalize_sex(raw)),
+                FieldKind::Country => n.set(Attr::Country, Some(fold(raw))),
+                FieldKind::PlaceOfBirth => n.set(Attr::BirthPlace, Some(fold(raw))),
+                FieldKind::Occupation => n.set(Attr::Occupation, Some(fold(raw))),
+                FieldKind::EntityType => {
+                    n.set(Attr::EntityType, entity_type(raw).map(str::to_string))
+                }
                 _ => {}
             }
         }
@@ -356,6 +402,57 @@ impl NormalizedRecord {
             }
         }
         n.pack()
+    }
+}
+
+/// Sex as one letter where the word is known in English, German, French
+/// or Spanish (`Female`, `weiblich`, `femme`, `mujer` -> `f`); other values
+/// folded as they are (a third category stays a category of its own).
+fn normalize_sex(raw: &str) -> Option<String> {
+    let v = fold(raw);
+    let word = v.split(' ').next().unwrap_or("");
+    let one = match word {
+        "f" | "female" | "w" | "woman" | "weiblich" | "frau" | "femme" | "feminin" | "mujer"
+        | "femenino" | "girl" => "f",
+        "m" | "male" | "man" | "mannlich" | "mann" | "homme" | "masculin" | "hombre"
+        | "masculino" | "boy" => "m",
+        "" | "u" | "unknown" | "x" => return None,
+        _ => return Some(v),
+    };
+    Some(one.to_string())
+}
+
+/// `person` or `organisation` from a record-type value (`PERSON`,
+/// `ORGANIZATION`, `Individual`, `Company`, `B2B`); `None` for others.
+pub(crate) fn entity_type(raw: &str) -> Option<&'static str> {
+    let v = fold(raw);
+    let person = [
+        "person",
+        "individual",
+        "people",
+        "natural",
+        "consumer",
+        "private",
+        "b2c",
+    ];
+    let org = [
+        "org",
+        "company",
+        "business",
+        "corporat",
+        "entity",
+        "legal",
+        "firm",
+        "b2b",
+        "enterprise",
+        "institution",
+    ];
+    if person.iter().any(|w| v.starts_with(w)) {
+        Some("person")
+    } else if org.iter().any(|w| v.starts_with(w)) {
+        Some("organisation")
+    } else {
+        None
     }
 }
 
@@ -375,7 +472,7 @@ mod tests {
 
     #[test]
     fn a_record_is_one_cache_line_and_oversized_values_are_dropped() {
-        assert!(std::mem::size_of::<NormalizedRecord>() <= 64);
+        assert!(std::mem::size_of::<NormalizedRecord>() <= 96);
         let long = "x".repeat(70_000);
         let r = Record::new(0, "1")
             .with(FieldKind::GivenName, "Ann")
@@ -460,6 +557,24 @@ mod tests {
         let au = Record::new(3, "A1").with(FieldKind::Postcode, "2580");
         let n = NormalizedRecord::from_record(&au, &rules, &mut NormalizeReport::default());
         assert_eq!(n.get(Attr::Postcode), Some("2580"));
+    }
+
+    #[test]
+    fn sex_ids_and_record_types() {
+        let r = Record::new(0, "1")
+            .with(FieldKind::Sex, "Female")
+            .with(FieldKind::Passport, "X 1234-567")
+            .with(FieldKind::EntityType, "ORGANIZATION");
+        let n = normalized(&r);
+        assert_eq!(n.get(Attr::Sex), Some("f"));
+        assert_eq!(n.get(Attr::Passport), Some("x1234567"));
+        assert_eq!(n.get(Attr::EntityType), Some("organisation"));
+        assert_eq!(normalize_sex("weiblich").as_deref(), Some("f"));
+        assert_eq!(normalize_sex("M").as_deref(), Some("m"));
+        assert_eq!(normalize_sex("unknown"), None);
+        assert_eq!(normalize_sex("Diverse").as_deref(), Some("diverse"));
+        assert_eq!(entity_type("Individual"), Some("person"));
+        assert_eq!(entity_type("Active"), None);
     }
 
     #[test]
