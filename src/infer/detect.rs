@@ -195,11 +195,158 @@ const COMPANY_WORDS: &[&str] = &[
     "university",
     "hospital",
     "foundation",
+    "nv",
+    "n v",
+    "b v",
+    "sarl",
+    "spa",
+    "kg",
+    "ev",
+    "incorporated",
+    "electronics",
+    "chemicals",
+    "pharmaceuticals",
+    "laboratories",
+    "research",
+    "institute",
+    "maatschappij",
+    "stichting",
+    "vereniging",
+    "koninklijke",
+    "konink",
 ];
 
 /// A company or organisation name (`Acme Corp`, `Globex Holdings Ltd`).
 pub fn is_company(v: &str) -> bool {
     fold(v).split(' ').any(|t| COMPANY_WORDS.contains(&t))
+}
+
+/// Words that name what a place or body is: shops, restaurants, schools,
+/// clubs and the like (`Art's Deli`, `Temple Learning Center`).
+const ORG_WORDS: &[&str] = &[
+    "cafe",
+    "restaurant",
+    "grill",
+    "deli",
+    "bar",
+    "bistro",
+    "kitchen",
+    "pizza",
+    "pizzeria",
+    "diner",
+    "house",
+    "church",
+    "school",
+    "academy",
+    "center",
+    "centre",
+    "club",
+    "society",
+    "association",
+    "council",
+    "clinic",
+    "pharmacy",
+    "hotel",
+    "inn",
+    "shop",
+    "store",
+    "market",
+    "bakery",
+    "studio",
+    "salon",
+    "agency",
+    "institute",
+    "college",
+    "library",
+    "museum",
+    "department",
+    "office",
+    "trust",
+    "fund",
+    "ministry",
+    "committee",
+    "federation",
+    "union",
+    "cooperative",
+    "nursery",
+    "daycare",
+    "care",
+    "community",
+    "home",
+    "garage",
+    "motors",
+    "electronics",
+    "pharma",
+    "labs",
+    "laboratories",
+    "consulting",
+    "tavern",
+    "steakhouse",
+    "brasserie",
+    "trattoria",
+    "cantina",
+    "gallery",
+    "theatre",
+    "theater",
+    "park",
+    "farm",
+    "camp",
+    "campground",
+    "services",
+    "program",
+    "head",
+    "start",
+    "early",
+    "learning",
+    "child",
+    "children",
+    "development",
+    "family",
+    "youth",
+    "st",
+];
+
+/// A value that names an organisation rather than a person: a company
+/// word, an organisation word, `&`, a possessive (`Arnie Morton's`) or a
+/// digit among letters.
+pub fn is_org_like(v: &str) -> bool {
+    let f = fold(v);
+    is_company(v)
+        || v.contains('&')
+        || v.contains("'s ")
+        || v.contains("’s ")
+        || f.split(' ').any(|t| ORG_WORDS.contains(&t))
+        || (v.chars().any(|c| c.is_ascii_digit())
+            && v.chars().filter(|c| c.is_alphabetic()).count() > 3)
+}
+
+/// A year of birth alone: four digits between 1880 and 2030.
+pub fn is_birth_year_value(v: &str) -> bool {
+    let t = v.trim();
+    t.len() == 4 && t.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y))
+}
+
+/// A national identifier in the US social security shape `123-45-6789`.
+pub fn is_ssn_shape(v: &str) -> bool {
+    let b = v.trim().as_bytes();
+    b.len() == 11
+        && b.iter().enumerate().all(|(i, c)| match i {
+            3 | 6 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// A sex or gender value in a known language (`F`, `Male`, `weiblich`).
+pub fn is_sex_value(v: &str) -> bool {
+    matches!(
+        crate::normalize::record::normalize_sex(v).as_deref(),
+        Some("f" | "m")
+    )
+}
+
+/// A record-type value: person or organisation (`PERSON`, `ORGANIZATION`).
+pub fn is_entity_type_value(v: &str) -> bool {
+    crate::normalize::record::entity_type(v).is_some()
 }
 
 /// A person-name-like value: letters (any script), spaces, apostrophes,

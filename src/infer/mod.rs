@@ -22,14 +22,16 @@
 //! ```
 
 pub mod detect;
+pub mod header;
 
 use crate::normalize::address::normalize_unit;
 use crate::normalize::date::DateOrder;
-use crate::normalize::text::non_blank;
+use crate::normalize::text::{fold, non_blank};
 use crate::schema::{
     header_key, id_column_index, kind_from_header, ColumnMapping, FieldKind, FileSchema,
 };
 use detect::*;
+use header::{read_header, HeaderReading};
 
 /// Rows of a file looked at to infer its schema (the first ones).
 pub const SAMPLE_ROWS: usize = 1000;
@@ -144,8 +146,6 @@ const NOT_IDENTITY_WORDS: &[&str] = &[
     "bemerk",
     "kommentar",
     "descr",
-    "gender",
-    "geschlecht",
     "since",
     "seit",
     "value",
@@ -160,13 +160,37 @@ const NOT_IDENTITY_WORDS: &[&str] = &[
     "discount",
 ];
 
-/// The kind a header suggests: an exact synonym, else a known word inside it.
+/// The kind a header suggests: an exact synonym, else the phrase its words
+/// end with (see [`header`]), else a known word inside a compound header
+/// (`HomePhoneNo`, `zip5`, `pername1`). `None` for another party's column
+/// and for a header that describes a field rather than holding it.
 pub fn header_hint(header: &str) -> Option<FieldKind> {
     if let Some(k) = kind_from_header(header) {
         return Some(k);
     }
+    let r = read_header(header);
+    if r.party.is_some() || r.not_identity.is_some() {
+        return None;
+    }
+    if r.kind.is_some() {
+        return r.kind;
+    }
+    substring_hint(header)
+}
+
+/// A known word inside a compound header, for headers whose words say
+/// nothing (`HomePhoneNo`, `zip5`, `pername1`).
+fn substring_hint(header: &str) -> Option<FieldKind> {
+    // Only inside one compound word: across words (`race_ethnicity`) the
+    // words themselves have said what they name.
+    let words = header::header_words(header);
+    let compound = words
+        .iter()
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .count()
+        <= 1;
     let key = header_key(header);
-    if key.is_empty() || NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w)) {
+    if !compound || key.is_empty() || NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w)) {
         return None;
     }
     HEADER_WORDS
@@ -175,9 +199,32 @@ pub fn header_hint(header: &str) -> Option<FieldKind> {
         .map(|(k, _)| *k)
 }
 
-fn header_says_not_identity(header: &str) -> bool {
+/// Why the header makes the column no identity data of the row's own
+/// subject, if it does.
+fn header_says_not_identity(header: &str, r: &HeaderReading, parties: bool) -> Option<String> {
+    if kind_from_header(header).is_some() {
+        return None;
+    }
+    if let Some(p) = r.party.filter(|_| parties) {
+        return Some(format!(
+            "another party's field ('{p}'), not the record's own"
+        ));
+    }
+    if let Some(why) = &r.not_identity {
+        return Some(format!("header {why}"));
+    }
     let key = header_key(header);
-    kind_from_header(header).is_none() && NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w))
+    let specific = r.kind.is_some() && !r.generic;
+    (!specific && NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w)))
+        .then(|| "header names non-identity data".to_string())
+}
+
+/// A generic name header (`name`, `Name`, `pername1`): its values decide
+/// whether the column holds whole names, single name words or organisations.
+fn generic_name_header(header: &str) -> bool {
+    let r = read_header(header);
+    (r.kind == Some(FieldKind::FullName) && r.generic)
+        || (r.kind.is_none() && substring_hint(header) == Some(FieldKind::FullName))
 }
 
 /// Evidence about one column's values.
@@ -228,6 +275,17 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     if street >= 0.6 && suffix >= 0.3 {
         return verdict(FieldKind::Street, street, "street lines");
     }
+    // `learmonth drive`: the street's name, the number in a column of its own.
+    let street_names = e.share(|v| {
+        has_street_suffix(v) && !v.chars().any(|c| c.is_ascii_digit()) && name_words(v) <= 5
+    });
+    if street_names >= 0.5 {
+        return verdict(
+            FieldKind::Street,
+            street_names,
+            "street names with a street type (drive, road), no number",
+        );
+    }
     let date = e.share(is_date);
     if date >= 0.8 {
         let order = date_order(&e.values).unwrap_or_default();
@@ -244,6 +302,10 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     let amount = e.share(is_amount);
     if amount >= 0.8 {
         return verdict(FieldKind::Ignore, amount, "amounts");
+    }
+    let ssn = e.share(is_ssn_shape);
+    if ssn >= 0.8 {
+        return verdict(FieldKind::NationalId, ssn, "national ids (123-45-6789)");
     }
     let phone = e.share(is_phone);
     if phone >= 0.8 {
@@ -265,9 +327,27 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
             "name suffixes (jr, sr, iii)",
         );
     }
+    if e.distinct <= 6 {
+        let sex = e.share(is_sex_value);
+        if sex >= 0.9 {
+            return verdict(FieldKind::Sex, sex, "sexes (f, m)");
+        }
+        let types = e.share(is_entity_type_value);
+        if types >= 0.9 {
+            return verdict(
+                FieldKind::EntityType,
+                types,
+                "record types (person, organisation)",
+            );
+        }
+    }
     let company = e.share(is_company);
     if company >= 0.3 {
-        return verdict(FieldKind::Ignore, company, "organisation names");
+        return verdict(
+            FieldKind::Organisation,
+            company.min(0.9),
+            "organisation names",
+        );
     }
     let text = e.share(is_free_text);
     if text >= 0.5 {
@@ -292,6 +372,19 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
                 FieldKind::Ignore,
                 name,
                 format!("free text: {words:.1} words a value, more than names have"),
+            );
+        }
+        let people = person_share(e);
+        let orgish = e.share(is_org_like);
+        if words >= 1.6 && people < 0.4 && orgish >= 0.15 {
+            return (
+                FieldKind::Organisation,
+                (0.5 + orgish).min(0.9),
+                format!(
+                    "names of {words:.1} words, {} naming a known given name and {} an organisation word: organisations",
+                    pct(people),
+                    pct(orgish)
+                ),
             );
         }
         if words >= 1.6 || commas >= 0.3 {
@@ -376,6 +469,32 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
 
 /// Infers one column from its header and sample values.
 pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping {
+    infer_column_as(header, values, rows, true)
+}
+
+/// The kind the header suggests; with `parties` false, another party's
+/// columns are read as if they were the record's own.
+fn hint_of(header: &str, r: &HeaderReading, parties: bool) -> Option<FieldKind> {
+    if let Some(k) = kind_from_header(header) {
+        return Some(k);
+    }
+    if (parties && r.party.is_some()) || r.not_identity.is_some() {
+        return None;
+    }
+    r.kind.or_else(|| substring_hint(header))
+}
+
+/// Share of values holding a word the given-name table knows: high for
+/// columns of people's names in any order, low for organisations.
+fn person_share(e: &Evidence<'_>) -> f64 {
+    e.share(|v| {
+        fold(v)
+            .split(' ')
+            .any(|w| w.len() > 2 && is_known_given_name(w))
+    })
+}
+
+fn infer_column_as(header: &str, values: &[&str], rows: usize, parties: bool) -> ColumnMapping {
     let values: Vec<&str> = values.iter().filter_map(|v| non_blank(v)).collect();
     let mut distinct: Vec<&str> = values.clone();
     distinct.sort_unstable();
@@ -385,50 +504,79 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
         values,
         rows,
     };
-    let hint = header_hint(header);
-    let mut m = if e.values.is_empty() {
+    let reading = read_header(header);
+    let hint = hint_of(header, &reading, parties);
+    let not_identity = header_says_not_identity(header, &reading, parties);
+    let mut m = if let Some(why) = not_identity {
+        mapping(header, FieldKind::Ignore, 0.9, why)
+    } else if e.values.is_empty() {
         match hint {
             Some(k) => mapping(header, k, 0.5, "header only: no values to check".into()),
             None => mapping(header, FieldKind::Ignore, 1.0, "empty column".into()),
         }
-    } else if header_says_not_identity(header) {
-        mapping(
-            header,
-            FieldKind::Ignore,
-            0.9,
-            "header names non-identity data".into(),
-        )
     } else {
         let (vk, vconf, vreason) = kind_from_values(&e);
-        // `Birth Year` / `YOB`: four-digit years alone are no birth date,
-        // and no postcode either.
-        let years = match hint {
-            Some(FieldKind::DateOfBirth) => e.share(|v| {
-                v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y))
-            }),
-            _ => 0.0,
-        };
+        // `Birth Year` / `YOB`: four-digit years alone are a year of birth.
+        let years = e.share(is_birth_year_value);
+        let single_words = e.share(|v| name_words(v) == 1);
         match hint {
-            Some(FieldKind::DateOfBirth) if years >= 0.8 => mapping(
+            Some(FieldKind::DateOfBirth | FieldKind::BirthYear) if years >= 0.8 => mapping(
+                header,
+                FieldKind::BirthYear,
+                0.5 + years / 2.0,
+                format!("{} of values are years alone: a year of birth", pct(years)),
+            ),
+            Some(FieldKind::RecordId) => mapping(
                 header,
                 FieldKind::Ignore,
-                years,
-                format!(
-                    "{} of values are years alone: no day and month to compare",
-                    pct(years)
-                ),
+                0.9,
+                "another id column: the record id is the first".into(),
             ),
+            // `pername1` / `pername2`, `Name` over single words: which
+            // part of a name is settled within the file.
+            Some(FieldKind::FullName)
+                if generic_name_header(header)
+                    && single_words >= 0.8
+                    && e.share(is_name_like) >= 0.8
+                    && vk != FieldKind::Organisation =>
+            {
+                mapping(
+                    header,
+                    FieldKind::Ignore,
+                    0.3,
+                    "single words under a name header: given name or surname? (settled by the file's other columns)".into(),
+                )
+            }
             Some(h) => {
-                let s = support(h, &e);
-                // A street header over one-line addresses, or a name header over
-                // given names only, is refined by the values.
+                // A street header over one-line addresses, or a name header
+                // over given names only, or over organisations, is refined by
+                // the values.
                 let refined = match (h, vk) {
                     (FieldKind::Street, FieldKind::FullAddress) => FieldKind::FullAddress,
                     (FieldKind::FullName, FieldKind::GivenName) => FieldKind::GivenName,
+                    (FieldKind::FullName, FieldKind::Organisation) => FieldKind::Organisation,
                     _ => h,
                 };
-                if s >= 0.5 {
-                    let reason = format!("header '{}' and {:.0}% of values fit", header, s * 100.0);
+                let s = support(refined, &e);
+                let category = e.rows >= 200
+                    && e.distinct <= 20
+                    && matches!(
+                        refined,
+                        FieldKind::FullName | FieldKind::Organisation | FieldKind::Street
+                    );
+                if category {
+                    mapping(
+                        header,
+                        FieldKind::Ignore,
+                        1.0 - e.distinct as f64 / 50.0,
+                        format!("only {} distinct values: a category", e.distinct),
+                    )
+                } else if s >= 0.5 {
+                    let mut reason =
+                        format!("header '{}' and {:.0}% of values fit", header, s * 100.0);
+                    if refined == FieldKind::Organisation && h == FieldKind::FullName {
+                        reason.push_str(&format!("; {vreason}"));
+                    }
                     mapping(header, refined, 0.5 + 0.5 * s, reason)
                 } else if vk != FieldKind::Ignore && vconf >= 0.8 {
                     mapping(
@@ -449,6 +597,7 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
             None => mapping(header, vk, vconf, vreason),
         }
     };
+    second_of_a_kind(&mut m, &reading);
     if m.kind == FieldKind::DateOfBirth {
         m.date_order = date_order(&e.values);
         if let Some(order) = m.date_order {
@@ -462,6 +611,37 @@ pub fn infer_column(header: &str, values: &[&str], rows: usize) -> ColumnMapping
         }
     }
     m
+}
+
+/// A second column of a kind (`fname_c2`, `address_2`, `alt_phone`): a
+/// second given name is a middle name, a second street line the second
+/// address line; a second surname or an alternate name is kept out (one
+/// value per kind is compared), other kinds keep the first non-blank value.
+fn second_of_a_kind(m: &mut ColumnMapping, r: &HeaderReading) {
+    if r.kind.is_none() || (r.ordinal < 2 && !r.alternate) {
+        return;
+    }
+    let (kind, why) = match (m.kind, r.alternate) {
+        (FieldKind::GivenName, _) => (
+            FieldKind::MiddleName,
+            "a second given name: compared as a middle name",
+        ),
+        (FieldKind::Street, false) => (FieldKind::AddressLine2, "a second street line"),
+        (FieldKind::Surname, _) => (FieldKind::Ignore, "a second surname: not compared"),
+        (
+            FieldKind::FullName
+            | FieldKind::Organisation
+            | FieldKind::Street
+            | FieldKind::FullAddress,
+            true,
+        ) => (
+            FieldKind::Ignore,
+            "an alternate or former form: the primary one is compared",
+        ),
+        _ => return,
+    };
+    m.kind = kind;
+    m.reason = format!("{}; {why}", m.reason);
 }
 
 /// Unlabelled columns of single words (no header says what they hold):
@@ -479,7 +659,11 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
     let unlabelled: Vec<Words> = columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.kind == FieldKind::Ignore && header_hint(&c.column).is_none())
+        .filter(|(_, c)| {
+            c.kind == FieldKind::Ignore
+                && (header_hint(&c.column).is_none() || generic_name_header(&c.column))
+                && !c.reason.starts_with("another party")
+        })
         .filter_map(|(index, _)| {
             let values: Vec<&str> = values[index].iter().filter_map(|v| non_blank(v)).collect();
             (values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
@@ -530,6 +714,116 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
     }
 }
 
+/// The header of a date part: a shared stem and the part's own word
+/// (`by` / `bm` / `bd`, `dob_year` / `dob_mon` / `dob_day`, `birth_y`).
+fn date_part_stem(header: &str) -> Option<(String, FieldKind)> {
+    const PARTS: &[(FieldKind, &[&str])] = &[
+        (
+            FieldKind::BirthYear,
+            &["yyyy", "year", "jahr", "annee", "ano", "yr", "y"],
+        ),
+        (
+            FieldKind::BirthMonth,
+            &["month", "monat", "mois", "mes", "mon", "mm", "mo", "m"],
+        ),
+        (
+            FieldKind::BirthDay,
+            &["day", "tag", "jour", "dia", "dd", "d"],
+        ),
+    ];
+    let key = header_key(header);
+    PARTS.iter().find_map(|(kind, suffixes)| {
+        suffixes.iter().find_map(|s| {
+            let stem = key.strip_suffix(s)?;
+            (!stem.is_empty() && stem.len() <= 12).then(|| (stem.to_string(), *kind))
+        })
+    })
+}
+
+/// Birth dates in parts: a column of years of birth beside a column of
+/// months (1-12) and often of days (1-31), their headers one stem with the
+/// part's word (`by`, `bm`, `bd`). The values decide: the years spread over
+/// decades and lie in the past, the months never pass 12 and take most of
+/// their values, the days pass 12. A lone `by` column of other numbers (a
+/// postcode) stays what its values say.
+fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    let ints = |i: usize| -> Vec<u32> {
+        values[i]
+            .iter()
+            .filter_map(|v| non_blank(v))
+            .filter_map(|v| v.trim().parse::<u32>().ok())
+            .collect()
+    };
+    let filled = |i: usize| values[i].iter().filter(|v| non_blank(v).is_some()).count();
+    let fits = |i: usize, kind: FieldKind| -> bool {
+        let n = filled(i);
+        let xs = ints(i);
+        if n < 5 || (xs.len() as f64) < 0.9 * n as f64 {
+            return false;
+        }
+        let mut d = xs.clone();
+        d.sort_unstable();
+        d.dedup();
+        match kind {
+            FieldKind::BirthYear => {
+                let mut ys = xs.clone();
+                ys.sort_unstable();
+                let (lo, hi) = (ys[ys.len() / 10], ys[ys.len() * 9 / 10]);
+                xs.iter().all(|y| (1880..=2030).contains(y))
+                    && hi - lo >= 15
+                    && ys[ys.len() / 2] <= 2010
+            }
+            FieldKind::BirthMonth => {
+                xs.iter().all(|m| (1..=12).contains(m)) && (d.len() >= 6 || n < 30)
+            }
+            _ => {
+                xs.iter().all(|x| (1..=31).contains(x))
+                    && xs.iter().any(|x| *x > 12)
+                    && (d.len() >= 13 || n < 30)
+            }
+        }
+    };
+    let parts: Vec<(usize, String, FieldKind)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind != FieldKind::RecordId)
+        .filter_map(|(i, c)| date_part_stem(&c.column).map(|(s, k)| (i, s, k)))
+        .collect();
+    for (yi, stem, _) in parts.iter().filter(|(_, _, k)| *k == FieldKind::BirthYear) {
+        if !fits(*yi, FieldKind::BirthYear) {
+            continue;
+        }
+        let partner = |kind: FieldKind| {
+            parts
+                .iter()
+                .find(|(i, s, k)| s == stem && *k == kind && fits(*i, kind))
+                .map(|(i, _, _)| *i)
+        };
+        let Some(mi) = partner(FieldKind::BirthMonth) else {
+            continue;
+        };
+        let di = partner(FieldKind::BirthDay);
+        let names: Vec<String> = [Some(*yi), Some(mi), di]
+            .into_iter()
+            .flatten()
+            .map(|i| format!("'{}'", columns[i].column))
+            .collect();
+        let reason = format!(
+            "a birth date in parts ({}): years over decades, months 1-12, days 1-31",
+            names.join(", ")
+        );
+        for (i, kind) in [
+            (Some(*yi), FieldKind::BirthYear),
+            (Some(mi), FieldKind::BirthMonth),
+            (di, FieldKind::BirthDay),
+        ] {
+            if let Some(i) = i {
+                columns[i] = mapping(&columns[i].column, kind, 0.95, reason.clone());
+            }
+        }
+    }
+}
+
 /// Infers a file's schema from its headers and sample rows. The id column
 /// is `id_column` (a header) when given, else the first column. `None`
 /// when `id_column` names no header.
@@ -550,17 +844,33 @@ pub fn infer_schema(
                 .collect()
         })
         .collect();
-    let mut columns: Vec<ColumnMapping> = headers
+    let infer_all = |parties: bool| -> Vec<ColumnMapping> {
+        headers
+            .iter()
+            .zip(&values)
+            .enumerate()
+            .map(|(i, (h, v))| {
+                if i == id_index {
+                    return mapping(h, FieldKind::RecordId, 1.0, "record id".into());
+                }
+                infer_column_as(h, v, sample.len(), parties)
+            })
+            .collect()
+    };
+    let mut columns = infer_all(true);
+    // A file whose every identity column is one other party's
+    // (`owner_name`, `owner_email`) holds that party's records.
+    let own = columns
         .iter()
-        .zip(&values)
-        .enumerate()
-        .map(|(i, (h, v))| {
-            if i == id_index {
-                return mapping(h, FieldKind::RecordId, 1.0, "record id".into());
-            }
-            infer_column(h, v, sample.len())
-        })
-        .collect();
+        .any(|c| !matches!(c.kind, FieldKind::Ignore | FieldKind::RecordId));
+    if !own
+        && columns
+            .iter()
+            .any(|c| c.reason.starts_with("another party"))
+    {
+        columns = infer_all(false);
+    }
+    birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
@@ -689,10 +999,10 @@ mod tests {
             col("zip", &["SKU-1234", "SKU-9", "P-100", "X99"]).kind,
             FieldKind::Ignore
         );
-        // Company names under a name header.
+        // Company names under a name header are organisations.
         assert_eq!(
             col("name", &["Acme Corp", "Globex Holdings Ltd", "Initech LLC"]).kind,
-            FieldKind::Ignore
+            FieldKind::Organisation
         );
         // Order dates.
         let orders = super::detect::tests::ORDER_DATES;
@@ -722,16 +1032,22 @@ mod tests {
         let notes = ["ruft gern an", "VIP Kundin seit Jahren", "nur per Post"];
         assert_eq!(col("x7", &notes).kind, FieldKind::Ignore);
         assert_eq!(col("Notiz", &["Anna Weber"]).kind, FieldKind::Ignore);
-        assert_eq!(col("Gender", &["M", "F", "F", "M"]).kind, FieldKind::Ignore);
+        // Sex is identity evidence (the model weighs it); a size is not sex.
+        assert_eq!(col("Gender", &["M", "F", "F", "M"]).kind, FieldKind::Sex);
+        assert_eq!(
+            col("x2", &["male", "female", "Female"]).kind,
+            FieldKind::Sex
+        );
+        assert_ne!(col("size", &["S", "M", "L", "XL"]).kind, FieldKind::Sex);
         let since = col("Customer Since", &orders);
         assert_eq!(since.kind, FieldKind::Ignore, "{}", since.reason);
         assert_eq!(
             col("Lifetime Value", &["1200.50", "80.00", "35.10"]).kind,
             FieldKind::Ignore
         );
-        // Years of birth alone are neither dates nor postcodes.
+        // Years of birth alone are neither dates nor postcodes: a partial date.
         let c = col("Birth Year", &["1980", "1975", "1990", "1966"]);
-        assert_eq!(c.kind, FieldKind::Ignore, "{}", c.reason);
+        assert_eq!(c.kind, FieldKind::BirthYear, "{}", c.reason);
         assert!(c.reason.contains("years"), "{}", c.reason);
         assert_eq!(col("Title", &["Mrs", "Mr", "Dr"]).kind, FieldKind::Ignore);
     }
@@ -860,5 +1176,237 @@ mod tests {
                 FieldKind::Ignore
             ]
         );
+    }
+
+    /// Rows of `n` people with the given columns, values made by `f`.
+    fn rows_of(n: usize, f: impl Fn(usize) -> Vec<String>) -> Vec<Vec<String>> {
+        (0..n).map(f).collect()
+    }
+
+    fn schema_kinds(headers: &[&str], rows: &[Vec<String>]) -> Vec<FieldKind> {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let s = infer_schema("t", &headers, rows, None).unwrap();
+        s.columns.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn birth_dates_in_parts_by_stem_and_values() {
+        let rows = rows_of(60, |i| {
+            vec![
+                i.to_string(),
+                ["FRANK", "MARTIN", "ANNA", "KARL"][i % 4].into(),
+                (1930 + (i * 7) % 60).to_string(),
+                (1 + i % 12).to_string(),
+                (1 + (i * 5) % 31).to_string(),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "fname_c1", "by", "bm", "bd"], &rows)[2..],
+            [
+                FieldKind::BirthYear,
+                FieldKind::BirthMonth,
+                FieldKind::BirthDay
+            ]
+        );
+        assert_eq!(
+            schema_kinds(&["id", "fname", "dob_year", "dob_mon", "dob_day"], &rows)[2..],
+            [
+                FieldKind::BirthYear,
+                FieldKind::BirthMonth,
+                FieldKind::BirthDay
+            ]
+        );
+        // A `by` column of postcodes (no month beside it) stays a postcode.
+        let codes = rows_of(60, |i| {
+            vec![
+                i.to_string(),
+                ["FRANK", "MARTIN", "ANNA", "KARL"][i % 4].into(),
+                ["2000", "2600", "3121", "4000", "2913", "6050"][i % 6].into(),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "fname", "by"], &codes)[2],
+            FieldKind::Postcode
+        );
+        // Months beside a year of recent events are no birth date.
+        let events = rows_of(60, |i| {
+            vec![
+                i.to_string(),
+                (2019 + i % 3).to_string(),
+                (1 + i % 12).to_string(),
+            ]
+        });
+        let k = schema_kinds(&["id", "ey", "em"], &events);
+        assert!(!k.contains(&FieldKind::BirthYear), "{k:?}");
+    }
+
+    #[test]
+    fn name_words_under_numbered_name_headers_by_values() {
+        let given = ["Sean", "Mary", "John", "Laura", "William", "Anna"];
+        let family = [
+            "Rodriguez",
+            "Nguyen",
+            "Garrett",
+            "Brown",
+            "Mayer",
+            "Kowalski",
+        ];
+        let rows = rows_of(30, |i| {
+            vec![
+                i.to_string(),
+                given[i % 6].into(),
+                family[(i * 5) % 6].into(),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "pername1", "pername2"], &rows)[1..],
+            [FieldKind::GivenName, FieldKind::Surname]
+        );
+        // Surname first: the values, not the order, decide.
+        let swapped: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| vec![r[0].clone(), r[2].clone(), r[1].clone()])
+            .collect();
+        assert_eq!(
+            schema_kinds(&["id", "name1", "name2"], &swapped)[1..],
+            [FieldKind::Surname, FieldKind::GivenName]
+        );
+    }
+
+    #[test]
+    fn a_name_column_of_companies_and_one_of_people() {
+        let places = [
+            "arnie morton's of chicago",
+            "art's delicatessen",
+            "hotel bel-air",
+            "cafe bizou",
+            "campanile",
+            "chinois on main",
+            "citrus",
+            "fenix at the argyle",
+            "granita",
+            "grill on the alley",
+        ];
+        let c = col("name", &places);
+        assert_eq!(c.kind, FieldKind::Organisation, "{}", c.reason);
+        let people = [
+            "Mary Smith",
+            "John Garrett",
+            "Laura Brown",
+            "SANDRA NGUYEN",
+            "Harris, Jessica",
+            "William Turner",
+        ];
+        assert_eq!(col("name", &people).kind, FieldKind::FullName);
+        let sites = [
+            "Salvation Army - Temple",
+            "Chicago Child Care Society",
+            "Board Trustees-City Colleges of Chicago",
+            "Erie Neighborhood House",
+        ];
+        assert_eq!(col("Site name", &sites).kind, FieldKind::Organisation);
+    }
+
+    #[test]
+    fn another_partys_columns_stay_out() {
+        let rows = rows_of(20, |i| {
+            vec![
+                i.to_string(),
+                ["Derick", "Patrick", "Mary", "Ann"][i % 4].into(),
+                ["Castillo", "Rodriguez", "Lee", "Kim"][i % 4].into(),
+                ["Kaylee", "Caleb", "Henry", "Ava"][i % 4].into(),
+                format!("{:03}-{:02}-{:04}", 100 + i, 10 + i, 1000 + i),
+                ["Red's Dairy Queen", "Pikes Creek Campground"][i % 2].into(),
+                format!("98{:03}", i),
+            ]
+        });
+        let k = schema_kinds(
+            &[
+                "record_id",
+                "first_name",
+                "last_name",
+                "spouse_first_name",
+                "dependent_1_ssn",
+                "employer_name",
+                "employer_zipcode",
+            ],
+            &rows,
+        );
+        assert_eq!(k[1..3], [FieldKind::GivenName, FieldKind::Surname]);
+        assert!(k[3..].iter().all(|k| *k == FieldKind::Ignore), "{k:?}");
+        // A file of one other party alone holds that party's records.
+        let owners = rows_of(20, |i| {
+            vec![
+                i.to_string(),
+                ["Mary Lee", "John Kim"][i % 2].into(),
+                format!("owner{i}@example.org"),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "owner_name", "owner_email"], &owners)[1..],
+            [FieldKind::FullName, FieldKind::Email]
+        );
+        // `partner_name` in a file of people names the partner, not the row.
+        assert!(read_header("partner_name").party.is_some());
+    }
+
+    #[test]
+    fn descriptions_of_fields_and_documents_stay_out() {
+        for (h, v) in [
+            ("ADDR_TYPE", vec!["HOME", "MAILING", "HOME"]),
+            ("PASSPORT_COUNTRY", vec!["US", "DE", "FR"]),
+            ("DRIVERS_LICENSE_STATE", vec!["NV", "CA", "NV"]),
+            ("race_ethnicity", vec!["White", "Asian", "Black"]),
+        ] {
+            let c = col(h, &v);
+            assert!(
+                !matches!(
+                    c.kind,
+                    FieldKind::Country | FieldKind::State | FieldKind::City
+                ),
+                "{h}: {:?} {}",
+                c.kind,
+                c.reason
+            );
+        }
+        assert_eq!(
+            col("ADDR_STATE", &["NV", "CA", "NV"]).kind,
+            FieldKind::State
+        );
+        assert_eq!(
+            col("ssn", &["786-77-6454", "688-88-6377"]).kind,
+            FieldKind::NationalId
+        );
+        assert_eq!(
+            col("x9", &["786-77-6454", "688-88-6377", "674-27-1745"]).kind,
+            FieldKind::NationalId
+        );
+    }
+
+    #[test]
+    fn street_names_without_numbers_are_streets() {
+        let c = col(
+            "column5",
+            &[
+                "learmonth drive",
+                "wittenoom street",
+                "kitchener road",
+                "dunbar crescent",
+                "thornhill place",
+            ],
+        );
+        assert_eq!(c.kind, FieldKind::Street, "{}", c.reason);
+        // People whose surname is a street word are still people.
+        let c = col(
+            "column2",
+            &[
+                "Penny Lane",
+                "Mary Park",
+                "John Smith",
+                "Ann Lee",
+                "Tom Brown",
+            ],
+        );
+        assert_eq!(c.kind, FieldKind::FullName, "{}", c.reason);
     }
 }

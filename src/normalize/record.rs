@@ -408,7 +408,7 @@ impl NormalizedRecord {
 /// Sex as one letter where the word is known in English, German, French
 /// or Spanish (`Female`, `weiblich`, `femme`, `mujer` -> `f`); other values
 /// folded as they are (a third category stays a category of its own).
-fn normalize_sex(raw: &str) -> Option<String> {
+pub(crate) fn normalize_sex(raw: &str) -> Option<String> {
     let v = fold(raw);
     let word = v.split(' ').next().unwrap_or("");
     let one = match word {
