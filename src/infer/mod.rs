@@ -158,6 +158,9 @@ const NOT_IDENTITY_WORDS: &[&str] = &[
     "language",
     "currency",
     "discount",
+    "key",
+    "pointer",
+    "anchor",
 ];
 
 /// The kind a header suggests: an exact synonym, else the phrase its words
@@ -374,16 +377,21 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
                 format!("free text: {words:.1} words a value, more than names have"),
             );
         }
+        // People's names hold known given names and are seldom one word;
+        // organisations hold few given names, often an organisation word
+        // (`deli`, `&`, `Ltd`) and are often one word (`ALCATEL`, `Citrus`).
         let people = person_share(e);
         let orgish = e.share(is_org_like);
-        if words >= 1.6 && people < 0.4 && orgish >= 0.15 {
+        let single = e.share(|v| name_words(v) == 1);
+        if words >= 1.2 && people < 0.35 && (orgish >= 0.25 || single >= 0.2) {
             return (
                 FieldKind::Organisation,
-                (0.5 + orgish).min(0.9),
+                (0.5 + orgish.max(single)).min(0.9),
                 format!(
-                    "names of {words:.1} words, {} naming a known given name and {} an organisation word: organisations",
+                    "names of {words:.1} words, {} with a known given name, {} with an organisation word, {} of one word: organisations",
                     pct(people),
-                    pct(orgish)
+                    pct(orgish),
+                    pct(single)
                 ),
             );
         }
@@ -666,7 +674,12 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
         })
         .filter_map(|(index, _)| {
             let values: Vec<&str> = values[index].iter().filter_map(|v| non_blank(v)).collect();
-            (values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
+            // A category (`vic`, `nsw`: 15 values) is no column of names.
+            let mut distinct = values.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let names = distinct.len() >= 20.min(values.len() / 2);
+            (names && values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
                 index,
                 known: share(&values, is_known_given_name),
                 multiword: share(&values, |v| v.trim().contains(' ')),
@@ -681,7 +694,7 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
         let runner_up = by_known.get(1).map_or(0.0, |w| w.known);
         if let Some(best) = by_known
             .first()
-            .filter(|w| w.known >= 0.3 && w.known >= 3.0 * runner_up)
+            .filter(|w| w.known >= 0.2 && w.known >= 3.0 * runner_up)
         {
             let c = &mut columns[best.index];
             c.kind = FieldKind::GivenName;
@@ -824,6 +837,48 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
     }
 }
 
+/// A column of short numbers (`7`, `177`, `12a`) beside a street column
+/// whose values carry no house number is that street's house number: an
+/// unlabelled number column reads as codes on its own.
+fn house_numbers_beside_streets(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    let short_number = |v: &str| {
+        let t = v.trim();
+        !t.is_empty()
+            && t.len() <= 6
+            && t.starts_with(|c: char| c.is_ascii_digit())
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+    };
+    if columns.iter().any(|c| c.kind == FieldKind::HouseNumber) {
+        return;
+    }
+    for street in 0..columns.len() {
+        if columns[street].kind != FieldKind::Street {
+            continue;
+        }
+        let filled: Vec<&str> = values[street].iter().filter_map(|v| non_blank(v)).collect();
+        if share(&filled, is_street) > 0.2 {
+            continue;
+        }
+        let beside = [street.checked_sub(1), Some(street + 1)];
+        for i in beside.into_iter().flatten().filter(|&i| i < columns.len()) {
+            let c = &columns[i];
+            if c.kind != FieldKind::Ignore || header_hint(&c.column).is_some() {
+                continue;
+            }
+            let vals: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+            if vals.len() >= 5 && share(&vals, short_number) >= 0.9 {
+                let reason = format!(
+                    "short numbers beside the street column '{}', whose values have none",
+                    columns[street].column
+                );
+                columns[i] = mapping(&columns[i].column, FieldKind::HouseNumber, 0.7, reason);
+                return;
+            }
+        }
+    }
+}
+
 /// Infers a file's schema from its headers and sample rows. The id column
 /// is `id_column` (a header) when given, else the first column. `None`
 /// when `id_column` names no header.
@@ -872,6 +927,7 @@ pub fn infer_schema(
     }
     birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
+    house_numbers_beside_streets(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
