@@ -125,9 +125,9 @@ pub enum Predicate {
         /// The attribute.
         attr: Attr,
     },
-    /// The initials of one record's `attr` (two words or more) spell the
+    /// The initials of one record's `attr` (three words or more) spell the
     /// other's `attr` or `key` written as one word (`international
-    /// business machines` / `ibm`, `procter gamble` / `p g`).
+    /// business machines` / `ibm` or `i b m`).
     Acronym {
         /// The name whose initials are taken and compared.
         attr: Attr,
@@ -240,6 +240,10 @@ fn first_word(v: &str) -> &str {
     v.split(' ').next().unwrap_or(v)
 }
 
+/// Fewest letters of an acronym compared: two letters (`ab`, `ge`) stand
+/// for too many names to tell one.
+const MIN_ACRONYM: usize = 3;
+
 /// Whether `a`'s initials spell `b`'s `attr` or `key` written as one word.
 fn acronym_of(a: &NormalizedRecord, b: &NormalizedRecord, attr: Attr, key: Attr) -> bool {
     let Some(initials) = a.get(attr).and_then(acronym) else {
@@ -248,7 +252,7 @@ fn acronym_of(a: &NormalizedRecord, b: &NormalizedRecord, attr: Attr, key: Attr)
     [attr, key].iter().any(|&x| {
         b.get(x)
             .and_then(short_form)
-            .is_some_and(|s| s.len() >= 2 && s == initials)
+            .is_some_and(|s| s.len() >= MIN_ACRONYM && s == initials)
     })
 }
 
@@ -527,5 +531,61 @@ mod tests {
             &person("Dan", "Brady"),
             &person("Kelly", "Daniel")
         ));
+    }
+
+    fn org(name: &str) -> NormalizedRecord {
+        normalized(&Record::new(0, "O").with(FieldKind::Organisation, name))
+    }
+
+    fn org_level(a: &str, b: &str) -> String {
+        let c = crate::compare::templates::organisation();
+        let l = c.level_of(&org(a), &org(b));
+        c.levels[l as usize].label.clone()
+    }
+
+    #[test]
+    fn organisation_levels() {
+        assert_eq!(org_level("ACME Inc.", "Acme Incorporated"), "exact");
+        assert_eq!(org_level("Widgets Acme", "Acme Widgets Ltd"), "same key words");
+        assert_eq!(
+            org_level("International Business Machines", "IBM Corp"),
+            "acronym"
+        );
+        assert_eq!(org_level("I.B.M.", "International Business Machines"), "acronym");
+        assert_eq!(
+            org_level(
+                "Koninklijke Philips Electronics N.V.",
+                "Philips Electronics"
+            ),
+            "key word overlap >= 0.8"
+        );
+        // A typo in a long word still overlaps.
+        assert_eq!(
+            org_level("Salvation Army Temple", "Salvaton Army"),
+            "key word overlap >= 0.8"
+        );
+        assert_eq!(org_level("Acme Widgets Tools", "Acme Gadgets"), "rarest key word and overlap >= 0.5");
+        assert_eq!(org_level("Acme Gizmos", "Acme Widgets Intl"), "rarest key word and overlap >= 0.5");
+        assert_eq!(org_level("Northwind Traders", "Northwind Trader"), "key word overlap >= 0.8");
+        // Different organisations, and a person against a company.
+        assert_eq!(org_level("Acme Widgets", "Globex Widgets"), "else");
+        assert_eq!(org_level("IBM", "Intel"), "else");
+        assert_eq!(org_level("Ab", "Acme Bank"), "else");
+        let none = normalized(&Record::new(0, "P").with(FieldKind::GivenName, "Ann"));
+        let c = crate::compare::templates::organisation();
+        assert_eq!(c.level_of(&none, &org("Acme")), 0);
+    }
+
+    #[test]
+    fn word_sets_and_overlaps() {
+        assert!(same_word_set("b a", "a b a"));
+        assert!(!same_word_set("a b", "a b c"));
+        assert!(!same_word_set("", ""));
+        assert_eq!(word_overlap("a b", "b c a"), 1.0);
+        assert_eq!(word_overlap("a b c d", "a x"), 0.5);
+        assert_eq!(word_overlap("", "a"), 0.0);
+        // A short word must be spelt the same.
+        assert_eq!(word_overlap("abc", "abd"), 0.0);
+        assert_eq!(word_overlap("widgets", "widgetz"), 1.0);
     }
 }

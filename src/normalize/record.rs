@@ -608,6 +608,34 @@ mod tests {
     }
 
     #[test]
+    fn organisations_and_their_entity_type() {
+        let company = normalized(&Record::new(0, "1").with(FieldKind::Organisation, "ACME, Inc."));
+        assert_eq!(company.get(Attr::Organisation), Some("acme"));
+        assert_eq!(company.get(Attr::OrgKey), Some("acme"));
+        assert_eq!(company.get(Attr::EntityType), Some("organisation"));
+        let person = normalized(&Record::new(0, "2").with(FieldKind::FullName, "Ann Lee"));
+        assert_eq!(person.get(Attr::EntityType), Some("person"));
+        assert_eq!(person.get(Attr::Organisation), None);
+        // A contact person at a company: undecided.
+        let contact = normalized(
+            &Record::new(0, "3")
+                .with(FieldKind::Surname, "Lee")
+                .with(FieldKind::Organisation, "Widgets Intl Ltd"),
+        );
+        assert_eq!(contact.get(Attr::EntityType), None);
+        assert_eq!(contact.get(Attr::OrgKey), Some("international widgets"));
+        // A record-type column wins.
+        let typed = normalized(
+            &Record::new(0, "4")
+                .with(FieldKind::Organisation, "Smith Consulting")
+                .with(FieldKind::EntityType, "Individual"),
+        );
+        assert_eq!(typed.get(Attr::EntityType), Some("person"));
+        let nothing = normalized(&Record::new(0, "5").with(FieldKind::Email, "a@b.org"));
+        assert_eq!(nothing.get(Attr::EntityType), None);
+    }
+
+    #[test]
     fn attribute_list_is_in_declaration_order() {
         for (i, a) in Attr::ALL.iter().enumerate() {
             assert_eq!(*a as usize, i);
