@@ -224,9 +224,9 @@ fn word_overlap(x: &str, y: &str) -> f64 {
             .filter(|&j| !used[j])
             .or_else(|| {
                 (w.len() >= 5).then_some(())?;
-                b.iter().enumerate().position(|(j, v)| {
-                    !used[j] && v.len() >= 5 && within_edits(w, v, 1)
-                })
+                b.iter()
+                    .enumerate()
+                    .position(|(j, v)| !used[j] && v.len() >= 5 && within_edits(w, v, 1))
             });
         if let Some(j) = hit {
             used[j] = true;
@@ -546,12 +546,18 @@ mod tests {
     #[test]
     fn organisation_levels() {
         assert_eq!(org_level("ACME Inc.", "Acme Incorporated"), "exact");
-        assert_eq!(org_level("Widgets Acme", "Acme Widgets Ltd"), "same key words");
+        assert_eq!(
+            org_level("Widgets Acme", "Acme Widgets Ltd"),
+            "same key words"
+        );
         assert_eq!(
             org_level("International Business Machines", "IBM Corp"),
             "acronym"
         );
-        assert_eq!(org_level("I.B.M.", "International Business Machines"), "acronym");
+        assert_eq!(
+            org_level("I.B.M.", "International Business Machines"),
+            "acronym"
+        );
         assert_eq!(
             org_level(
                 "Koninklijke Philips Electronics N.V.",
@@ -564,9 +570,18 @@ mod tests {
             org_level("Salvation Army Temple", "Salvaton Army"),
             "key word overlap >= 0.8"
         );
-        assert_eq!(org_level("Acme Widgets Tools", "Acme Gadgets"), "rarest key word and overlap >= 0.5");
-        assert_eq!(org_level("Acme Gizmos", "Acme Widgets Intl"), "rarest key word and overlap >= 0.5");
-        assert_eq!(org_level("Northwind Traders", "Northwind Trader"), "key word overlap >= 0.8");
+        assert_eq!(
+            org_level("Acme Widgets Tools", "Acme Gadgets"),
+            "rarest key word and overlap >= 0.5"
+        );
+        assert_eq!(
+            org_level("Acme Gizmos", "Acme Widgets Intl"),
+            "rarest key word and overlap >= 0.5"
+        );
+        assert_eq!(
+            org_level("Northwind Traders", "Northwind Trader"),
+            "key word overlap >= 0.8"
+        );
         // Different organisations, and a person against a company.
         assert_eq!(org_level("Acme Widgets", "Globex Widgets"), "else");
         assert_eq!(org_level("IBM", "Intel"), "else");

@@ -520,7 +520,10 @@ pub fn organisation() -> Comparison {
             ),
             Level::new(
                 "key word overlap >= 0.8",
-                Predicate::WordOverlap { attr: key, min: 0.8 },
+                Predicate::WordOverlap {
+                    attr: key,
+                    min: 0.8,
+                },
                 0.1,
                 0.002,
             ),
@@ -529,7 +532,10 @@ pub fn organisation() -> Comparison {
                 Predicate::All {
                     of: vec![
                         Predicate::SameFirstWord { attr: key },
-                        Predicate::WordOverlap { attr: key, min: 0.5 },
+                        Predicate::WordOverlap {
+                            attr: key,
+                            min: 0.5,
+                        },
                     ],
                 },
                 0.05,

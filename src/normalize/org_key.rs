@@ -257,7 +257,13 @@ mod tests {
         assert_eq!(plain_key("b a b").as_deref(), Some("a b"));
         // A record not stored yet is keyed as if counted with the others.
         let rules = OrgKeyRules::default();
-        assert_eq!(c.key_counted("acme zed", &rules).as_deref(), Some("zed acme"));
-        assert_eq!(c.key_counted("acme tools", &rules), c.key("acme tools", &rules));
+        assert_eq!(
+            c.key_counted("acme zed", &rules).as_deref(),
+            Some("zed acme")
+        );
+        assert_eq!(
+            c.key_counted("acme tools", &rules),
+            c.key("acme tools", &rules)
+        );
     }
 }

@@ -153,7 +153,11 @@ pub fn normalize_organisation(raw: &str) -> Option<String> {
             .copied()
             .filter(|t| !STOP_WORDS.contains(t))
             .collect();
-        if plain.is_empty() { tokens.join(" ") } else { plain.join(" ") }
+        if plain.is_empty() {
+            tokens.join(" ")
+        } else {
+            plain.join(" ")
+        }
     } else {
         kept.join(" ")
     };
@@ -178,7 +182,8 @@ fn join_spelled_letters(tokens: &[&str]) -> (Vec<String>, Vec<bool>) {
         if j - i >= 2 && at_end {
             // The longest tail of the run that spells a legal form.
             let run = &tokens[i..j];
-            let tail = (0..run.len() - 1).find(|&s| LEGAL_FORMS.contains(&run[s..].concat().as_str()));
+            let tail =
+                (0..run.len() - 1).find(|&s| LEGAL_FORMS.contains(&run[s..].concat().as_str()));
             let split = tail.unwrap_or(run.len());
             for t in &run[..split] {
                 words.push((*t).to_string());

@@ -9,11 +9,11 @@ use super::address::{
 };
 use super::date::{parse_date, Date, DateOrder};
 use super::email::normalize_email;
-use super::org_key::{plain_key, OrgKeyRules};
-use super::organisation::normalize_organisation;
 use super::name::{
     canonical_given, generational_suffix, parse_full_name, parse_given, parse_surname, NameParts,
 };
+use super::org_key::{plain_key, OrgKeyRules};
+use super::organisation::normalize_organisation;
 use super::phone::{normalize_phone, PhoneRules};
 use super::text::{fold, non_blank};
 use crate::record::Record;
