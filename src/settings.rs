@@ -244,6 +244,13 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
     if has(kinds, FieldKind::NationalId) {
         out.push(templates::national_id());
     }
+    let org = has(kinds, FieldKind::Organisation);
+    if org {
+        out.push(templates::organisation());
+    }
+    if org || has(kinds, FieldKind::EntityType) {
+        out.push(templates::entity_type());
+    }
     for (kind, name, attr) in [
         (FieldKind::Passport, "passport", Attr::Passport),
         (
@@ -310,6 +317,24 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         ]));
         // Given name and surname swapped between systems.
         rules.push(BlockingRule::new(vec![BlockKey::NameSet]));
+    }
+    if has(kinds, FieldKind::Organisation) {
+        // The rarest word of the name (a typo elsewhere in it, words
+        // reordered or missing), and the whole normalized name.
+        rules.push(BlockingRule::new(vec![BlockKey::FirstWord {
+            attr: Attr::OrgKey,
+        }]));
+        rules.push(BlockingRule::new(vec![exact(Attr::Organisation)]));
+        if has(kinds, FieldKind::Postcode) {
+            // A misspelt rarest word: same postcode, same start of the name.
+            rules.push(BlockingRule::new(vec![
+                exact(Attr::Postcode),
+                BlockKey::Prefix {
+                    attr: Attr::Organisation,
+                    n: 3,
+                },
+            ]));
+        }
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);

@@ -448,11 +448,12 @@ impl<'a> Blocker<'a> {
     }
 
     /// Name-order key for windowing an oversized block.
-    fn sort_key(&self, r: u32) -> (&str, &str, &str, u32) {
+    fn sort_key(&self, r: u32) -> (&str, &str, &str, &str, u32) {
         let rec = &self.records[r as usize];
         (
             rec.get(Attr::Surname).unwrap_or(""),
             rec.get(Attr::Given).unwrap_or(""),
+            rec.get(Attr::Organisation).unwrap_or(""),
             rec.get(Attr::DateOfBirth).unwrap_or(""),
             r,
         )

@@ -31,6 +31,11 @@ pub enum BlockKey {
         /// Number of characters.
         n: usize,
     },
+    /// The first word (of an organisation key: its rarest word).
+    FirstWord {
+        /// The attribute.
+        attr: Attr,
+    },
     /// The Soundex code of the first word.
     Soundex {
         /// The attribute.
@@ -62,6 +67,12 @@ impl BlockKey {
                     v.chars().skip(skip).for_each(|c| c.hash(h))
                 })
                 .is_some(),
+            BlockKey::FirstWord { attr } => r
+                .get(*attr)
+                .and_then(|v| v.split(' ').next())
+                .filter(|w| !w.is_empty())
+                .map(|w| w.hash(h))
+                .is_some(),
             BlockKey::Soundex { attr } => r
                 .get(*attr)
                 .map(|v| soundex(v.split(' ').next().unwrap_or(v)))
@@ -87,6 +98,7 @@ impl BlockKey {
             BlockKey::Exact { attr }
             | BlockKey::Prefix { attr, .. }
             | BlockKey::Suffix { attr, .. }
+            | BlockKey::FirstWord { attr }
             | BlockKey::Soundex { attr } => *attr,
             BlockKey::BirthYear | BlockKey::BirthMonthDay => Attr::DateOfBirth,
             BlockKey::NameSet => Attr::Surname,
@@ -99,6 +111,7 @@ impl BlockKey {
             BlockKey::Exact { attr } => format!("{attr:?}"),
             BlockKey::Prefix { attr, n } => format!("first {n} of {attr:?}"),
             BlockKey::Suffix { attr, n } => format!("last {n} of {attr:?}"),
+            BlockKey::FirstWord { attr } => format!("first word of {attr:?}"),
             BlockKey::Soundex { attr } => format!("soundex({attr:?})"),
             BlockKey::NameSet => "given and surname in either order".into(),
             BlockKey::BirthYear => "birth year".into(),

@@ -24,6 +24,12 @@ pub struct Level {
     /// Adjust the weight for how common the agreed value is (exact levels).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tf_adjust: bool,
+    /// A pair at this level is clearly two different entities, whatever
+    /// else agrees (a person and a company at one address): its person
+    /// weight is set below any veto, so it is never linked and groups are
+    /// not joined across it. Weight and training are as for any level.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub veto: bool,
 }
 
 impl Level {
@@ -36,6 +42,7 @@ impl Level {
             m,
             u,
             tf_adjust: false,
+            veto: false,
         }
     }
 
@@ -45,6 +52,12 @@ impl Level {
             is_null: true,
             ..Level::new("null", Predicate::AnyNull { attrs }, 1.0, 1.0)
         }
+    }
+
+    /// Marks the level as a veto (see [`Level::veto`]).
+    pub fn with_veto(mut self) -> Level {
+        self.veto = true;
+        self
     }
 
     /// Marks the level for term-frequency adjustment.

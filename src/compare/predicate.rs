@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::similarity::{jaro_winkler, within_edits};
 use crate::normalize::date::Date;
 use crate::normalize::name::{initial_match, nickname_match, nickname_typo_match};
+use crate::normalize::organisation::{acronym, short_form};
 use crate::normalize::record::{Attr, NormalizedRecord};
 
 /// A condition on a pair of normalized records. Comparison levels are
@@ -103,6 +104,36 @@ pub enum Predicate {
     },
     /// Dates of birth in the same year.
     SameYear,
+    /// The same set of words, in any order (`acme widgets` / `widgets acme`).
+    SameWordSet {
+        /// The attribute (words separated by single spaces).
+        attr: Attr,
+    },
+    /// The share of the shorter value's words found in the other value is
+    /// at least `min` (the overlap coefficient; a word of five letters or
+    /// more may be one typo off). Word order and words missing from one
+    /// side do not matter: `philips electronics` is all of `koninklijke
+    /// philips electronics`.
+    WordOverlap {
+        /// The attribute (words separated by single spaces).
+        attr: Attr,
+        /// Lowest share, 0..=1.
+        min: f64,
+    },
+    /// The first words are equal (of an organisation key: the rarest word).
+    SameFirstWord {
+        /// The attribute.
+        attr: Attr,
+    },
+    /// The initials of one record's `attr` (three words or more) spell the
+    /// other's `attr` or `key` written as one word (`international
+    /// business machines` / `ibm` or `i b m`).
+    Acronym {
+        /// The name whose initials are taken and compared.
+        attr: Attr,
+        /// A second form of the other record's name also compared.
+        key: Attr,
+    },
     /// Every listed condition holds.
     All {
         /// The conditions.
@@ -148,6 +179,81 @@ fn both<'a>(
     attr: Attr,
 ) -> Option<(&'a str, &'a str)> {
     Some((a.get(attr)?, b.get(attr)?))
+}
+
+/// Most words of a value compared word by word (longer values are cut).
+const MAX_WORDS: usize = 32;
+
+/// The words of a value, at most [`MAX_WORDS`].
+fn word_list(v: &str) -> impl Iterator<Item = &str> {
+    v.split(' ').filter(|w| !w.is_empty()).take(MAX_WORDS)
+}
+
+fn same_word_set(x: &str, y: &str) -> bool {
+    let mut a: Vec<&str> = word_list(x).collect();
+    let mut b: Vec<&str> = word_list(y).collect();
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    !a.is_empty() && a == b
+}
+
+/// Share of the shorter value's distinct words that the other holds (each
+/// of its words matched once), a word of five letters or more allowed one
+/// edit.
+fn word_overlap(x: &str, y: &str) -> f64 {
+    let mut a: Vec<&str> = word_list(x).collect();
+    let mut b: Vec<&str> = word_list(y).collect();
+    for v in [&mut a, &mut b] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    if a.len() > b.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    if a.is_empty() {
+        return 0.0;
+    }
+    let mut used = [false; MAX_WORDS];
+    let mut found = 0usize;
+    for w in &a {
+        let hit = b
+            .iter()
+            .position(|v| v == w)
+            .filter(|&j| !used[j])
+            .or_else(|| {
+                (w.len() >= 5).then_some(())?;
+                b.iter()
+                    .enumerate()
+                    .position(|(j, v)| !used[j] && v.len() >= 5 && within_edits(w, v, 1))
+            });
+        if let Some(j) = hit {
+            used[j] = true;
+            found += 1;
+        }
+    }
+    found as f64 / a.len() as f64
+}
+
+fn first_word(v: &str) -> &str {
+    v.split(' ').next().unwrap_or(v)
+}
+
+/// Fewest letters of an acronym compared: two letters (`ab`, `ge`) stand
+/// for too many names to tell one.
+const MIN_ACRONYM: usize = 3;
+
+/// Whether `a`'s initials spell `b`'s `attr` or `key` written as one word.
+fn acronym_of(a: &NormalizedRecord, b: &NormalizedRecord, attr: Attr, key: Attr) -> bool {
+    let Some(initials) = a.get(attr).and_then(acronym) else {
+        return false;
+    };
+    [attr, key].iter().any(|&x| {
+        b.get(x)
+            .and_then(short_form)
+            .is_some_and(|s| s.len() >= MIN_ACRONYM && s == initials)
+    })
 }
 
 /// Edits between two dates written as `YYYYMMDD` digits: substitutions,
@@ -294,6 +400,18 @@ impl Predicate {
                 _ => false,
             },
             Predicate::SameYear => matches!((a.dob, b.dob), (Some(x), Some(y)) if x.year == y.year),
+            Predicate::SameWordSet { attr } => {
+                both(a, b, *attr).is_some_and(|(x, y)| x == y || same_word_set(x, y))
+            }
+            Predicate::WordOverlap { attr, min } => {
+                both(a, b, *attr).is_some_and(|(x, y)| word_overlap(x, y) >= *min)
+            }
+            Predicate::SameFirstWord { attr } => {
+                both(a, b, *attr).is_some_and(|(x, y)| first_word(x) == first_word(y))
+            }
+            Predicate::Acronym { attr, key } => {
+                acronym_of(a, b, *attr, *key) || acronym_of(b, a, *attr, *key)
+            }
             Predicate::All { of } => of.iter().all(|p| p.holds_memo(a, b, memo)),
             Predicate::Any { of } => of.iter().any(|p| p.holds_memo(a, b, memo)),
             Predicate::Else => true,
@@ -311,7 +429,11 @@ impl Predicate {
             | Predicate::EditDistance { attr, .. }
             | Predicate::SameEnding { attr, .. }
             | Predicate::SameStart { attr, .. }
-            | Predicate::SameDigits { attr } => out.push(*attr),
+            | Predicate::SameDigits { attr }
+            | Predicate::SameWordSet { attr }
+            | Predicate::WordOverlap { attr, .. }
+            | Predicate::SameFirstWord { attr } => out.push(*attr),
+            Predicate::Acronym { attr, key } => out.extend([*attr, *key]),
             // The names only qualify the local part; the field is the email.
             Predicate::LocalPartFromName => out.push(Attr::EmailLocal),
             Predicate::Nickname
@@ -409,5 +531,76 @@ mod tests {
             &person("Dan", "Brady"),
             &person("Kelly", "Daniel")
         ));
+    }
+
+    fn org(name: &str) -> NormalizedRecord {
+        normalized(&Record::new(0, "O").with(FieldKind::Organisation, name))
+    }
+
+    fn org_level(a: &str, b: &str) -> String {
+        let c = crate::compare::templates::organisation();
+        let l = c.level_of(&org(a), &org(b));
+        c.levels[l as usize].label.clone()
+    }
+
+    #[test]
+    fn organisation_levels() {
+        assert_eq!(org_level("ACME Inc.", "Acme Incorporated"), "exact");
+        assert_eq!(
+            org_level("Widgets Acme", "Acme Widgets Ltd"),
+            "same key words"
+        );
+        assert_eq!(
+            org_level("International Business Machines", "IBM Corp"),
+            "acronym"
+        );
+        assert_eq!(
+            org_level("I.B.M.", "International Business Machines"),
+            "acronym"
+        );
+        assert_eq!(
+            org_level(
+                "Koninklijke Philips Electronics N.V.",
+                "Philips Electronics"
+            ),
+            "key word overlap >= 0.8"
+        );
+        // A typo in a long word still overlaps.
+        assert_eq!(
+            org_level("Salvation Army Temple", "Salvaton Army"),
+            "key word overlap >= 0.8"
+        );
+        assert_eq!(
+            org_level("Acme Widgets Tools", "Acme Gadgets"),
+            "rarest key word and overlap >= 0.5"
+        );
+        assert_eq!(
+            org_level("Acme Gizmos", "Acme Widgets Intl"),
+            "rarest key word and overlap >= 0.5"
+        );
+        assert_eq!(
+            org_level("Northwind Traders", "Northwind Trader"),
+            "key word overlap >= 0.8"
+        );
+        // Different organisations, and a person against a company.
+        assert_eq!(org_level("Acme Widgets", "Globex Widgets"), "else");
+        assert_eq!(org_level("IBM", "Intel"), "else");
+        assert_eq!(org_level("Ab", "Acme Bank"), "else");
+        let none = normalized(&Record::new(0, "P").with(FieldKind::GivenName, "Ann"));
+        let c = crate::compare::templates::organisation();
+        assert_eq!(c.level_of(&none, &org("Acme")), 0);
+    }
+
+    #[test]
+    fn word_sets_and_overlaps() {
+        assert!(same_word_set("b a", "a b a"));
+        assert!(!same_word_set("a b", "a b c"));
+        assert!(!same_word_set("", ""));
+        assert_eq!(word_overlap("a b", "b c a"), 1.0);
+        assert_eq!(word_overlap("a b c d", "a x"), 0.5);
+        assert_eq!(word_overlap("", "a"), 0.0);
+        // A short word must be spelt the same.
+        assert_eq!(word_overlap("abc", "abd"), 0.0);
+        assert_eq!(word_overlap("widgets", "widgetz"), 1.0);
     }
 }

@@ -489,3 +489,79 @@ pub fn identifier(name: &str, attr: Attr) -> Comparison {
         ],
     )
 }
+
+/// Organisation name: exact normalized name (term-frequency adjusted), the
+/// same key words in any order, one name the acronym of the other (`IBM` /
+/// `International Business Machines`), most of the shorter key's words in
+/// the other (order and missing words do not matter), the rarest word the
+/// same with half the words, close spelling, else. It identifies the
+/// organisation, so it is person evidence.
+pub fn organisation() -> Comparison {
+    let key = Attr::OrgKey;
+    comparison(
+        "organisation",
+        vec![
+            Level::null(vec![Attr::Organisation]),
+            Level::new("exact", exact(Attr::Organisation), 0.6, 0.0005).with_tf(),
+            Level::new(
+                "same key words",
+                Predicate::SameWordSet { attr: key },
+                0.12,
+                0.0002,
+            ),
+            Level::new(
+                "acronym",
+                Predicate::Acronym {
+                    attr: Attr::Organisation,
+                    key,
+                },
+                0.02,
+                0.0001,
+            ),
+            Level::new(
+                "key word overlap >= 0.8",
+                Predicate::WordOverlap {
+                    attr: key,
+                    min: 0.8,
+                },
+                0.1,
+                0.002,
+            ),
+            Level::new(
+                "rarest key word and overlap >= 0.5",
+                Predicate::All {
+                    of: vec![
+                        Predicate::SameFirstWord { attr: key },
+                        Predicate::WordOverlap {
+                            attr: key,
+                            min: 0.5,
+                        },
+                    ],
+                },
+                0.05,
+                0.002,
+            ),
+            Level::new(
+                "jaro_winkler >= 0.90",
+                jw(Attr::Organisation, 0.90),
+                0.04,
+                0.005,
+            ),
+            Level::new("else", Predicate::Else, 0.07, 0.9903),
+        ],
+    )
+}
+
+/// Record type (`person` / `organisation`): exact, else. Different types
+/// are different entities whatever else they share (a person living at a
+/// company's address): the else level is a veto.
+pub fn entity_type() -> Comparison {
+    comparison(
+        "entity_type",
+        vec![
+            Level::null(vec![Attr::EntityType]),
+            Level::new("exact", exact(Attr::EntityType), 0.99, 0.6),
+            Level::new("else", Predicate::Else, 0.01, 0.4).with_veto(),
+        ],
+    )
+}

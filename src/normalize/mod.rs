@@ -7,6 +7,8 @@ pub mod date;
 pub mod email;
 pub mod name;
 pub mod name_roles;
+pub mod org_key;
+pub mod organisation;
 pub mod phone;
 pub mod phonetic;
 pub mod placeholder;

@@ -12,13 +12,15 @@ use super::email::normalize_email;
 use super::name::{
     canonical_given, generational_suffix, parse_full_name, parse_given, parse_surname, NameParts,
 };
+use super::org_key::{plain_key, OrgKeyRules};
+use super::organisation::normalize_organisation;
 use super::phone::{normalize_phone, PhoneRules};
 use super::text::{fold, non_blank};
 use crate::record::Record;
 use crate::schema::FieldKind;
 
 /// Options of the normalizers that depend on where the data comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NormalizeRules {
     /// How to read phone numbers without a country code.
     #[serde(default)]
@@ -26,6 +28,10 @@ pub struct NormalizeRules {
     /// How to read ambiguous slashed dates.
     #[serde(default)]
     pub date_order: DateOrder,
+    /// Which words of organisation names are too common in the data to
+    /// be in their key (see [`super::org_key`]).
+    #[serde(default)]
+    pub org_key: OrgKeyRules,
 }
 
 /// A normalized attribute that comparisons and blocking keys can read.
@@ -171,6 +177,10 @@ pub struct NormalizeReport {
     /// Values shared by so many records that they are placeholders, removed.
     #[serde(default)]
     pub placeholders: Vec<super::placeholder::Placeholder>,
+    /// Words of organisation names so common in the data that they are
+    /// left out of the organisation key, most common first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub common_org_words: Vec<String>,
 }
 
 impl NormalizeReport {
@@ -390,8 +400,28 @@ impl NormalizedRecord {
                 FieldKind::EntityType => {
                     n.set(Attr::EntityType, entity_type(raw).map(str::to_string))
                 }
+                FieldKind::Organisation => {
+                    n.set_if_empty(Attr::Organisation, normalize_organisation(raw))
+                }
                 _ => {}
             }
+        }
+        // Until the dataset pass orders it by rarity, the key is the
+        // name's words in alphabetical order.
+        let key = n.get(Attr::Organisation).and_then(plain_key);
+        n.set(Attr::OrgKey, key);
+        // No record-type column: an organisation name without any person
+        // name is an organisation, person names without one a person;
+        // both (a contact at a company) stay undecided.
+        if n.get(Attr::EntityType).is_none() {
+            let org = n.get(Attr::Organisation).is_some();
+            let person = n.get(Attr::Given).is_some() || n.get(Attr::Surname).is_some();
+            let kind = match (org, person) {
+                (true, false) => Some("organisation"),
+                (false, true) => Some("person"),
+                _ => None,
+            };
+            n.set(Attr::EntityType, kind.map(str::to_string));
         }
         // US data: a ZIP of three or four digits lost its leading zeros in
         // a spreadsheet (`850`, `5812`); written out it agrees with `00850`.
@@ -575,6 +605,34 @@ mod tests {
         assert_eq!(normalize_sex("Diverse").as_deref(), Some("diverse"));
         assert_eq!(entity_type("Individual"), Some("person"));
         assert_eq!(entity_type("Active"), None);
+    }
+
+    #[test]
+    fn organisations_and_their_entity_type() {
+        let company = normalized(&Record::new(0, "1").with(FieldKind::Organisation, "ACME, Inc."));
+        assert_eq!(company.get(Attr::Organisation), Some("acme"));
+        assert_eq!(company.get(Attr::OrgKey), Some("acme"));
+        assert_eq!(company.get(Attr::EntityType), Some("organisation"));
+        let person = normalized(&Record::new(0, "2").with(FieldKind::FullName, "Ann Lee"));
+        assert_eq!(person.get(Attr::EntityType), Some("person"));
+        assert_eq!(person.get(Attr::Organisation), None);
+        // A contact person at a company: undecided.
+        let contact = normalized(
+            &Record::new(0, "3")
+                .with(FieldKind::Surname, "Lee")
+                .with(FieldKind::Organisation, "Widgets Intl Ltd"),
+        );
+        assert_eq!(contact.get(Attr::EntityType), None);
+        assert_eq!(contact.get(Attr::OrgKey), Some("international widgets"));
+        // A record-type column wins.
+        let typed = normalized(
+            &Record::new(0, "4")
+                .with(FieldKind::Organisation, "Smith Consulting")
+                .with(FieldKind::EntityType, "Individual"),
+        );
+        assert_eq!(typed.get(Attr::EntityType), Some("person"));
+        let nothing = normalized(&Record::new(0, "5").with(FieldKind::Email, "a@b.org"));
+        assert_eq!(nothing.get(Attr::EntityType), None);
     }
 
     #[test]

@@ -141,4 +141,60 @@ mod tests {
         };
         assert_eq!(off.admits(&w(1.5, 15.0, 0.0)), None);
     }
+
+    #[test]
+    fn a_person_and_a_company_at_one_address_are_never_one_entity() {
+        use crate::compare::compare_pair;
+        use crate::normalize::record::normalized;
+        use crate::normalize::NormalizedRecord;
+        use crate::pipeline::clearly_different;
+        use crate::record::Record;
+        use crate::schema::FieldKind as K;
+        use crate::score::{weight_of_probability, ModelWeights};
+        use crate::settings::Settings;
+
+        let s = Settings::for_kinds(&[
+            K::Organisation,
+            K::GivenName,
+            K::Surname,
+            K::Street,
+            K::Phone,
+            K::Postcode,
+        ]);
+        let weights = ModelWeights::new(&s.comparisons, s.prior);
+        let cut = Cut {
+            threshold: weight_of_probability(s.threshold),
+            uncontested: weight_of_probability(0.5),
+            veto: weight_of_probability(s.cluster.veto_probability),
+        };
+        let at = |r: Record| {
+            normalized(
+                &r.with(K::Street, "12 Harbour Road")
+                    .with(K::Phone, "555 010 2000")
+                    .with(K::Postcode, "62704"),
+            )
+        };
+        let weigh = |a: &NormalizedRecord, b: &NormalizedRecord| {
+            let mut levels = Vec::new();
+            compare_pair(&s.comparisons, a, b, &mut levels);
+            weights.weight(&levels, &|_, _| None)
+        };
+        let person = at(Record::new(0, "P1")
+            .with(K::GivenName, "Ann")
+            .with(K::Surname, "Acme"));
+        let company = at(Record::new(0, "C1").with(K::Organisation, "ACME Inc."));
+        let same = at(Record::new(1, "C2").with(K::Organisation, "Acme Incorporated"));
+        let w = weigh(&person, &company);
+        assert_eq!(cut.admits(&w), None, "{w:?}");
+        assert!(clearly_different(&w, cut.veto));
+        let w = weigh(&company, &same);
+        assert_eq!(cut.admits(&w), Some(false), "{w:?}");
+        assert!(!clearly_different(&w, cut.veto));
+        // A contact person at the company (both names) is not vetoed by type.
+        let contact = at(Record::new(2, "C3")
+            .with(K::GivenName, "Ann")
+            .with(K::Surname, "Lee")
+            .with(K::Organisation, "Acme, Inc"));
+        assert!(!clearly_different(&weigh(&contact, &company), cut.veto));
+    }
 }

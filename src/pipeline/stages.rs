@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use crate::block::{Blocker, Pair};
 use crate::normalize::name_roles::{assign_name_roles, full_name_only};
+use crate::normalize::org_key::assign_org_keys;
 use crate::normalize::placeholder::remove_placeholders;
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::{NormalizeRules, NormalizedRecord};
@@ -16,7 +17,8 @@ use crate::score::TrainingReport;
 use crate::settings::Settings;
 
 /// Stage 1 for a whole dataset: every record normalized (in parallel),
-/// placeholder values removed, and what was rejected counted.
+/// full names refiled, placeholder values removed, organisation keys
+/// ordered by the data, and what was rejected counted.
 pub fn normalize_all(
     data: &Dataset,
     rules: &NormalizeRules,
@@ -55,6 +57,7 @@ pub(super) fn normalize_tracked(
     let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
     total.names_refiled = assign_name_roles(&mut records, |i| full_name_only(&data.records[i]));
     total.placeholders = remove_placeholders(&mut records);
+    total.common_org_words = assign_org_keys(&mut records, &rules.org_key);
     (records, total)
 }
 

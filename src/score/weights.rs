@@ -18,7 +18,11 @@ pub struct ModelWeights {
     level_u: Vec<Vec<f64>>,
     tf_attrs: Vec<Vec<Option<Attr>>>,
     person: Vec<bool>,
+    veto: Vec<Vec<bool>>,
 }
+
+/// The person weight of a pair at a veto level (bits): below any veto.
+pub(crate) const VETO_PERSON_WEIGHT: f64 = -1000.0;
 
 impl ModelWeights {
     /// Weights of `comparisons` with a prior match probability `prior`.
@@ -35,6 +39,10 @@ impl ModelWeights {
                 .collect(),
             tf_attrs: comparisons.iter().map(Comparison::tf_attrs).collect(),
             person: comparisons.iter().map(|c| c.role == Role::Person).collect(),
+            veto: comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.veto).collect())
+                .collect(),
         }
     }
 
@@ -71,6 +79,7 @@ impl ModelWeights {
             person: 0.0,
             against: 0.0,
         };
+        let mut vetoed = false;
         for (c, &l) in levels.iter().enumerate() {
             let (base, adj) = self.level_weight(c, l, tf);
             w.total += base + adj;
@@ -78,6 +87,10 @@ impl ModelWeights {
             if self.person[c] {
                 w.person += base + adj;
             }
+            vetoed |= self.veto[c].get(l as usize).copied().unwrap_or(false);
+        }
+        if vetoed {
+            w.person = w.person.min(VETO_PERSON_WEIGHT);
         }
         w
     }

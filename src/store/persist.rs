@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::event::{IdentityId, LoggedEvent};
 use super::state::{Entry, Parts, State};
 use crate::normalize::name_roles::{assign_name_roles, full_name_only};
+use crate::normalize::org_key::assign_org_keys;
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::NormalizeReport;
 use crate::normalize::NormalizedRecord;
@@ -183,6 +184,8 @@ fn build(image: Image) -> std::result::Result<State, String> {
     // As in a batch run: full names are refiled by how the records use
     // their words.
     assign_name_roles(&mut norms, |i| full_name_only(&image.records[i].0));
+    // And organisation keys ordered by the stored names' words.
+    assign_org_keys(&mut norms, &normalize.org_key);
     let slots: Vec<Option<Box<Entry>>> = image
         .records
         .into_par_iter()

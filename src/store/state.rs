@@ -14,6 +14,7 @@ use crate::compare::compare_pair;
 use crate::error::{Error, Result};
 use crate::explain::{PairExplanation, RecordRef};
 use crate::normalize::name_roles::{assign_name_role, full_name_only};
+use crate::normalize::org_key::OrgTokenCounts;
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::{Attr, NormalizeReport};
 use crate::normalize::NormalizedRecord;
@@ -57,6 +58,9 @@ pub(crate) struct State {
     by_key: Vec<KeyMap>,
     index: BlockIndex,
     counts: ValueCounts,
+    /// Organisation name words of the stored records, for the keys of
+    /// records added later.
+    org_words: OrgTokenCounts,
 }
 
 /// Everything that defines a store; the rest is derived.
@@ -98,6 +102,7 @@ impl State {
         );
         let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
         let counts = ValueCounts::build(&p.settings.comparisons, &norms);
+        let org_words = OrgTokenCounts::build(norms.iter().copied());
         drop(norms);
         drop(live);
         let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
@@ -120,6 +125,7 @@ impl State {
             by_key,
             index,
             counts,
+            org_words,
         })
     }
 
@@ -190,6 +196,14 @@ impl State {
                     self.counts.count(Attr::Surname, w),
                 )
             });
+        }
+        // As in a batch run: the organisation key is ordered (and common
+        // words left out) by the stored names, this one counted with them.
+        if let Some(name) = n.get(Attr::Organisation) {
+            let key = self
+                .org_words
+                .key_counted(name, &self.data.settings.normalize.org_key);
+            n.set(Attr::OrgKey, key);
         }
         n
     }
@@ -386,6 +400,9 @@ impl State {
         self.data.clock += 1;
         self.index.insert(slot, &self.index.keys(&norm));
         self.counts.add(&norm);
+        if let Some(name) = norm.get(Attr::Organisation) {
+            self.org_words.add(name);
+        }
         self.by_key[source as usize].insert(record.id.as_str().into(), slot);
         self.data.slots.push(Some(Box::new(Entry {
             record,
@@ -512,6 +529,9 @@ impl State {
         let keys = self.index.keys(&e.norm);
         self.index.remove(slot, &keys);
         self.counts.remove(&e.norm);
+        if let Some(name) = e.norm.get(Attr::Organisation) {
+            self.org_words.remove(name);
+        }
     }
 
     fn put_in(&mut self, slot: u32) {
@@ -519,6 +539,9 @@ impl State {
         let keys = self.index.keys(&e.norm);
         self.index.insert(slot, &keys);
         self.counts.add(&e.norm);
+        if let Some(name) = e.norm.get(Attr::Organisation) {
+            self.org_words.add(name);
+        }
     }
 
     fn lookup(&self, source: &str, id: &str) -> Result<u32> {
