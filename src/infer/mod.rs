@@ -1298,20 +1298,38 @@ mod tests {
 
     #[test]
     fn name_words_under_numbered_name_headers_by_values() {
-        let given = ["Sean", "Mary", "John", "Laura", "William", "Anna"];
+        let given = [
+            "Sean", "Mary", "John", "Laura", "William", "Anna", "Peter", "Susan", "James", "Linda",
+            "Robert", "Karen", "David", "Helen", "Thomas", "Alice", "Edward", "Julia", "Frank",
+            "Emma",
+        ];
         let family = [
             "Rodriguez",
             "Nguyen",
-            "Garrett",
+            "Garcia",
             "Brown",
             "Mayer",
             "Kowalski",
+            "Fischer",
+            "Okafor",
+            "Lindqvist",
+            "Moreau",
+            "Tanaka",
+            "Haddad",
+            "Novak",
+            "Ferreira",
+            "Jansen",
+            "Petrov",
+            "Kaya",
+            "Schmidt",
+            "Rossi",
+            "Dubois",
         ];
-        let rows = rows_of(30, |i| {
+        let rows = rows_of(40, |i| {
             vec![
                 i.to_string(),
-                given[i % 6].into(),
-                family[(i * 5) % 6].into(),
+                given[i % 20].into(),
+                family[(i * 7) % 20].into(),
             ]
         });
         assert_eq!(
