@@ -182,7 +182,9 @@ impl Settings {
 }
 
 /// Whether the kind is present, directly or inside a composite column
-/// (a one-line address holds street, house number, city and postcode).
+/// (a one-line address holds street, house number, city and postcode), or
+/// made from parts (a date of birth from a birth year, with or without
+/// month and day, or from an age at an event date).
 fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
     kinds.contains(&k)
         || (kinds.contains(&FieldKind::FullAddress)
@@ -190,6 +192,15 @@ fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
                 k,
                 FieldKind::Street | FieldKind::HouseNumber | FieldKind::City | FieldKind::Postcode
             ))
+        || (k == FieldKind::DateOfBirth && birth_date_from_parts(kinds))
+}
+
+/// Whether a date of birth may be made from parts, and so be partial: a
+/// birth year column (month and day without a year give no date), or an
+/// age with the event date it was given at (an approximate year).
+fn birth_date_from_parts(kinds: &[FieldKind]) -> bool {
+    kinds.contains(&FieldKind::BirthYear)
+        || (kinds.contains(&FieldKind::Age) && kinds.contains(&FieldKind::EventDate))
 }
 
 fn names_present(kinds: &[FieldKind]) -> (bool, bool) {
@@ -291,7 +302,8 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         rules.push(BlockingRule::new(vec![exact(Attr::DriversLicence)]));
     }
     if has(kinds, FieldKind::DateOfBirth) {
-        rules.push(BlockingRule::new(vec![exact(Attr::DateOfBirth)]));
+        // Full dates only: a year alone would block everyone born in it.
+        rules.push(BlockingRule::new(vec![BlockKey::FullBirthDate]));
     }
     if surname && given {
         // A typo in either name still meets the other rule.
@@ -310,6 +322,18 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         ]));
         // Given name and surname swapped between systems.
         rules.push(BlockingRule::new(vec![BlockKey::NameSet]));
+    }
+    if birth_date_from_parts(kinds) {
+        // Partial dates meet no full-date block: the year with a sound-alike
+        // name stands in for it (a typo in the other name, or in both).
+        for (present, attr) in [(surname, Attr::Surname), (given, Attr::Given)] {
+            if present {
+                rules.push(BlockingRule::new(vec![
+                    BlockKey::BirthYear,
+                    BlockKey::Soundex { attr },
+                ]));
+            }
+        }
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);
@@ -354,4 +378,39 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         }
     }
     rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picks_dates(kinds: &[FieldKind]) -> (bool, Vec<String>) {
+        let s = Settings::for_kinds(kinds);
+        (
+            s.comparisons.iter().any(|c| c.name == "date_of_birth"),
+            s.blocking.rules.iter().map(|r| r.name.clone()).collect(),
+        )
+    }
+
+    #[test]
+    fn a_date_of_birth_in_parts_is_compared_and_blocked() {
+        use FieldKind::*;
+        let (compared, rules) = picks_dates(&[GivenName, Surname, DateOfBirth]);
+        assert!(compared);
+        assert!(rules.contains(&"full DateOfBirth".to_string()));
+        assert!(!rules.iter().any(|r| r.starts_with("birth year")));
+        for kinds in [
+            &[GivenName, Surname, BirthYear][..],
+            &[GivenName, Surname, BirthYear, BirthMonth, BirthDay],
+            &[GivenName, Surname, Age, EventDate],
+        ] {
+            let (compared, rules) = picks_dates(kinds);
+            assert!(compared, "{kinds:?}");
+            assert!(rules.contains(&"full DateOfBirth".to_string()));
+            assert!(rules.contains(&"birth year & soundex(Surname)".to_string()));
+        }
+        // An age without the date it was given at, or a month alone, is no year.
+        assert!(!picks_dates(&[GivenName, Surname, Age]).0);
+        assert!(!picks_dates(&[GivenName, Surname, BirthMonth, BirthDay]).0);
+    }
 }
