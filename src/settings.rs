@@ -323,17 +323,19 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         // Given name and surname swapped between systems.
         rules.push(BlockingRule::new(vec![BlockKey::NameSet]));
     }
-    if birth_date_from_parts(kinds) {
-        // Partial dates meet no full-date block: the year with a sound-alike
-        // name stands in for it (a typo in the other name, or in both).
+    if birth_date_from_parts(kinds) && (given || surname) {
+        // Partial dates meet no full-date block: the year with the names'
+        // initials stands in for it (typos after the first letter of both
+        // names). A rule that reads every person field leaves EM sessions
+        // to the others; the year with one name alone would train the
+        // other name from pairs chosen by that name's look-alikes.
+        let mut keys = vec![BlockKey::BirthYear];
         for (present, attr) in [(surname, Attr::Surname), (given, Attr::Given)] {
             if present {
-                rules.push(BlockingRule::new(vec![
-                    BlockKey::BirthYear,
-                    BlockKey::Soundex { attr },
-                ]));
+                keys.push(BlockKey::Prefix { attr, n: 1 });
             }
         }
+        rules.push(BlockingRule::new(keys));
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);
@@ -407,7 +409,9 @@ mod tests {
             let (compared, rules) = picks_dates(kinds);
             assert!(compared, "{kinds:?}");
             assert!(rules.contains(&"full DateOfBirth".to_string()));
-            assert!(rules.contains(&"birth year & soundex(Surname)".to_string()));
+            assert!(
+                rules.contains(&"birth year & first 1 of Surname & first 1 of Given".to_string())
+            );
         }
         // An age without the date it was given at, or a month alone, is no year.
         assert!(!picks_dates(&[GivenName, Surname, Age]).0);
