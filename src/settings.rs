@@ -323,12 +323,13 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         // Given name and surname swapped between systems.
         rules.push(BlockingRule::new(vec![BlockKey::NameSet]));
     }
-    if birth_date_from_parts(kinds) && (given || surname) {
+    if kinds.contains(&FieldKind::BirthYear) && (given || surname) {
         // Partial dates meet no full-date block: the year with the names'
         // initials stands in for it (typos after the first letter of both
         // names). A rule that reads every person field leaves EM sessions
         // to the others; the year with one name alone would train the
-        // other name from pairs chosen by that name's look-alikes.
+        // other name from pairs chosen by that name's look-alikes. Not for
+        // years from an age: they are one off as often as not.
         let mut keys = vec![BlockKey::BirthYear];
         for (present, attr) in [(surname, Attr::Surname), (given, Attr::Given)] {
             if present {
@@ -401,18 +402,19 @@ mod tests {
         assert!(compared);
         assert!(rules.contains(&"full DateOfBirth".to_string()));
         assert!(!rules.iter().any(|r| r.starts_with("birth year")));
+        let by_year = "birth year & first 1 of Surname & first 1 of Given".to_string();
         for kinds in [
             &[GivenName, Surname, BirthYear][..],
             &[GivenName, Surname, BirthYear, BirthMonth, BirthDay],
-            &[GivenName, Surname, Age, EventDate],
         ] {
             let (compared, rules) = picks_dates(kinds);
             assert!(compared, "{kinds:?}");
             assert!(rules.contains(&"full DateOfBirth".to_string()));
-            assert!(
-                rules.contains(&"birth year & first 1 of Surname & first 1 of Given".to_string())
-            );
+            assert!(rules.contains(&by_year));
         }
+        let (compared, rules) = picks_dates(&[GivenName, Surname, Age, EventDate]);
+        assert!(compared);
+        assert!(!rules.contains(&by_year));
         // An age without the date it was given at, or a month alone, is no year.
         assert!(!picks_dates(&[GivenName, Surname, Age]).0);
         assert!(!picks_dates(&[GivenName, Surname, BirthMonth, BirthDay]).0);
