@@ -182,7 +182,9 @@ impl Settings {
 }
 
 /// Whether the kind is present, directly or inside a composite column
-/// (a one-line address holds street, house number, city and postcode).
+/// (a one-line address holds street, house number, city and postcode), or
+/// made from parts (a date of birth from a birth year, with or without
+/// month and day, or from an age at an event date).
 fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
     kinds.contains(&k)
         || (kinds.contains(&FieldKind::FullAddress)
@@ -190,6 +192,15 @@ fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
                 k,
                 FieldKind::Street | FieldKind::HouseNumber | FieldKind::City | FieldKind::Postcode
             ))
+        || (k == FieldKind::DateOfBirth && birth_date_from_parts(kinds))
+}
+
+/// Whether a date of birth may be made from parts, and so be partial: a
+/// birth year column (month and day without a year give no date), or an
+/// age with the event date it was given at (an approximate year).
+fn birth_date_from_parts(kinds: &[FieldKind]) -> bool {
+    kinds.contains(&FieldKind::BirthYear)
+        || (kinds.contains(&FieldKind::Age) && kinds.contains(&FieldKind::EventDate))
 }
 
 fn names_present(kinds: &[FieldKind]) -> (bool, bool) {
@@ -298,7 +309,8 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         rules.push(BlockingRule::new(vec![exact(Attr::DriversLicence)]));
     }
     if has(kinds, FieldKind::DateOfBirth) {
-        rules.push(BlockingRule::new(vec![exact(Attr::DateOfBirth)]));
+        // Full dates only: a year alone would block everyone born in it.
+        rules.push(BlockingRule::new(vec![BlockKey::FullBirthDate]));
     }
     if surname && given {
         // A typo in either name still meets the other rule.
@@ -335,6 +347,21 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
                 },
             ]));
         }
+    }
+    if kinds.contains(&FieldKind::BirthYear) && (given || surname) {
+        // Partial dates meet no full-date block: the year with the names'
+        // initials stands in for it (typos after the first letter of both
+        // names). A rule that reads every person field leaves EM sessions
+        // to the others; the year with one name alone would train the
+        // other name from pairs chosen by that name's look-alikes. Not for
+        // years from an age: they are one off as often as not.
+        let mut keys = vec![BlockKey::BirthYear];
+        for (present, attr) in [(surname, Attr::Surname), (given, Attr::Given)] {
+            if present {
+                keys.push(BlockKey::Prefix { attr, n: 1 });
+            }
+        }
+        rules.push(BlockingRule::new(keys));
     }
     let street = has(kinds, FieldKind::Street);
     let number = street || has(kinds, FieldKind::HouseNumber);
@@ -379,4 +406,42 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
         }
     }
     rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picks_dates(kinds: &[FieldKind]) -> (bool, Vec<String>) {
+        let s = Settings::for_kinds(kinds);
+        (
+            s.comparisons.iter().any(|c| c.name == "date_of_birth"),
+            s.blocking.rules.iter().map(|r| r.name.clone()).collect(),
+        )
+    }
+
+    #[test]
+    fn a_date_of_birth_in_parts_is_compared_and_blocked() {
+        use FieldKind::*;
+        let (compared, rules) = picks_dates(&[GivenName, Surname, DateOfBirth]);
+        assert!(compared);
+        assert!(rules.contains(&"full DateOfBirth".to_string()));
+        assert!(!rules.iter().any(|r| r.starts_with("birth year")));
+        let by_year = "birth year & first 1 of Surname & first 1 of Given".to_string();
+        for kinds in [
+            &[GivenName, Surname, BirthYear][..],
+            &[GivenName, Surname, BirthYear, BirthMonth, BirthDay],
+        ] {
+            let (compared, rules) = picks_dates(kinds);
+            assert!(compared, "{kinds:?}");
+            assert!(rules.contains(&"full DateOfBirth".to_string()));
+            assert!(rules.contains(&by_year));
+        }
+        let (compared, rules) = picks_dates(&[GivenName, Surname, Age, EventDate]);
+        assert!(compared);
+        assert!(!rules.contains(&by_year));
+        // An age without the date it was given at, or a month alone, is no year.
+        assert!(!picks_dates(&[GivenName, Surname, Age]).0);
+        assert!(!picks_dates(&[GivenName, Surname, BirthMonth, BirthDay]).0);
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use linkage::normalize::address::parse_street;
-use linkage::normalize::date::{parse_date, DateOrder};
+use linkage::normalize::date::{date_from_parts, parse_date, DateOrder};
 use linkage::normalize::email::normalize_email;
 use linkage::normalize::name::parse_full_name;
 use linkage::normalize::phone::{normalize_phone, PhoneRules};
@@ -74,6 +74,16 @@ fn dates() {
         };
         let got = parse_date(&r[0], order).map(|d| d.to_string());
         assert_eq!(got.as_deref(), opt(&r[2]), "{:?}", r[0]);
+    }
+}
+
+#[test]
+fn dates_from_parts() {
+    for r in rows("date_parts.csv") {
+        let got = date_from_parts(opt(&r[0]), opt(&r[1]), opt(&r[2]));
+        let text = got.date.map(|d| d.to_string());
+        assert_eq!(text.as_deref(), opt(&r[3]), "{r:?}");
+        assert_eq!(got.invalid, r[4] == "true", "{r:?}");
     }
 }
 

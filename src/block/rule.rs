@@ -44,10 +44,14 @@ pub enum BlockKey {
     /// Given name and surname as an unordered pair, so records with the
     /// two swapped (`Rice Susan` / `Susan Rice`) share the key.
     NameSet,
-    /// The year of birth.
+    /// The year of birth (partial and approximate dates have one too).
     BirthYear,
-    /// Month and day of birth, whatever the year.
+    /// Month and day of birth, whatever the year (full dates only).
     BirthMonthDay,
+    /// The full date of birth, keyed as [`BlockKey::Exact`] on the date is;
+    /// a partial date (a year, a year and month) has no key, since blocks
+    /// of everyone born in a year would be huge.
+    FullBirthDate,
 }
 
 impl BlockKey {
@@ -88,7 +92,17 @@ impl BlockKey {
                 _ => false,
             },
             BlockKey::BirthYear => r.dob.map(|d| d.year.hash(h)).is_some(),
-            BlockKey::BirthMonthDay => r.dob.map(|d| (d.month, d.day).hash(h)).is_some(),
+            BlockKey::BirthMonthDay => r
+                .dob
+                .filter(|d| d.is_full())
+                .map(|d| (d.month, d.day).hash(h))
+                .is_some(),
+            BlockKey::FullBirthDate => r
+                .dob
+                .filter(|d| d.is_full())
+                .and_then(|_| r.get(Attr::DateOfBirth))
+                .map(|v| v.hash(h))
+                .is_some(),
         }
     }
 
@@ -100,7 +114,9 @@ impl BlockKey {
             | BlockKey::Suffix { attr, .. }
             | BlockKey::FirstWord { attr }
             | BlockKey::Soundex { attr } => *attr,
-            BlockKey::BirthYear | BlockKey::BirthMonthDay => Attr::DateOfBirth,
+            BlockKey::BirthYear | BlockKey::BirthMonthDay | BlockKey::FullBirthDate => {
+                Attr::DateOfBirth
+            }
             BlockKey::NameSet => Attr::Surname,
         }
     }
@@ -116,6 +132,7 @@ impl BlockKey {
             BlockKey::NameSet => "given and surname in either order".into(),
             BlockKey::BirthYear => "birth year".into(),
             BlockKey::BirthMonthDay => "birth month and day".into(),
+            BlockKey::FullBirthDate => "full DateOfBirth".into(),
         }
     }
 }
@@ -151,5 +168,40 @@ impl BlockingRule {
             }
         }
         Some(h.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::record::normalized;
+    use crate::record::Record;
+    use crate::schema::FieldKind;
+
+    #[test]
+    fn partial_dates_block_by_year_but_not_by_full_date() {
+        let year = normalized(&Record::new(0, "1").with(FieldKind::BirthYear, "1967"));
+        let full = normalized(&Record::new(0, "2").with(FieldKind::DateOfBirth, "1967-09-27"));
+        let parts = normalized(
+            &Record::new(0, "3")
+                .with(FieldKind::BirthYear, "1967")
+                .with(FieldKind::BirthMonth, "9")
+                .with(FieldKind::BirthDay, "27"),
+        );
+        let by_year = BlockingRule::new(vec![BlockKey::BirthYear]);
+        assert!(by_year.key(&year).is_some());
+        assert_eq!(by_year.key(&year), by_year.key(&full));
+        let exact = BlockingRule::new(vec![BlockKey::FullBirthDate]);
+        assert_eq!(exact.key(&year), None);
+        assert!(exact.key(&full).is_some());
+        assert_eq!(exact.key(&full), exact.key(&parts));
+        // The same blocks as an exact rule on the date, for full dates.
+        let old = BlockingRule::new(vec![BlockKey::Exact {
+            attr: Attr::DateOfBirth,
+        }]);
+        assert_eq!(exact.key(&full), old.key(&full));
+        let month_day = BlockingRule::new(vec![BlockKey::BirthMonthDay]);
+        assert_eq!(month_day.key(&year), None);
+        assert!(month_day.key(&full).is_some());
     }
 }

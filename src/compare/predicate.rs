@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::similarity::{jaro_winkler, within_edits};
-use crate::normalize::date::Date;
+use crate::normalize::date::{Date, DatePrecision};
 use crate::normalize::name::{initial_match, nickname_match, nickname_typo_match};
 use crate::normalize::organisation::{acronym, short_form};
 use crate::normalize::record::{Attr, NormalizedRecord};
@@ -95,14 +95,35 @@ pub enum Predicate {
     /// such a local part at other domains, so it repeats what the name
     /// comparisons weigh already.
     LocalPartFromName,
-    /// Dates of birth with day and month swapped.
+    /// Full dates of birth (year, month and day on both sides) that are
+    /// equal. An exact-match level for term-frequency adjustment, like
+    /// [`Predicate::Exact`] on the date, but a year or year and month alone
+    /// never hold it, however equal: they are weaker evidence.
+    DateExact,
+    /// Full dates of birth with day and month swapped.
     DateTransposed,
-    /// Dates of birth whose `YYYYMMDD` digits differ by at most `max` edits.
+    /// Full dates of birth whose `YYYYMMDD` digits differ by at most `max` edits.
     DateDigits {
         /// Largest edit distance.
         max: usize,
     },
-    /// Dates of birth in the same year.
+    /// Dates of birth, at least one partial, whose every part known on both
+    /// sides agrees, where the less precise of the two has `precision`:
+    /// `month` for year and month agreeing with one side lacking the day,
+    /// `year` for the year agreeing with one side holding the year alone.
+    /// Approximate years are left to [`Predicate::ApproximateYear`].
+    DatePartsAgree {
+        /// How much the less precise date knows (`year` or `month`).
+        precision: DatePrecision,
+    },
+    /// Dates of birth of which at least one is an approximate year (from an
+    /// age), whose years differ by at most `within`.
+    ApproximateYear {
+        /// Largest difference in years.
+        within: u16,
+    },
+    /// Full dates of birth in the same year (a partial date's agreement is
+    /// [`Predicate::DatePartsAgree`]'s).
     SameYear,
     /// The same set of words, in any order (`acme widgets` / `widgets acme`).
     SameWordSet {
@@ -181,6 +202,7 @@ fn both<'a>(
     Some((a.get(attr)?, b.get(attr)?))
 }
 
+<<<<<<< HEAD
 /// Most words of a value compared word by word (longer values are cut).
 const MAX_WORDS: usize = 32;
 
@@ -258,6 +280,8 @@ fn acronym_of(a: &NormalizedRecord, b: &NormalizedRecord, attr: Attr, key: Attr)
 
 /// Edits between two dates written as `YYYYMMDD` digits: substitutions,
 /// plus one for a swap of two adjacent digits (no allocation).
+=======
+>>>>>>> date
 /// Whether an email local part is made of the record's names alone: given
 /// and surname in either order, either of them alone, or one with the
 /// other's initial; separators ignored, no digits allowed.
@@ -291,6 +315,14 @@ fn spelled_from_name(local: &str, r: &NormalizedRecord) -> bool {
         || joined(initial(&s), &g)
 }
 
+/// Both dates of birth, when both are full (year, month and day known).
+fn full_dates(a: &NormalizedRecord, b: &NormalizedRecord) -> Option<(Date, Date)> {
+    let (x, y) = (a.dob?, b.dob?);
+    (x.is_full() && y.is_full()).then_some((x, y))
+}
+
+/// Edits between two dates written as `YYYYMMDD` digits: substitutions,
+/// plus one for a swap of two adjacent digits (no allocation).
 fn date_digit_edits(x: Date, y: Date) -> usize {
     fn digits(d: Date) -> [u8; 8] {
         let (yr, m, dd) = (d.year, d.month, d.day);
@@ -389,16 +421,30 @@ impl Predicate {
             Predicate::LocalPartFromName => both(a, b, Attr::EmailLocal).is_some_and(|(x, y)| {
                 x == y && (spelled_from_name(x, a) || spelled_from_name(x, b))
             }),
-            Predicate::DateTransposed => match (a.dob, b.dob) {
-                (Some(x), Some(y)) => {
-                    x.year == y.year && x.month == y.day && x.day == y.month && x != y
+            Predicate::DateExact => full_dates(a, b).is_some_and(|(x, y)| x == y),
+            Predicate::DateTransposed => full_dates(a, b).is_some_and(|(x, y)| {
+                x.year == y.year && x.month == y.day && x.day == y.month && x != y
+            }),
+            Predicate::DateDigits { max } => {
+                full_dates(a, b).is_some_and(|(x, y)| date_digit_edits(x, y) <= *max)
+            }
+            Predicate::DatePartsAgree { precision } => match (a.dob, b.dob) {
+                (Some(x), Some(y)) if !x.approximate && !y.approximate => {
+                    let known = x.precision().min(y.precision());
+                    known == *precision
+                        && known != DatePrecision::Day
+                        && x.year == y.year
+                        && (known == DatePrecision::Year || x.month == y.month)
                 }
                 _ => false,
             },
-            Predicate::DateDigits { max } => match (a.dob, b.dob) {
-                (Some(x), Some(y)) => date_digit_edits(x, y) <= *max,
+            Predicate::ApproximateYear { within } => match (a.dob, b.dob) {
+                (Some(x), Some(y)) => {
+                    (x.approximate || y.approximate) && x.year.abs_diff(y.year) <= *within
+                }
                 _ => false,
             },
+<<<<<<< HEAD
             Predicate::SameYear => matches!((a.dob, b.dob), (Some(x), Some(y)) if x.year == y.year),
             Predicate::SameWordSet { attr } => {
                 both(a, b, *attr).is_some_and(|(x, y)| x == y || same_word_set(x, y))
@@ -412,6 +458,9 @@ impl Predicate {
             Predicate::Acronym { attr, key } => {
                 acronym_of(a, b, *attr, *key) || acronym_of(b, a, *attr, *key)
             }
+=======
+            Predicate::SameYear => full_dates(a, b).is_some_and(|(x, y)| x.year == y.year),
+>>>>>>> date
             Predicate::All { of } => of.iter().all(|p| p.holds_memo(a, b, memo)),
             Predicate::Any { of } => of.iter().any(|p| p.holds_memo(a, b, memo)),
             Predicate::Else => true,
@@ -441,9 +490,12 @@ impl Predicate {
             | Predicate::Initial
             | Predicate::ShortForm => out.push(Attr::Given),
             Predicate::Swapped { first, second, .. } => out.extend([*first, *second]),
-            Predicate::DateTransposed | Predicate::DateDigits { .. } | Predicate::SameYear => {
-                out.push(Attr::DateOfBirth)
-            }
+            Predicate::DateExact
+            | Predicate::DateTransposed
+            | Predicate::DateDigits { .. }
+            | Predicate::DatePartsAgree { .. }
+            | Predicate::ApproximateYear { .. }
+            | Predicate::SameYear => out.push(Attr::DateOfBirth),
             Predicate::All { of } | Predicate::Any { of } => of.iter().for_each(|p| p.attrs(out)),
             Predicate::Else => {}
         }
@@ -454,6 +506,7 @@ impl Predicate {
     pub fn exact_attr(&self) -> Option<Attr> {
         match self {
             Predicate::Exact { attr } => Some(*attr),
+            Predicate::DateExact => Some(Attr::DateOfBirth),
             _ => None,
         }
     }
@@ -533,6 +586,7 @@ mod tests {
         ));
     }
 
+<<<<<<< HEAD
     fn org(name: &str) -> NormalizedRecord {
         normalized(&Record::new(0, "O").with(FieldKind::Organisation, name))
     }
@@ -540,10 +594,25 @@ mod tests {
     fn org_level(a: &str, b: &str) -> String {
         let c = crate::compare::templates::organisation();
         let l = c.level_of(&org(a), &org(b));
+=======
+    fn born(fields: &[(FieldKind, &str)]) -> NormalizedRecord {
+        let mut r = Record::new(0, "R1");
+        for (k, v) in fields {
+            r.set(*k, *v);
+        }
+        normalized(&r)
+    }
+
+    fn level(a: &NormalizedRecord, b: &NormalizedRecord) -> String {
+        let c = crate::compare::templates::date_of_birth();
+        let l = c.level_of(a, b);
+        assert_eq!(l, c.level_of(b, a), "symmetric");
+>>>>>>> date
         c.levels[l as usize].label.clone()
     }
 
     #[test]
+<<<<<<< HEAD
     fn organisation_levels() {
         assert_eq!(org_level("ACME Inc.", "Acme Incorporated"), "exact");
         assert_eq!(
@@ -602,5 +671,63 @@ mod tests {
         // A short word must be spelt the same.
         assert_eq!(word_overlap("abc", "abd"), 0.0);
         assert_eq!(word_overlap("widgets", "widgetz"), 1.0);
+=======
+    fn date_levels_of_full_partial_and_approximate_dates() {
+        use FieldKind::{Age, BirthDay as D, BirthMonth as M, BirthYear as Y, EventDate};
+        let full = |s: &str| born(&[(FieldKind::DateOfBirth, s)]);
+        let ym = |y: &str, m: &str| born(&[(Y, y), (M, m)]);
+        let year = |y: &str| born(&[(Y, y)]);
+        let about = |age: &str| born(&[(Age, age), (EventDate, "2010-06-01")]);
+        let none = born(&[]);
+        let d = full("1967-09-27");
+        // Full dates: the levels they always had.
+        assert_eq!(level(&d, &full("1967-09-27")), "exact");
+        assert_eq!(
+            level(&d, &born(&[(Y, "1967"), (M, "9"), (D, "27")])),
+            "exact"
+        );
+        assert_eq!(
+            level(&full("1967-09-07"), &full("1967-07-09")),
+            "day and month transposed"
+        );
+        assert_eq!(level(&d, &full("1967-09-28")), "one digit off");
+        assert_eq!(level(&d, &full("1967-03-11")), "same year");
+        assert_eq!(level(&d, &full("1971-03-11")), "else");
+        assert_eq!(level(&d, &none), "null");
+        // Partial dates: agreeing as far as both go is its own level.
+        let month = "year and month agree, one side without day";
+        let yonly = "year agrees, one side year only";
+        assert_eq!(level(&d, &ym("1967", "9")), month);
+        assert_eq!(level(&ym("1967", "9"), &ym("1967", "Sep")), month);
+        assert_eq!(level(&d, &year("1967")), yonly);
+        assert_eq!(level(&year("1967"), &year("1967")), yonly);
+        assert_eq!(level(&ym("1967", "9"), &year("1967")), yonly);
+        // A year and month never transposes or is one digit off; a known
+        // part that differs is a disagreement.
+        assert_eq!(level(&d, &ym("1967", "10")), "else");
+        assert_eq!(level(&d, &year("1968")), "else");
+        assert_eq!(level(&year("1967"), &year("1976")), "else");
+        assert_eq!(level(&ym("1967", "9"), &ym("1967", "12")), "else");
+        // An approximate year (age 42 or 43 in 2010) is within one year.
+        let approx = "approximate year within 1";
+        assert_eq!(level(&about("43"), &d), approx);
+        assert_eq!(level(&about("42"), &d), approx);
+        assert_eq!(level(&about("42"), &year("1967")), approx);
+        assert_eq!(level(&about("42"), &about("43")), approx);
+        assert_eq!(level(&about("42"), &ym("1967", "1")), approx);
+        assert_eq!(level(&about("40"), &d), "else");
+        assert_eq!(level(&born(&[(Age, "42")]), &d), "null");
+    }
+
+    #[test]
+    fn date_exact_is_term_frequency_adjusted_on_the_date() {
+        assert_eq!(Predicate::DateExact.exact_attr(), Some(Attr::DateOfBirth));
+        let mut attrs = Vec::new();
+        Predicate::DatePartsAgree {
+            precision: DatePrecision::Year,
+        }
+        .attrs(&mut attrs);
+        assert_eq!(attrs, vec![Attr::DateOfBirth]);
+>>>>>>> date
     }
 }

@@ -3,6 +3,7 @@
 
 use super::comparison::{Comparison, Level, Role};
 use super::predicate::Predicate;
+use crate::normalize::date::DatePrecision;
 use crate::normalize::record::Attr;
 
 fn comparison(name: &str, levels: Vec<Level>) -> Comparison {
@@ -379,14 +380,22 @@ pub fn state() -> Comparison {
     ))
 }
 
-/// Date of birth: exact, day and month transposed, one digit off, same
-/// year, else.
+/// Date of birth: exact full date (term-frequency adjusted), day and
+/// month transposed, one digit off, then the levels of partial dates (a
+/// year, or a year and month, from separate columns): year and month agree
+/// with one side lacking the day, the year agrees with one side holding
+/// the year alone (each weaker evidence than a full date, and learnt
+/// apart), an approximate year (from an age) within one year, then the
+/// same year for full dates, else. A part that only one side knows is
+/// never a disagreement; `else` means a part known on both sides differs.
+/// Full dates meet exactly the levels they met before partial dates
+/// existed.
 pub fn date_of_birth() -> Comparison {
     comparison(
         "date_of_birth",
         vec![
             Level::null(vec![Attr::DateOfBirth]),
-            Level::new("exact", exact(Attr::DateOfBirth), 0.85, 0.0005).with_tf(),
+            Level::new("exact", Predicate::DateExact, 0.85, 0.0005).with_tf(),
             Level::new(
                 "day and month transposed",
                 Predicate::DateTransposed,
@@ -398,6 +407,28 @@ pub fn date_of_birth() -> Comparison {
                 Predicate::DateDigits { max: 1 },
                 0.05,
                 0.003,
+            ),
+            Level::new(
+                "year and month agree, one side without day",
+                Predicate::DatePartsAgree {
+                    precision: DatePrecision::Month,
+                },
+                0.01,
+                0.001,
+            ),
+            Level::new(
+                "year agrees, one side year only",
+                Predicate::DatePartsAgree {
+                    precision: DatePrecision::Year,
+                },
+                0.01,
+                0.012,
+            ),
+            Level::new(
+                "approximate year within 1",
+                Predicate::ApproximateYear { within: 1 },
+                0.01,
+                0.036,
             ),
             Level::new("same year", Predicate::SameYear, 0.02, 0.015),
             Level::new("else", Predicate::Else, 0.05, 0.98),

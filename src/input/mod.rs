@@ -189,10 +189,12 @@ pub fn read_csv<R: Read>(
         for (col, value) in schema.columns.iter().zip(row.iter()) {
             match (col.kind, col.date_order) {
                 (FieldKind::RecordId | FieldKind::Ignore, _) => {}
-                (FieldKind::DateOfBirth, Some(order)) => match parse_date(value, order) {
-                    Some(d) => record.set(col.kind, d.to_string()),
-                    None => record.set(col.kind, value),
-                },
+                (FieldKind::DateOfBirth | FieldKind::EventDate, Some(order)) => {
+                    match parse_date(value, order) {
+                        Some(d) => record.set(col.kind, d.to_string()),
+                        None => record.set(col.kind, value),
+                    }
+                }
                 _ => record.set(col.kind, value),
             }
         }

@@ -1,22 +1,54 @@
 //! Dates (of birth): many written forms to one calendar date; impossible
-//! dates give no value.
+//! dates give no value. A date of birth may also be partial (a year, or a
+//! year and month, from separate columns) or approximate (a year worked out
+//! from an age at an event date).
 
 use serde::{Deserialize, Serialize};
 
-/// A calendar date.
+use super::text::fold;
+
+/// A calendar date, possibly partial: the year is always known; the month
+/// and the day may be unknown (0). A day is only known with its month.
+/// An `approximate` date holds a year alone that may be one off (a birth
+/// year from an age at an event date).
+///
+/// `Display` writes `1967-09-27`, `1967-09`, `1967`, and `~1967` for an
+/// approximate year (so an approximate year never equals a known one as text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Date {
     /// Four-digit year.
     pub year: u16,
-    /// Month, 1-12.
+    /// Month, 1-12; 0 when unknown.
     pub month: u8,
-    /// Day of month, 1-31.
+    /// Day of month, 1-31; 0 when unknown.
     pub day: u8,
+    /// The year is only known to within one year (month and day unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+}
+
+/// How much of a [`Date`] is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePrecision {
+    /// The year alone.
+    Year,
+    /// Year and month.
+    Month,
+    /// Year, month and day: a full date.
+    Day,
 }
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        match self.precision() {
+            _ if self.approximate => write!(f, "~{:04}", self.year),
+            DatePrecision::Day => {
+                write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+            }
+            DatePrecision::Month => write!(f, "{:04}-{:02}", self.year, self.month),
+            DatePrecision::Year => write!(f, "{:04}", self.year),
+        }
     }
 }
 
@@ -50,8 +82,222 @@ impl Date {
             && (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month))
-        .then_some(Date { year, month, day })
+        .then_some(Date {
+            year,
+            month,
+            day,
+            approximate: false,
+        })
     }
+
+    /// A year and month without a day, or `None` when the month is not
+    /// 1-12 or the year is outside 1800-2199.
+    pub fn year_month(year: u16, month: u8) -> Option<Date> {
+        Date::new(year, month, 1).map(|d| Date { day: 0, ..d })
+    }
+
+    /// A year alone, or `None` outside 1800-2199.
+    pub fn year_only(year: u16) -> Option<Date> {
+        Date::new(year, 1, 1).map(|d| Date {
+            month: 0,
+            day: 0,
+            ..d
+        })
+    }
+
+    /// A year known only to within one year (from an age), or `None`
+    /// outside 1800-2199.
+    pub fn approximate_year(year: u16) -> Option<Date> {
+        Date::year_only(year).map(|d| Date {
+            approximate: true,
+            ..d
+        })
+    }
+
+    /// How much of the date is known (an approximate year is `Year`).
+    pub fn precision(&self) -> DatePrecision {
+        if self.month == 0 || self.approximate {
+            DatePrecision::Year
+        } else if self.day == 0 {
+            DatePrecision::Month
+        } else {
+            DatePrecision::Day
+        }
+    }
+
+    /// Year, month and day all known (and the year not approximate).
+    pub fn is_full(&self) -> bool {
+        self.precision() == DatePrecision::Day
+    }
+}
+
+/// Months in English, German and French, folded (accents dropped).
+const MONTH_NAMES: [(&str, u8); 36] = [
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("januar", 1),
+    ("februar", 2),
+    ("marz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("janner", 1),
+    ("maerz", 3),
+    ("janvier", 1),
+    ("fevrier", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("decembre", 12),
+    ("sept", 9),
+    ("febr", 2),
+    ("feber", 2),
+];
+
+/// A month column's value: a number (`9`, `09`, `9.0`) or a month name or
+/// abbreviation of at least three letters in English, German or French
+/// (`Sep`, `Sept.`, `März`, `Okt`, `février`, `juil`). `None` for anything
+/// else, a number outside 1-12, or an abbreviation that fits two months
+/// (`jui`: juin or juillet).
+pub fn parse_month(raw: &str) -> Option<u8> {
+    if let Some(n) = parse_count(raw) {
+        return u8::try_from(n).ok().filter(|m| (1..=12).contains(m));
+    }
+    let w = fold(raw);
+    let w = w.trim_end_matches('.').trim();
+    if w.chars().count() < 3 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut found = None;
+    for (name, m) in MONTH_NAMES {
+        if name.starts_with(w) {
+            if found.is_some_and(|f| f != m) {
+                return None;
+            }
+            found = Some(m);
+        }
+    }
+    found
+}
+
+/// A whole number written in a column: digits, optionally followed by `.0`
+/// (spreadsheets and data frames write whole numbers as `1967.0`).
+fn parse_count(raw: &str) -> Option<u32> {
+    let s = raw.trim();
+    let s = s
+        .strip_suffix(".0")
+        .or_else(|| s.strip_suffix(".00"))
+        .unwrap_or(s);
+    if s.is_empty() || s.len() > 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A birth-year column's value: four digits (1800-2199), or two digits read
+/// with the same fixed pivot as dates (`00`-`29` -> 20xx, `30`-`99` ->
+/// 19xx, so results do not depend on today's date). `None` otherwise
+/// (`0`, `0000`, `abc`, three digits).
+pub fn parse_year(raw: &str) -> Option<u16> {
+    let n = parse_count(raw)?;
+    let digits = raw.trim().split('.').next().unwrap_or("").len();
+    let y = match digits {
+        4 => u16::try_from(n).ok()?,
+        2 if n < 30 => 2000 + n as u16,
+        2 => 1900 + n as u16,
+        _ => return None,
+    };
+    (1800..2200).contains(&y).then_some(y)
+}
+
+/// An age in whole years (0-130), as written in an age column (`34`,
+/// `34.0`); `None` otherwise.
+pub fn parse_age(raw: &str) -> Option<u16> {
+    parse_count(raw)
+        .filter(|a| *a <= 130)
+        .and_then(|a| u16::try_from(a).ok())
+}
+
+/// A date assembled from year, month and day columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateFromParts {
+    /// The most that the parts tell: a full date, a year and month, a year
+    /// alone, or nothing (no readable year).
+    pub date: Option<Date>,
+    /// Some part was written but could not be used (month 13, day 0, Feb 30,
+    /// an unreadable year): the date was kept only as far as it was sound.
+    pub invalid: bool,
+}
+
+/// Assembles a date of birth from its parts (`None` or blank: the part is
+/// missing). The year decides whether there is a date at all; a month that
+/// cannot be read keeps the year alone, a day that cannot be read or does
+/// not exist in that month (Feb 30) keeps year and month; a day without a
+/// month is not used. Parts written but not usable set `invalid`.
+///
+/// ```
+/// use linkage::normalize::date::date_from_parts;
+/// let d = |y, m, d| date_from_parts(y, m, d).date.map(|d| d.to_string());
+/// assert_eq!(d(Some("1967"), Some("Sept"), Some("27")).as_deref(), Some("1967-09-27"));
+/// assert_eq!(d(Some("1967"), Some("2"), Some("30")).as_deref(), Some("1967-02"));
+/// assert_eq!(d(Some("1967"), Some(""), None).as_deref(), Some("1967"));
+/// ```
+pub fn date_from_parts(
+    year: Option<&str>,
+    month: Option<&str>,
+    day: Option<&str>,
+) -> DateFromParts {
+    fn blank(p: Option<&str>) -> Option<&str> {
+        p.map(str::trim).filter(|p| !p.is_empty())
+    }
+    let (year, month, day) = (blank(year), blank(month), blank(day));
+    let mut invalid = false;
+    let Some(y) = year.and_then(|y| {
+        let parsed = parse_year(y);
+        invalid |= parsed.is_none();
+        parsed
+    }) else {
+        return DateFromParts {
+            date: None,
+            invalid,
+        };
+    };
+    let mut date = Date::year_only(y);
+    if let Some(m) = month {
+        match parse_month(m).and_then(|m| Date::year_month(y, m)) {
+            Some(ym) => {
+                date = Some(ym);
+                if let Some(d) = day {
+                    match parse_count(d)
+                        .and_then(|d| u8::try_from(d).ok())
+                        .and_then(|d| Date::new(y, ym.month, d))
+                    {
+                        Some(full) => date = Some(full),
+                        None => invalid = true,
+                    }
+                }
+            }
+            None => invalid = true,
+        }
+    }
+    DateFromParts { date, invalid }
 }
 
 fn month_from_name(word: &str) -> Option<u8> {
@@ -224,5 +470,102 @@ mod tests {
             assert_eq!(parse_date(bad, us), None, "{bad}");
         }
         assert_eq!(parse_date("2024-02-29", us), d(2024, 2, 29));
+    }
+
+    fn parts(y: &str, m: &str, dd: &str) -> (Option<String>, bool) {
+        let p = date_from_parts(Some(y), Some(m), Some(dd));
+        (p.date.map(|d| d.to_string()), p.invalid)
+    }
+
+    #[test]
+    fn partial_dates_display_and_precision() {
+        let full = Date::new(1967, 9, 27).unwrap();
+        assert_eq!(full.to_string(), "1967-09-27");
+        assert!(full.is_full());
+        let ym = Date::year_month(1967, 9).unwrap();
+        assert_eq!(ym.to_string(), "1967-09");
+        assert_eq!(ym.precision(), DatePrecision::Month);
+        let y = Date::year_only(1967).unwrap();
+        assert_eq!(y.to_string(), "1967");
+        assert_eq!(y.precision(), DatePrecision::Year);
+        let a = Date::approximate_year(1967).unwrap();
+        assert_eq!(a.to_string(), "~1967");
+        assert_eq!(a.precision(), DatePrecision::Year);
+        assert_ne!(a, y);
+        assert_eq!(Date::year_month(1967, 13), None);
+        assert_eq!(Date::year_only(0), None);
+        // Serde: a full date is written as before, and read without the flag.
+        let json = serde_json::to_string(&full).unwrap();
+        assert_eq!(json, r#"{"year":1967,"month":9,"day":27}"#);
+        assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), full);
+        let back: Date = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn dates_from_parts() {
+        let ok = |s: &str| (Some(s.to_string()), false);
+        assert_eq!(parts("1967", "9", "27"), ok("1967-09-27"));
+        assert_eq!(parts("1967", "09", "07"), ok("1967-09-07"));
+        assert_eq!(parts("1967.0", "9.0", "27.0"), ok("1967-09-27"));
+        assert_eq!(parts(" 1967 ", "Sep", "27"), ok("1967-09-27"));
+        assert_eq!(parts("1967", "Sept.", "27"), ok("1967-09-27"));
+        assert_eq!(parts("1967", "September", "27"), ok("1967-09-27"));
+        assert_eq!(parts("1967", "März", "3"), ok("1967-03-03"));
+        assert_eq!(parts("1967", "MAERZ", "3"), ok("1967-03-03"));
+        assert_eq!(parts("1967", "Okt", "3"), ok("1967-10-03"));
+        assert_eq!(parts("1967", "Dezember", "3"), ok("1967-12-03"));
+        assert_eq!(parts("1967", "Jänner", "3"), ok("1967-01-03"));
+        assert_eq!(parts("1967", "février", "3"), ok("1967-02-03"));
+        assert_eq!(parts("1967", "août", "3"), ok("1967-08-03"));
+        assert_eq!(parts("1967", "juil", "3"), ok("1967-07-03"));
+        assert_eq!(parts("1967", "mai", "3"), ok("1967-05-03"));
+        assert_eq!(parts("1964", "2", "29"), ok("1964-02-29"));
+        // Two-digit years: the fixed pivot of dates.
+        assert_eq!(parts("67", "9", "27"), ok("1967-09-27"));
+        assert_eq!(parts("05", "1", "2"), ok("2005-01-02"));
+        // Missing parts: partial, not invalid.
+        assert_eq!(parts("1967", "", ""), ok("1967"));
+        assert_eq!(parts("1967", "9", ""), ok("1967-09"));
+        assert_eq!(parts("1967", "  ", "27"), ok("1967"));
+        assert_eq!(
+            date_from_parts(Some("1967"), None, None).date,
+            Date::year_only(1967)
+        );
+        // Impossible parts: kept as far as they are sound, and flagged.
+        let bad = |s: &str| (Some(s.to_string()), true);
+        assert_eq!(parts("1967", "2", "30"), bad("1967-02"));
+        assert_eq!(parts("1967", "2", "29"), bad("1967-02"));
+        assert_eq!(parts("1967", "4", "31"), bad("1967-04"));
+        assert_eq!(parts("1967", "9", "0"), bad("1967-09"));
+        assert_eq!(parts("1967", "9", "x"), bad("1967-09"));
+        assert_eq!(parts("1967", "13", "1"), bad("1967"));
+        assert_eq!(parts("1967", "0", "1"), bad("1967"));
+        assert_eq!(parts("1967", "jui", "1"), bad("1967"));
+        assert_eq!(parts("1967", "Foo", "1"), bad("1967"));
+        // No usable year: no date.
+        assert_eq!(parts("0", "9", "27"), (None, true));
+        assert_eq!(parts("0000", "9", "27"), (None, true));
+        assert_eq!(parts("196", "9", "27"), (None, true));
+        assert_eq!(parts("1700", "9", "27"), (None, true));
+        assert_eq!(parts("19xx", "9", "27"), (None, true));
+        assert_eq!(parts("", "9", "27"), (None, false));
+        assert_eq!(date_from_parts(None, None, None).date, None);
+    }
+
+    #[test]
+    fn month_and_age_values() {
+        assert_eq!(parse_month("12"), Some(12));
+        assert_eq!(parse_month("dec"), Some(12));
+        assert_eq!(parse_month("déc."), Some(12));
+        assert_eq!(parse_month("ju"), None);
+        assert_eq!(parse_month("-1"), None);
+        assert_eq!(parse_month(""), None);
+        assert_eq!(parse_age("34"), Some(34));
+        assert_eq!(parse_age("34.0"), Some(34));
+        assert_eq!(parse_age("0"), Some(0));
+        assert_eq!(parse_age("131"), None);
+        assert_eq!(parse_age("-3"), None);
+        assert_eq!(parse_age("thirty"), None);
     }
 }

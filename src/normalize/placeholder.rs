@@ -42,6 +42,11 @@ pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder>
     for &(attr, derived) in IDENTIFIERS {
         let mut counts: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
         for r in records.iter() {
+            // A year (or year and month) alone is shared by many people:
+            // only full dates can be placeholders.
+            if attr == Attr::DateOfBirth && !r.dob.is_some_and(|d| d.is_full()) {
+                continue;
+            }
             if let Some(v) = r.get(attr) {
                 *counts.entry(v).or_default() += 1;
             }
@@ -152,5 +157,26 @@ mod tests {
         // Each phone is shared by two records: real values, kept.
         assert!(records.iter().all(|r| r.get(Attr::Phone).is_some()));
         assert!(records[200].dob.is_some());
+    }
+
+    #[test]
+    fn a_birth_year_shared_by_many_is_no_placeholder() {
+        let mut records: Vec<NormalizedRecord> = (0..400)
+            .map(|i| {
+                let mut r = Record::new(0, i.to_string());
+                if i < 300 {
+                    r.set(FieldKind::BirthYear, "1967");
+                } else {
+                    r.set(FieldKind::DateOfBirth, format!("1960-01-{:02}", 1 + i % 28));
+                }
+                NormalizedRecord::from_record(
+                    &r,
+                    &NormalizeRules::default(),
+                    &mut NormalizeReport::default(),
+                )
+            })
+            .collect();
+        assert!(remove_placeholders(&mut records).is_empty());
+        assert_eq!(records[0].get(Attr::DateOfBirth), Some("1967"));
     }
 }

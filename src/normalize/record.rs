@@ -7,7 +7,7 @@ use super::address::{
     normalize_city, normalize_postcode, normalize_state, normalize_unit, parse_full_address,
     parse_street, zip_with_zeros,
 };
-use super::date::{parse_date, Date, DateOrder};
+use super::date::{date_from_parts, parse_age, parse_date, parse_year, Date, DateOrder};
 use super::email::normalize_email;
 use super::name::{
     canonical_given, generational_suffix, parse_full_name, parse_given, parse_surname, NameParts,
@@ -72,7 +72,8 @@ pub enum Attr {
     State,
     /// Postcode (ZIP5 for US codes).
     Postcode,
-    /// Date of birth as `YYYY-MM-DD`.
+    /// Date of birth as `YYYY-MM-DD`, or partial: `YYYY-MM`, `YYYY`, and
+    /// `~YYYY` for a year worked out from an age (see [`Date`]).
     DateOfBirth,
     /// National identifier, digits and letters only.
     NationalId,
@@ -202,7 +203,8 @@ pub struct NormalizedRecord {
     /// Where each attribute's value ends in `buf`; it starts where the
     /// previous attribute's ends (an empty span: no value).
     ends: [u16; Attr::COUNT],
-    /// Date of birth, parsed.
+    /// Date of birth, parsed: full, partial (from birth year, month and day
+    /// columns) or an approximate year (from an age at an event date).
     pub dob: Option<Date>,
 }
 
@@ -406,6 +408,7 @@ impl NormalizedRecord {
                 _ => {}
             }
         }
+<<<<<<< HEAD
         // Until the dataset pass orders it by rarity, the key is the
         // name's words in alphabetical order.
         let key = n.get(Attr::Organisation).and_then(plain_key);
@@ -422,6 +425,13 @@ impl NormalizedRecord {
                 _ => None,
             };
             n.set(Attr::EntityType, kind.map(str::to_string));
+=======
+        if n.dob.is_none() {
+            n.dob = birth_date_from_parts(record, rules, report);
+            if let Some(d) = n.dob {
+                n.set(Attr::DateOfBirth, Some(d.to_string()));
+            }
+>>>>>>> date
         }
         // US data: a ZIP of three or four digits lost its leading zeros in
         // a spreadsheet (`850`, `5812`); written out it agrees with `00850`.
@@ -433,6 +443,48 @@ impl NormalizedRecord {
         }
         n.pack()
     }
+}
+
+/// The date of birth a record tells without a date-of-birth column (one
+/// that reads wins): from birth year, month and day columns, as far as
+/// they go (see [`date_from_parts`]; unusable parts are counted as invalid
+/// dates); else from an age and the event date (survey, form date) it was
+/// given at, as an approximate year: someone aged `a` on a date in year
+/// `e` was born in `e - a` or `e - a - 1`, so the year `e - a` is kept with
+/// the approximate flag and compared as "within one year". An age without
+/// an event date gives no year (the record's date is unknown).
+fn birth_date_from_parts(
+    record: &Record,
+    rules: &NormalizeRules,
+    report: &mut NormalizeReport,
+) -> Option<Date> {
+    let get = |k| record.get(k).and_then(non_blank);
+    let year = get(FieldKind::BirthYear);
+    if year.is_some() || get(FieldKind::BirthMonth).is_some() || get(FieldKind::BirthDay).is_some()
+    {
+        let parts = date_from_parts(year, get(FieldKind::BirthMonth), get(FieldKind::BirthDay));
+        if parts.invalid {
+            report.invalid_dates += 1;
+        }
+        if parts.date.is_some() {
+            return parts.date;
+        }
+    }
+    let age = get(FieldKind::Age)?;
+    let Some(age) = parse_age(age) else {
+        report.invalid_dates += 1;
+        return None;
+    };
+    let event = get(FieldKind::EventDate)?;
+    // An event date may be a date or, in some surveys, a year alone.
+    let Some(event_year) = parse_date(event, rules.date_order)
+        .map(|d| d.year)
+        .or_else(|| parse_year(event).filter(|_| event.trim().len() >= 4))
+    else {
+        report.invalid_dates += 1;
+        return None;
+    };
+    event_year.checked_sub(age).and_then(Date::approximate_year)
 }
 
 /// Sex as one letter where the word is known in English, German, French
@@ -710,6 +762,109 @@ mod tests {
                 report.invalid_dates
             ),
             (1, 1, 1)
+        );
+    }
+
+    fn dob_of(fields: &[(FieldKind, &str)]) -> (Option<String>, Option<Date>, usize) {
+        let mut r = Record::new(0, "P1");
+        for (k, v) in fields {
+            r.set(*k, *v);
+        }
+        let mut report = NormalizeReport::default();
+        let n = NormalizedRecord::from_record(&r, &NormalizeRules::default(), &mut report);
+        (
+            n.get(Attr::DateOfBirth).map(str::to_string),
+            n.dob,
+            report.invalid_dates,
+        )
+    }
+
+    #[test]
+    fn birth_date_from_year_month_and_day_columns() {
+        use FieldKind::{BirthDay as D, BirthMonth as M, BirthYear as Y};
+        let text = |f: &[(FieldKind, &str)]| dob_of(f).0;
+        assert_eq!(
+            text(&[(Y, "1967"), (M, "9"), (D, "27")]).as_deref(),
+            Some("1967-09-27")
+        );
+        let (_, dob, invalid) = dob_of(&[(D, "27"), (M, "Sept"), (Y, "1967")]);
+        assert_eq!((dob, invalid), (Date::new(1967, 9, 27), 0));
+        assert_eq!(
+            text(&[(Y, "1967"), (M, "Okt"), (D, "3")]).as_deref(),
+            Some("1967-10-03")
+        );
+        // `by` = 1967 with `bm` blank: the year alone.
+        let (t, dob, invalid) = dob_of(&[(Y, "1967"), (M, ""), (D, "12")]);
+        assert_eq!(
+            (t.as_deref(), dob, invalid),
+            (Some("1967"), Date::year_only(1967), 0)
+        );
+        assert_eq!(text(&[(Y, "1967"), (M, "NULL")]).as_deref(), Some("1967"));
+        assert_eq!(text(&[(Y, "1967"), (M, "9")]).as_deref(), Some("1967-09"));
+        // Impossible parts: what is sound is kept, the date counted invalid.
+        assert_eq!(
+            dob_of(&[(Y, "1967"), (M, "2"), (D, "30")]),
+            (Some("1967-02".into()), Date::year_month(1967, 2), 1)
+        );
+        assert_eq!(
+            dob_of(&[(Y, "1967"), (M, "13"), (D, "1")]),
+            (Some("1967".into()), Date::year_only(1967), 1)
+        );
+        assert_eq!(
+            dob_of(&[(Y, "1967"), (M, "5"), (D, "0")]),
+            (Some("1967-05".into()), Date::year_month(1967, 5), 1)
+        );
+        assert_eq!(dob_of(&[(Y, "0"), (M, "5"), (D, "3")]), (None, None, 1));
+        assert_eq!(dob_of(&[(Y, ""), (M, "5"), (D, "3")]), (None, None, 0));
+        assert_eq!(dob_of(&[(M, "5"), (D, "3")]), (None, None, 0));
+    }
+
+    #[test]
+    fn a_date_of_birth_column_wins_over_parts_and_parts_over_an_age() {
+        use FieldKind::{Age, BirthYear as Y, DateOfBirth, EventDate};
+        assert_eq!(
+            dob_of(&[(Y, "1970"), (DateOfBirth, "1967-09-27")]).1,
+            Date::new(1967, 9, 27)
+        );
+        // An unreadable date column falls back to the parts.
+        assert_eq!(
+            dob_of(&[(DateOfBirth, "31/31/1967"), (Y, "1967")]),
+            (Some("1967".into()), Date::year_only(1967), 1)
+        );
+        assert_eq!(
+            dob_of(&[(Y, "1967"), (Age, "40"), (EventDate, "2010-05-01")]).1,
+            Date::year_only(1967)
+        );
+    }
+
+    #[test]
+    fn an_age_at_an_event_date_gives_an_approximate_year() {
+        use FieldKind::{Age, EventDate};
+        let (t, dob, invalid) = dob_of(&[(Age, "42"), (EventDate, "2009-03-15")]);
+        assert_eq!(
+            (t.as_deref(), dob, invalid),
+            (Some("~1967"), Date::approximate_year(1967), 0)
+        );
+        assert_eq!(
+            dob_of(&[(Age, "42"), (EventDate, "15.03.2009")])
+                .0
+                .as_deref(),
+            Some("~1967")
+        );
+        assert_eq!(
+            dob_of(&[(Age, "42"), (EventDate, "2009")]).0.as_deref(),
+            Some("~1967")
+        );
+        // Age alone gives no year; unreadable ages and event dates are counted.
+        assert_eq!(dob_of(&[(Age, "42")]), (None, None, 0));
+        assert_eq!(
+            dob_of(&[(Age, "old"), (EventDate, "2009-03-15")]),
+            (None, None, 1)
+        );
+        assert_eq!(dob_of(&[(Age, "42"), (EventDate, "soon")]), (None, None, 1));
+        assert_eq!(
+            dob_of(&[(Age, "300"), (EventDate, "2009-01-01")]),
+            (None, None, 1)
         );
     }
 }
