@@ -202,7 +202,6 @@ fn both<'a>(
     Some((a.get(attr)?, b.get(attr)?))
 }
 
-<<<<<<< HEAD
 /// Most words of a value compared word by word (longer values are cut).
 const MAX_WORDS: usize = 32;
 
@@ -278,10 +277,6 @@ fn acronym_of(a: &NormalizedRecord, b: &NormalizedRecord, attr: Attr, key: Attr)
     })
 }
 
-/// Edits between two dates written as `YYYYMMDD` digits: substitutions,
-/// plus one for a swap of two adjacent digits (no allocation).
-=======
->>>>>>> date
 /// Whether an email local part is made of the record's names alone: given
 /// and surname in either order, either of them alone, or one with the
 /// other's initial; separators ignored, no digits allowed.
@@ -444,8 +439,7 @@ impl Predicate {
                 }
                 _ => false,
             },
-<<<<<<< HEAD
-            Predicate::SameYear => matches!((a.dob, b.dob), (Some(x), Some(y)) if x.year == y.year),
+            Predicate::SameYear => full_dates(a, b).is_some_and(|(x, y)| x.year == y.year),
             Predicate::SameWordSet { attr } => {
                 both(a, b, *attr).is_some_and(|(x, y)| x == y || same_word_set(x, y))
             }
@@ -458,9 +452,6 @@ impl Predicate {
             Predicate::Acronym { attr, key } => {
                 acronym_of(a, b, *attr, *key) || acronym_of(b, a, *attr, *key)
             }
-=======
-            Predicate::SameYear => full_dates(a, b).is_some_and(|(x, y)| x.year == y.year),
->>>>>>> date
             Predicate::All { of } => of.iter().all(|p| p.holds_memo(a, b, memo)),
             Predicate::Any { of } => of.iter().any(|p| p.holds_memo(a, b, memo)),
             Predicate::Else => true,
@@ -586,7 +577,6 @@ mod tests {
         ));
     }
 
-<<<<<<< HEAD
     fn org(name: &str) -> NormalizedRecord {
         normalized(&Record::new(0, "O").with(FieldKind::Organisation, name))
     }
@@ -594,7 +584,9 @@ mod tests {
     fn org_level(a: &str, b: &str) -> String {
         let c = crate::compare::templates::organisation();
         let l = c.level_of(&org(a), &org(b));
-=======
+        c.levels[l as usize].label.clone()
+    }
+
     fn born(fields: &[(FieldKind, &str)]) -> NormalizedRecord {
         let mut r = Record::new(0, "R1");
         for (k, v) in fields {
@@ -607,12 +599,10 @@ mod tests {
         let c = crate::compare::templates::date_of_birth();
         let l = c.level_of(a, b);
         assert_eq!(l, c.level_of(b, a), "symmetric");
->>>>>>> date
         c.levels[l as usize].label.clone()
     }
 
     #[test]
-<<<<<<< HEAD
     fn organisation_levels() {
         assert_eq!(org_level("ACME Inc.", "Acme Incorporated"), "exact");
         assert_eq!(
@@ -671,7 +661,9 @@ mod tests {
         // A short word must be spelt the same.
         assert_eq!(word_overlap("abc", "abd"), 0.0);
         assert_eq!(word_overlap("widgets", "widgetz"), 1.0);
-=======
+    }
+
+    #[test]
     fn date_levels_of_full_partial_and_approximate_dates() {
         use FieldKind::{Age, BirthDay as D, BirthMonth as M, BirthYear as Y, EventDate};
         let full = |s: &str| born(&[(FieldKind::DateOfBirth, s)]);
@@ -728,6 +720,5 @@ mod tests {
         }
         .attrs(&mut attrs);
         assert_eq!(attrs, vec![Attr::DateOfBirth]);
->>>>>>> date
     }
 }

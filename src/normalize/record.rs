@@ -408,7 +408,6 @@ impl NormalizedRecord {
                 _ => {}
             }
         }
-<<<<<<< HEAD
         // Until the dataset pass orders it by rarity, the key is the
         // name's words in alphabetical order.
         let key = n.get(Attr::Organisation).and_then(plain_key);
@@ -425,13 +424,12 @@ impl NormalizedRecord {
                 _ => None,
             };
             n.set(Attr::EntityType, kind.map(str::to_string));
-=======
+        }
         if n.dob.is_none() {
             n.dob = birth_date_from_parts(record, rules, report);
             if let Some(d) = n.dob {
                 n.set(Attr::DateOfBirth, Some(d.to_string()));
             }
->>>>>>> date
         }
         // US data: a ZIP of three or four digits lost its leading zeros in
         // a spreadsheet (`850`, `5812`); written out it agrees with `00850`.
