@@ -344,6 +344,16 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
             );
         }
     }
+    // Few values over many rows are a category (`Household`, `Group
+    // quarters`), whatever their words.
+    let alphabetic = e.share(|v| v.chars().any(char::is_alphabetic));
+    if e.rows >= 50 && e.distinct <= 20 && alphabetic >= 0.8 {
+        return (
+            FieldKind::Ignore,
+            1.0 - e.distinct as f64 / 50.0,
+            format!("only {} distinct values: a category", e.distinct),
+        );
+    }
     let company = e.share(is_company);
     if company >= 0.3 {
         return verdict(
@@ -606,6 +616,12 @@ fn infer_column_as(header: &str, values: &[&str], rows: usize, parties: bool) ->
         }
     };
     second_of_a_kind(&mut m, &reading);
+    // A PO box is the street only of records without a street line.
+    if m.kind == FieldKind::Street && header_key(header).contains("pobox") {
+        m.confidence = (m.confidence * 0.5 * 100.0).round() / 100.0;
+        m.reason
+            .push_str("; a PO box: the street only where no street column is");
+    }
     if m.kind == FieldKind::DateOfBirth {
         m.date_order = date_order(&e.values);
         if let Some(order) = m.date_order {
@@ -768,6 +784,10 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
             .collect()
     };
     let filled = |i: usize| values[i].iter().filter(|v| non_blank(v).is_some()).count();
+    // Typed parts have typos (a month 13, a year 9185): most must fit.
+    let most = |xs: &[u32], test: fn(u32) -> bool| {
+        xs.iter().filter(|x| test(**x)).count() as f64 >= 0.95 * xs.len() as f64
+    };
     let fits = |i: usize, kind: FieldKind| -> bool {
         let n = filled(i);
         let xs = ints(i);
@@ -782,16 +802,16 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
                 let mut ys = xs.clone();
                 ys.sort_unstable();
                 let (lo, hi) = (ys[ys.len() / 10], ys[ys.len() * 9 / 10]);
-                xs.iter().all(|y| (1880..=2030).contains(y))
+                most(&xs, |y| (1880..=2030).contains(&y))
                     && hi - lo >= 15
                     && ys[ys.len() / 2] <= 2010
             }
             FieldKind::BirthMonth => {
-                xs.iter().all(|m| (1..=12).contains(m)) && (d.len() >= 6 || n < 30)
+                most(&xs, |m| (1..=12).contains(&m)) && (d.len() >= 6 || n < 30)
             }
             _ => {
-                xs.iter().all(|x| (1..=31).contains(x))
-                    && xs.iter().any(|x| *x > 12)
+                most(&xs, |x| (1..=31).contains(&x))
+                    && xs.iter().filter(|x| (13..=31).contains(*x)).count() * 10 >= xs.len()
                     && (d.len() >= 13 || n < 30)
             }
         }
