@@ -1,6 +1,7 @@
 //! Reading source systems' CSV exports into a [`Dataset`].
 
 pub mod format;
+pub mod sample;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -50,7 +51,8 @@ pub fn source_name(path: &Path) -> String {
 /// UTF-8 and later holds a byte that is not is an error naming the row.
 /// The first row is the header; every row must have as many fields as the
 /// header. What each column holds is inferred from the header and the first
-/// rows' values ([`crate::infer`]) unless `options.schemas` says. Dates are
+/// rows' values ([`crate::infer`]; [`read_csv_file`] samples the whole file)
+/// unless `options.schemas` says. Dates are
 /// rewritten as `YYYY-MM-DD` with their column's inferred order. Blank ids
 /// get a generated id (counted in the report); a repeated id is an error
 /// naming both rows.
@@ -61,6 +63,49 @@ pub fn read_csv<R: Read>(
     options: &CsvOptions,
     dataset: &mut Dataset,
     report: &mut LoadReport,
+) -> Result<FileSchema> {
+    read_sampled(reader, path, source, options, dataset, report, |_| {
+        Vec::new()
+    })
+}
+
+/// Reads the CSV file at `path` as [`read_csv`] does, but infers its schema
+/// from rows spread over the whole file rather than its first rows: a file
+/// longer than [`crate::infer::SAMPLE_ROWS`] rows is also read (through a
+/// second handle) at evenly spaced byte offsets ([`sample`]), so a column
+/// that only later rows fill is judged by its values. The records are still
+/// read once, streaming, in file order. UTF-16 files keep the first rows.
+pub fn read_csv_file(
+    path: &Path,
+    source: &str,
+    options: &CsvOptions,
+    dataset: &mut Dataset,
+    report: &mut LoadReport,
+) -> Result<FileSchema> {
+    let open = || {
+        File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    read_sampled(open()?, path, source, options, dataset, report, |layout| {
+        open()
+            .map(|f| sample::spread_rows(f, layout))
+            .unwrap_or_default()
+    })
+}
+
+/// [`read_csv`], with `spread` giving rows from across the file (for a
+/// file longer than the sample) to infer its schema from, besides its
+/// first rows.
+fn read_sampled<R: Read>(
+    reader: R,
+    path: &Path,
+    source: &str,
+    options: &CsvOptions,
+    dataset: &mut Dataset,
+    report: &mut LoadReport,
+    spread: impl FnOnce(&sample::Layout) -> Vec<Vec<String>>,
 ) -> Result<FileSchema> {
     let given = options.schemas.iter().find(|s| s.source == source);
     let (text, encoding, delimiter) = open_text(reader, path, source, given)?;
@@ -139,9 +184,24 @@ pub fn read_csv<R: Read>(
             Err(e) => return Err(bad(e, path)),
         }
     }
+    // A file longer than the sample is sampled across its length: its
+    // first rows, then rows from evenly spaced places (as many of the
+    // first rows as the places do not give).
+    let spread = if more {
+        spread(&sample::Layout {
+            encoding,
+            delimiter,
+            fields: headers.len(),
+        })
+    } else {
+        Vec::new()
+    };
+    let first_rows = crate::infer::SAMPLE_ROWS.saturating_sub(spread.len());
     let sample: Vec<Vec<String>> = head
         .iter()
+        .take(first_rows)
         .map(|(_, r)| r.iter().map(str::to_string).collect())
+        .chain(spread)
         .collect();
     let missing_id = || Error::MissingIdColumn {
         path: path.to_path_buf(),
@@ -269,7 +329,9 @@ fn open_text<'r, R: Read + 'r>(
 
 /// Reads CSV files, one source each (named after the file), into one dataset.
 ///
-/// Files are read in parallel, each into a dataset of its own, then joined
+/// Each file is read with [`read_csv_file`] (its schema inferred from rows
+/// across the whole file). Files are read in parallel, each into a dataset
+/// of its own, then joined
 /// in the order given: records and sources come out in the same order
 /// whatever the thread count. The first failing file (in that order) is
 /// the error.
@@ -281,20 +343,9 @@ pub fn read_csv_files<P: AsRef<Path> + Sync>(
         .par_iter()
         .map(|p| {
             let path = p.as_ref();
-            let file = File::open(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
             let mut part = Dataset::default();
             let mut report = LoadReport::default();
-            let schema = read_csv(
-                file,
-                path,
-                &source_name(path),
-                options,
-                &mut part,
-                &mut report,
-            )?;
+            let schema = read_csv_file(path, &source_name(path), options, &mut part, &mut report)?;
             Ok((part, schema, report))
         })
         .collect();
@@ -529,6 +580,103 @@ mod tests {
             matches!(e, Error::BadRow { row, .. } if row == rows + 2),
             "{e}"
         );
+    }
+
+    /// A file of `rows` rows whose `contact` column is blank in the first
+    /// `blank` rows and holds emails after; every row has a quoted note of
+    /// two lines when `notes`.
+    fn later_filled(rows: usize, blank: usize, notes: bool) -> String {
+        let mut text = String::from("id,first_name,contact,note\n");
+        for i in 0..rows {
+            let contact = if i < blank {
+                String::new()
+            } else {
+                format!("p{i}@example.org")
+            };
+            let note = if notes { "\"a, b\nc,d,e\"" } else { "x" };
+            text.push_str(&format!("{},Ann,{contact},{note}\n", 10_000 + i));
+        }
+        text
+    }
+
+    fn read_file(path: &Path) -> (Dataset, FileSchema) {
+        let mut d = Dataset::default();
+        let s = read_csv_file(
+            path,
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        (d, s)
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("linkage-sample-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_column_only_later_rows_fill_is_sampled_from_the_whole_file() {
+        for notes in [false, true] {
+            let text = later_filled(3_000, 1_500, notes);
+            let path = temp_file(&format!("later-{notes}.csv"), text.as_bytes());
+            let (d, s) = read_file(&path);
+            assert_eq!(s.columns[2].kind, FieldKind::Email, "{:?}", s.columns[2]);
+            // Every record once, in file order, the multi-line notes whole.
+            assert_eq!(d.len(), 3_000);
+            assert!(d
+                .records
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.id == (10_000 + i).to_string()));
+            assert_eq!(
+                d.records[2_999].get(FieldKind::Email),
+                Some("p2999@example.org")
+            );
+            // The same on every read.
+            assert_eq!(read_file(&path).1, s);
+            // Read as a stream, only the first rows are seen.
+            let (_, streamed) = load_schema(text.as_bytes());
+            assert_ne!(streamed.columns[2].kind, FieldKind::Email);
+            std::fs::remove_file(&path).ok();
+        }
+        // Windows-1252 and a file without a header row are sampled too.
+        let text = later_filled(3_000, 1_500, false).replace(",Ann,", ",Ren\u{e9}e,");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        let path = temp_file("latin.csv", &bytes);
+        let (d, s) = read_file(&path);
+        assert_eq!(s.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(s.columns[2].kind, FieldKind::Email);
+        assert_eq!(d.records[5].get(FieldKind::GivenName), Some("Ren\u{e9}e"));
+        let headless = text
+            .split_once('\n')
+            .unwrap()
+            .1
+            .replace(",x\n", ",1980-05-06\n");
+        let path = temp_file("headless.csv", headless.as_bytes());
+        let (d, s) = read_file(&path);
+        assert_eq!(s.header, Some(false));
+        assert_eq!(d.len(), 3_000);
+        assert_eq!(s.columns[2].kind, FieldKind::Email);
+    }
+
+    fn load_schema(text: &[u8]) -> (Dataset, FileSchema) {
+        let mut d = Dataset::default();
+        let s = read_csv(
+            text,
+            Path::new("t.csv"),
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        (d, s)
     }
 
     #[test]
