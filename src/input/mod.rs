@@ -1,7 +1,10 @@
 //! Reading source systems' CSV exports into a [`Dataset`].
 
+pub mod columns;
 pub mod format;
 pub mod sample;
+
+pub use columns::ColumnOverride;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -32,6 +35,15 @@ pub struct CsvOptions {
     /// file, columns the schema names take its mapping and others are
     /// inferred.
     pub schemas: Vec<FileSchema>,
+    /// Columns set to a kind (or ignored) by the user, over inference and
+    /// `schemas`: each applies to every file with that header unless it
+    /// names a source. [`read_csv_files`] fails on one that matches no
+    /// file's column.
+    pub columns: Vec<ColumnOverride>,
+    /// Whether the first row of every file names the columns, over
+    /// detection and `schemas`; `None` detects it (a first row of emails,
+    /// phones, dates or ids is data).
+    pub header: Option<bool>,
 }
 
 /// The source name of a file: its name without directory and `.csv`.
@@ -165,8 +177,9 @@ fn read_sampled<R: Read>(
     // The first rows are read ahead for inference; the rest are turned into
     // records as they are read, so a large file is never held twice.
     let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
-    let has_header = given
-        .and_then(|s| s.header)
+    let has_header = options
+        .header
+        .or(given.and_then(|s| s.header))
         .unwrap_or_else(|| !format::looks_like_data(&headers));
     if !has_header {
         headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
@@ -227,6 +240,13 @@ fn read_sampled<R: Read>(
             schema.id_column = i;
         }
     }
+    columns::apply(&mut schema, &options.columns, |i| {
+        let values: Vec<&str> = sample
+            .iter()
+            .filter_map(|r| r.get(i).map(String::as_str))
+            .collect();
+        crate::infer::detect::date_order(&values)
+    })?;
     let source_index = dataset.add_source(source);
     let mut seen: HashMap<String, u64, foldhash::fast::RandomState> = HashMap::default();
     let mut add = |line: u64, row: &csv::StringRecord| -> Result<()> {
@@ -350,6 +370,8 @@ pub fn read_csv_files<P: AsRef<Path> + Sync>(
         })
         .collect();
     let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
+    let schemas: Vec<&FileSchema> = parts.iter().map(|p| &p.1).collect();
+    columns::check_all_matched(&options.columns, &schemas)?;
     let mut dataset = Dataset::default();
     dataset
         .records
@@ -677,6 +699,157 @@ mod tests {
         )
         .unwrap();
         (d, s)
+    }
+
+    fn read_with(text: &[u8], source: &str, options: &CsvOptions) -> Result<(Dataset, FileSchema)> {
+        let mut d = Dataset::default();
+        let s = read_csv(
+            text,
+            Path::new("t.csv"),
+            source,
+            options,
+            &mut d,
+            &mut LoadReport::default(),
+        )?;
+        Ok((d, s))
+    }
+
+    #[test]
+    fn columns_set_by_the_user_win_over_inference() {
+        let text = b"id,name,code,ref,notes\n1,Ann Lee,X1,r1,Acme Ltd\n2,Bo Ray,X2,r2,Zed Inc\n";
+        let set = |specs: &[&str]| CsvOptions {
+            columns: specs
+                .iter()
+                .map(|s| ColumnOverride::parse(s).unwrap())
+                .collect(),
+            ..CsvOptions::default()
+        };
+        let (d, s) = read_with(
+            text,
+            "crm",
+            &set(&["code=national_id", "web:name=organisation"]),
+        )
+        .unwrap();
+        let code = &s.columns[2];
+        assert_eq!(code.kind, FieldKind::NationalId);
+        assert_eq!(
+            (code.confidence, code.reason.as_str()),
+            (1.0, columns::GIVEN_BY_THE_USER)
+        );
+        assert_eq!(d.records[1].get(FieldKind::NationalId), Some("X2"));
+        // An override for another source leaves this one alone.
+        assert_eq!(s.columns[1].kind, FieldKind::FullName);
+        let (d, s) = read_with(
+            text,
+            "web",
+            &set(&["web:name=organisation", "notes=ignore"]),
+        )
+        .unwrap();
+        assert_eq!(s.columns[1].kind, FieldKind::Organisation);
+        assert_eq!(s.columns[4].kind, FieldKind::Ignore);
+        assert_eq!(d.records[0].get(FieldKind::Organisation), Some("Ann Lee"));
+        // A kind set on one column is taken from the column inferred to hold it.
+        let (d, s) = read_with(text, "crm", &set(&["notes=full_name"])).unwrap();
+        assert_eq!(s.columns[1].kind, FieldKind::Ignore);
+        assert!(
+            s.columns[1].reason.contains("'notes' is the full_name"),
+            "{}",
+            s.columns[1].reason
+        );
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Acme Ltd"));
+        // Another id column.
+        let (d, s) = read_with(text, "crm", &set(&["ref=record_id"])).unwrap();
+        assert_eq!(s.id_column, 3);
+        assert_eq!(s.columns[0].kind, FieldKind::Ignore);
+        assert_eq!(d.records[1].id, "r2");
+        // Errors name the override and the column, never panic.
+        let e = read_with(text, "crm", &set(&["id=email"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'id' is the record id column of 'crm'"), "{e}");
+        let e = read_with(text, "crm", &set(&["crm:Zip=postcode"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("crm:Zip=postcode") && e.contains("no column 'Zip'"),
+            "{e}"
+        );
+        // A date column set by the user gets its order from the values.
+        let (d, s) = read_with(
+            b"id,when\n1,25/12/1980\n2,13/01/1975\n",
+            "t",
+            &set(&["when=date_of_birth"]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.columns[1].date_order,
+            Some(crate::normalize::date::DateOrder::DayFirst)
+        );
+        assert_eq!(d.records[0].get(FieldKind::DateOfBirth), Some("1980-12-25"));
+    }
+
+    #[test]
+    fn the_header_row_can_be_forced_either_way() {
+        let force = |header| CsvOptions {
+            header: Some(header),
+            ..CsvOptions::default()
+        };
+        // Detected as a header; forced to be data, it is a record.
+        let text = b"code,name\nA1,Ann Lee\nA2,Bo Ray\n";
+        let (d, s) = read_with(text, "t", &force(false)).unwrap();
+        assert_eq!(s.header, Some(false));
+        assert_eq!(s.columns[0].column, "column1");
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.records[0].id, "code");
+        // Detected as data (two long numbers); forced to be a header.
+        let text = b"1234,5678,name\n1,2,Ann\n";
+        assert_eq!(
+            read_with(text, "t", &CsvOptions::default())
+                .unwrap()
+                .0
+                .len(),
+            2
+        );
+        let (d, s) = read_with(text, "t", &force(true)).unwrap();
+        assert_eq!((s.header, d.len()), (Some(true), 1));
+        assert_eq!(s.columns[2].column, "name");
+    }
+
+    #[test]
+    fn an_override_no_file_can_take_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("linkage-override-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let crm = dir.join("crm.csv");
+        std::fs::write(&crm, "id,first_name,Zip\nc1,Ann,12345\n").unwrap();
+        let web = dir.join("web.csv");
+        std::fs::write(&web, "id,first_name\nw1,Bo\n").unwrap();
+        let with = |spec: &str| CsvOptions {
+            columns: vec![ColumnOverride::parse(spec).unwrap()],
+            ..CsvOptions::default()
+        };
+        // One override, every file that has the header.
+        let (_, schemas, _) = read_csv_files(&[&crm, &web], &with("first_name=surname")).unwrap();
+        assert!(schemas
+            .iter()
+            .all(|s| s.columns[1].kind == FieldKind::Surname));
+        let (_, schemas, _) = read_csv_files(&[&crm, &web], &with("Zip=national_id")).unwrap();
+        assert_eq!(schemas[0].columns[2].kind, FieldKind::NationalId);
+        for (spec, says) in [
+            ("Postcode=postcode", "no input file has a column 'Postcode'"),
+            (
+                "pos:Zip=postcode",
+                "no input file is named 'pos' (the files are crm, web)",
+            ),
+            ("web:Zip=postcode", "the file 'web' has no column 'Zip'"),
+        ] {
+            let e = read_csv_files(&[&crm, &web], &with(spec)).unwrap_err();
+            assert!(matches!(e, Error::ColumnOverride { .. }), "{e}");
+            assert!(
+                e.to_string().contains(spec) && e.to_string().contains(says),
+                "{e}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
