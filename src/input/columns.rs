@@ -228,8 +228,7 @@ pub fn apply(
         {
             continue;
         }
-        for j in 0..schema.columns.len() {
-            let col = &mut schema.columns[j];
+        for (j, col) in schema.columns.iter_mut().enumerate() {
             if j != i && !given[j] && col.kind == kind {
                 col.reason = format!(
                     "{}; '{}' is the {}, {GIVEN_BY_THE_USER}",
