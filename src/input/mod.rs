@@ -86,7 +86,8 @@ pub fn read_csv<R: Read>(
 /// longer than [`crate::infer::SAMPLE_ROWS`] rows is also read (through a
 /// second handle) at evenly spaced byte offsets ([`sample`]), so a column
 /// that only later rows fill is judged by its values. The records are still
-/// read once, streaming, in file order. UTF-16 files keep the first rows.
+/// read once, streaming, in file order. UTF-16 files, pipes and devices
+/// keep the first rows.
 pub fn read_csv_file(
     path: &Path,
     source: &str,
@@ -100,11 +101,23 @@ pub fn read_csv_file(
             source,
         })
     };
-    read_sampled(open()?, path, source, options, dataset, report, |layout| {
-        open()
-            .map(|f| sample::spread_rows(f, layout))
-            .unwrap_or_default()
-    })
+    let file = open()?;
+    // Only a regular file is read twice (never a pipe or a device).
+    let seekable = file.metadata().is_ok_and(|m| m.is_file());
+    read_sampled(
+        file,
+        path,
+        source,
+        options,
+        dataset,
+        report,
+        |layout| match seekable {
+            true => open()
+                .map(|f| sample::spread_rows(f, layout))
+                .unwrap_or_default(),
+            false => Vec::new(),
+        },
+    )
 }
 
 /// [`read_csv`], with `spread` giving rows from across the file (for a
