@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use linkage::eval::{evaluate, Truth};
-use linkage::input::{read_csv_files, CsvOptions};
+use linkage::input::{read_csv_files, ColumnOverride, CsvOptions};
 use linkage::progress::{Progress, Stage};
 use linkage::store::{golden_records, SurvivorshipRules};
 use linkage::{output, Resolver, Settings};
@@ -27,6 +27,8 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
                [--config FILE] [--save-model FILE] [--threshold P] [--threads N]
                [--id COLUMN] [--link-only] [--country CODE] [--day-first]
                [--explain SOURCE:ID] [--plan] [--memory-budget SIZE] [--quiet]
+               [--column [SOURCE:]HEADER=KIND ...] [--ignore [SOURCE:]HEADER ...]
+               [--header | --no-header]
 
   --link-only      compare records of different files only (no deduplication within a file)
   --country CODE   calling code for phone numbers written without one (default 1)
@@ -37,11 +39,19 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
                    streamed in chunks, compared twice, never all held (same results)
   --golden FILE    one profile per identity: each field's surviving value and its source record
   --survivorship F survivorship rules as JSON (default: valid only, most frequent, most recent)
+  --column H=KIND  the column headed H holds KIND (given_name, surname, full_name, organisation,
+                   email, phone, street, postcode, date_of_birth, birth_year, national_id, ...),
+                   whatever inference says; in every file with that header, or in one file
+                   with SOURCE:H=KIND (SOURCE: the file name without .csv). Repeatable.
+  --ignore H       leave the column headed H (or SOURCE:H) out. Repeatable.
+  --header         the first row of every file names the columns (no detection)
+  --no-header      the first row of every file is data: columns are column1, column2, ...
 
 Each FILE is one source system's export: delimiter (, ; tab |), encoding
 (UTF-8, UTF-16, Windows-1252) and header row are detected, and what each
-column holds is inferred; all of it is printed, and --save-model / --config
-let you read and override it. The record id is the first column unless --id
+column holds is inferred; all of it is printed, --column / --ignore /
+--header / --no-header correct it, and --save-model / --config let you read
+and override all of it. The record id is the first column unless --id
 names another. With no FILE, runs on the bundled sample in examples/data/
 with its truth file.";
 
@@ -65,6 +75,9 @@ struct Args {
     explain: Option<String>,
     quiet: bool,
     plan: bool,
+    /// Column overrides, each with the flag and value as typed.
+    columns: Vec<(linkage::input::ColumnOverride, String)>,
+    header: Option<bool>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -109,6 +122,18 @@ fn parse_args() -> Result<Args, String> {
                 );
             }
             "--explain" => args.explain = Some(value("--explain")?),
+            "--column" => {
+                let v = value("--column")?;
+                let o = ColumnOverride::parse(&v).map_err(|e| flag_error("--column", &v, e))?;
+                args.columns.push((o, format!("--column '{v}'")));
+            }
+            "--ignore" => {
+                let v = value("--ignore")?;
+                let o = ColumnOverride::ignore(&v).map_err(|e| flag_error("--ignore", &v, e))?;
+                args.columns.push((o, format!("--ignore '{v}'")));
+            }
+            "--header" => args.header = Some(true),
+            "--no-header" => args.header = Some(false),
             "--link-only" => args.link_only = true,
             "--day-first" => args.day_first = true,
             "--quiet" | "-q" => args.quiet = true,
@@ -128,6 +153,14 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(args)
+}
+
+/// A column override's error, named by its flag and value as typed.
+fn flag_error(flag: &str, value: &str, e: linkage::Error) -> String {
+    match e {
+        linkage::Error::ColumnOverride { reason, .. } => format!("{flag} '{value}': {reason}"),
+        e => format!("{flag} '{value}': {e}"),
+    }
 }
 
 /// A progress bar per stage on stderr (drawn only when stderr is a
@@ -178,8 +211,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let options = CsvOptions {
         id_column: args.id.clone(),
         schemas: settings.schemas.clone(),
+        columns: args.columns.iter().map(|(o, _)| o.clone()).collect(),
+        header: args.header,
     };
-    let (data, schemas, load) = read_csv_files(&args.files, &options)?;
+    let (data, schemas, load) = read_csv_files(&args.files, &options).map_err(|e| match e {
+        // Name the override by its flag, as typed.
+        linkage::Error::ColumnOverride { spec, reason } => {
+            let flag = args
+                .columns
+                .iter()
+                .find(|(o, _)| o.to_string() == spec)
+                .map_or_else(|| format!("column override '{spec}'"), |(_, t)| t.clone());
+            format!("{flag}: {reason}").into()
+        }
+        e => Box::<dyn std::error::Error>::from(e),
+    })?;
     let say = |s: String| {
         if !args.quiet {
             eprintln!("{s}");

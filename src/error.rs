@@ -66,6 +66,15 @@ pub enum Error {
     /// Settings that cannot work (a threshold outside 0-1, an empty comparison).
     #[error("invalid settings: {0}")]
     Settings(String),
+    /// A user's column override (`HEADER=kind`, `source:HEADER=kind`) that
+    /// cannot be read or matches no input column.
+    #[error("column override '{spec}': {reason}")]
+    ColumnOverride {
+        /// The override as written (`source:HEADER=kind`).
+        spec: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A settings or model file that is not valid JSON for [`crate::Settings`].
     #[error("{path}: {source}")]
     Json {

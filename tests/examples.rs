@@ -188,6 +188,83 @@ fn resolve_reports_bad_input_without_printing_records() {
 }
 
 #[test]
+fn resolve_takes_column_corrections_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("linkage-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // No header row, but nothing in the first row says so (no long numbers,
+    // no emails): only --no-header reads it as a record.
+    let f = dir.join("people.csv");
+    std::fs::write(
+        &f,
+        "r1,Ann,Lee,Acme\nr2,Ann,Lee,Acme\nr3,Bo,Ray,Zed\nr4,Cy,Fox,Yew\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec![f.to_str().unwrap()];
+        all.extend_from_slice(args);
+        example_command("resolve", &all).output().unwrap()
+    };
+    let out = run(&[
+        "--no-header",
+        "--column",
+        "column2=given_name",
+        "--column",
+        "people:column3=surname",
+        "--ignore",
+        "column4",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("read 4 records"), "{err}");
+    assert!(err.contains("no header row"), "{err}");
+    for (column, kind) in [
+        ("column2", "given_name"),
+        ("column3", "surname"),
+        ("column4", "ignore"),
+    ] {
+        assert!(
+            err.lines().any(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.len() >= 4
+                    && w[0] == column
+                    && w[2] == kind
+                    && w[3] == "1.00"
+                    && l.contains("given by the user")
+            }),
+            "{column} -> {kind}: {err}"
+        );
+    }
+    // Detected, the first row is the header: one record fewer.
+    let out = run(&["--column", "Ann=given_name"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains("read 3 records"),
+        "{err}"
+    );
+    // Mistakes are errors naming the flag and the header.
+    for (args, says) in [
+        (
+            &["--column", "Zip=zipcode"][..],
+            "--column 'Zip=zipcode': unknown kind 'zipcode'",
+        ),
+        (
+            &["--column", "Zip=postcode"],
+            "--column 'Zip=postcode': no input file has a column 'Zip'",
+        ),
+        (
+            &["--ignore", "crm:Ann"],
+            "--ignore 'crm:Ann': no input file is named 'crm'",
+        ),
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(says), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn bench_reports_a_row_per_size() {
     let out = cargo_example("bench", &["--sizes", "1500,3000"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,6 +1,10 @@
 //! Reading source systems' CSV exports into a [`Dataset`].
 
+pub mod columns;
 pub mod format;
+pub mod sample;
+
+pub use columns::ColumnOverride;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -31,6 +35,15 @@ pub struct CsvOptions {
     /// file, columns the schema names take its mapping and others are
     /// inferred.
     pub schemas: Vec<FileSchema>,
+    /// Columns set to a kind (or ignored) by the user, over inference and
+    /// `schemas`: each applies to every file with that header unless it
+    /// names a source. [`read_csv_files`] fails on one that matches no
+    /// file's column.
+    pub columns: Vec<ColumnOverride>,
+    /// Whether the first row of every file names the columns, over
+    /// detection and `schemas`; `None` detects it (a first row of emails,
+    /// phones, dates or ids is data).
+    pub header: Option<bool>,
 }
 
 /// The source name of a file: its name without directory and `.csv`.
@@ -50,7 +63,8 @@ pub fn source_name(path: &Path) -> String {
 /// UTF-8 and later holds a byte that is not is an error naming the row.
 /// The first row is the header; every row must have as many fields as the
 /// header. What each column holds is inferred from the header and the first
-/// rows' values ([`crate::infer`]) unless `options.schemas` says. Dates are
+/// rows' values ([`crate::infer`]; [`read_csv_file`] samples the whole file)
+/// unless `options.schemas` says. Dates are
 /// rewritten as `YYYY-MM-DD` with their column's inferred order. Blank ids
 /// get a generated id (counted in the report); a repeated id is an error
 /// naming both rows.
@@ -61,6 +75,62 @@ pub fn read_csv<R: Read>(
     options: &CsvOptions,
     dataset: &mut Dataset,
     report: &mut LoadReport,
+) -> Result<FileSchema> {
+    read_sampled(reader, path, source, options, dataset, report, |_| {
+        Vec::new()
+    })
+}
+
+/// Reads the CSV file at `path` as [`read_csv`] does, but infers its schema
+/// from rows spread over the whole file rather than its first rows: a file
+/// longer than [`crate::infer::SAMPLE_ROWS`] rows is also read (through a
+/// second handle) at evenly spaced byte offsets ([`sample`]), so a column
+/// that only later rows fill is judged by its values. The records are still
+/// read once, streaming, in file order. UTF-16 files, pipes and devices
+/// keep the first rows.
+pub fn read_csv_file(
+    path: &Path,
+    source: &str,
+    options: &CsvOptions,
+    dataset: &mut Dataset,
+    report: &mut LoadReport,
+) -> Result<FileSchema> {
+    let open = || {
+        File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let file = open()?;
+    // Only a regular file is read twice (never a pipe or a device).
+    let seekable = file.metadata().is_ok_and(|m| m.is_file());
+    read_sampled(
+        file,
+        path,
+        source,
+        options,
+        dataset,
+        report,
+        |layout| match seekable {
+            true => open()
+                .map(|f| sample::spread_rows(f, layout))
+                .unwrap_or_default(),
+            false => Vec::new(),
+        },
+    )
+}
+
+/// [`read_csv`], with `spread` giving rows from across the file (for a
+/// file longer than the sample) to infer its schema from, besides its
+/// first rows.
+fn read_sampled<R: Read>(
+    reader: R,
+    path: &Path,
+    source: &str,
+    options: &CsvOptions,
+    dataset: &mut Dataset,
+    report: &mut LoadReport,
+    spread: impl FnOnce(&sample::Layout) -> Vec<Vec<String>>,
 ) -> Result<FileSchema> {
     let given = options.schemas.iter().find(|s| s.source == source);
     let (text, encoding, delimiter) = open_text(reader, path, source, given)?;
@@ -120,8 +190,9 @@ pub fn read_csv<R: Read>(
     // The first rows are read ahead for inference; the rest are turned into
     // records as they are read, so a large file is never held twice.
     let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
-    let has_header = given
-        .and_then(|s| s.header)
+    let has_header = options
+        .header
+        .or(given.and_then(|s| s.header))
         .unwrap_or_else(|| !format::looks_like_data(&headers));
     if !has_header {
         headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
@@ -139,9 +210,24 @@ pub fn read_csv<R: Read>(
             Err(e) => return Err(bad(e, path)),
         }
     }
+    // A file longer than the sample is sampled across its length: its
+    // first rows, then rows from evenly spaced places (as many of the
+    // first rows as the places do not give).
+    let spread = if more {
+        spread(&sample::Layout {
+            encoding,
+            delimiter,
+            fields: headers.len(),
+        })
+    } else {
+        Vec::new()
+    };
+    let first_rows = crate::infer::SAMPLE_ROWS.saturating_sub(spread.len());
     let sample: Vec<Vec<String>> = head
         .iter()
+        .take(first_rows)
         .map(|(_, r)| r.iter().map(str::to_string).collect())
+        .chain(spread)
         .collect();
     let missing_id = || Error::MissingIdColumn {
         path: path.to_path_buf(),
@@ -167,6 +253,13 @@ pub fn read_csv<R: Read>(
             schema.id_column = i;
         }
     }
+    columns::apply(&mut schema, &options.columns, |i| {
+        let values: Vec<&str> = sample
+            .iter()
+            .filter_map(|r| r.get(i).map(String::as_str))
+            .collect();
+        crate::infer::detect::date_order(&values)
+    })?;
     let source_index = dataset.add_source(source);
     let mut seen: HashMap<String, u64, foldhash::fast::RandomState> = HashMap::default();
     let mut add = |line: u64, row: &csv::StringRecord| -> Result<()> {
@@ -271,7 +364,9 @@ fn open_text<'r, R: Read + 'r>(
 
 /// Reads CSV files, one source each (named after the file), into one dataset.
 ///
-/// Files are read in parallel, each into a dataset of its own, then joined
+/// Each file is read with [`read_csv_file`] (its schema inferred from rows
+/// across the whole file). Files are read in parallel, each into a dataset
+/// of its own, then joined
 /// in the order given: records and sources come out in the same order
 /// whatever the thread count. The first failing file (in that order) is
 /// the error.
@@ -283,24 +378,15 @@ pub fn read_csv_files<P: AsRef<Path> + Sync>(
         .par_iter()
         .map(|p| {
             let path = p.as_ref();
-            let file = File::open(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
             let mut part = Dataset::default();
             let mut report = LoadReport::default();
-            let schema = read_csv(
-                file,
-                path,
-                &source_name(path),
-                options,
-                &mut part,
-                &mut report,
-            )?;
+            let schema = read_csv_file(path, &source_name(path), options, &mut part, &mut report)?;
             Ok((part, schema, report))
         })
         .collect();
     let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
+    let schemas: Vec<&FileSchema> = parts.iter().map(|p| &p.1).collect();
+    columns::check_all_matched(&options.columns, &schemas)?;
     let mut dataset = Dataset::default();
     dataset
         .records
@@ -531,6 +617,254 @@ mod tests {
             matches!(e, Error::BadRow { row, .. } if row == rows + 2),
             "{e}"
         );
+    }
+
+    /// A file of `rows` rows whose `contact` column is blank in the first
+    /// `blank` rows and holds emails after; every row has a quoted note of
+    /// two lines when `notes`.
+    fn later_filled(rows: usize, blank: usize, notes: bool) -> String {
+        let mut text = String::from("id,first_name,contact,note\n");
+        for i in 0..rows {
+            let contact = if i < blank {
+                String::new()
+            } else {
+                format!("p{i}@example.org")
+            };
+            let note = if notes { "\"a, b\nc,d,e\"" } else { "x" };
+            text.push_str(&format!("{},Ann,{contact},{note}\n", 10_000 + i));
+        }
+        text
+    }
+
+    fn read_file(path: &Path) -> (Dataset, FileSchema) {
+        let mut d = Dataset::default();
+        let s = read_csv_file(
+            path,
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        (d, s)
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("linkage-sample-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_column_only_later_rows_fill_is_sampled_from_the_whole_file() {
+        for notes in [false, true] {
+            let text = later_filled(3_000, 1_500, notes);
+            let path = temp_file(&format!("later-{notes}.csv"), text.as_bytes());
+            let (d, s) = read_file(&path);
+            assert_eq!(s.columns[2].kind, FieldKind::Email, "{:?}", s.columns[2]);
+            // Every record once, in file order, the multi-line notes whole.
+            assert_eq!(d.len(), 3_000);
+            assert!(d
+                .records
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.id == (10_000 + i).to_string()));
+            assert_eq!(
+                d.records[2_999].get(FieldKind::Email),
+                Some("p2999@example.org")
+            );
+            // The same on every read.
+            assert_eq!(read_file(&path).1, s);
+            // Read as a stream, only the first rows are seen.
+            let (_, streamed) = load_schema(text.as_bytes());
+            assert_ne!(streamed.columns[2].kind, FieldKind::Email);
+            std::fs::remove_file(&path).ok();
+        }
+        // Windows-1252 and a file without a header row are sampled too.
+        let text = later_filled(3_000, 1_500, false).replace(",Ann,", ",Ren\u{e9}e,");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        let path = temp_file("latin.csv", &bytes);
+        let (d, s) = read_file(&path);
+        assert_eq!(s.encoding.as_deref(), Some("windows-1252"));
+        assert_eq!(s.columns[2].kind, FieldKind::Email);
+        assert_eq!(d.records[5].get(FieldKind::GivenName), Some("Ren\u{e9}e"));
+        let headless = text
+            .split_once('\n')
+            .unwrap()
+            .1
+            .replace(",x\n", ",1980-05-06\n");
+        let path = temp_file("headless.csv", headless.as_bytes());
+        let (d, s) = read_file(&path);
+        assert_eq!(s.header, Some(false));
+        assert_eq!(d.len(), 3_000);
+        assert_eq!(s.columns[2].kind, FieldKind::Email);
+    }
+
+    fn load_schema(text: &[u8]) -> (Dataset, FileSchema) {
+        let mut d = Dataset::default();
+        let s = read_csv(
+            text,
+            Path::new("t.csv"),
+            "t",
+            &CsvOptions::default(),
+            &mut d,
+            &mut LoadReport::default(),
+        )
+        .unwrap();
+        (d, s)
+    }
+
+    fn read_with(text: &[u8], source: &str, options: &CsvOptions) -> Result<(Dataset, FileSchema)> {
+        let mut d = Dataset::default();
+        let s = read_csv(
+            text,
+            Path::new("t.csv"),
+            source,
+            options,
+            &mut d,
+            &mut LoadReport::default(),
+        )?;
+        Ok((d, s))
+    }
+
+    #[test]
+    fn columns_set_by_the_user_win_over_inference() {
+        let text = b"id,name,code,ref,notes\n1,Ann Lee,X1,r1,Acme Ltd\n2,Bo Ray,X2,r2,Zed Inc\n";
+        let set = |specs: &[&str]| CsvOptions {
+            columns: specs
+                .iter()
+                .map(|s| ColumnOverride::parse(s).unwrap())
+                .collect(),
+            ..CsvOptions::default()
+        };
+        let (d, s) = read_with(
+            text,
+            "crm",
+            &set(&["code=national_id", "web:name=organisation"]),
+        )
+        .unwrap();
+        let code = &s.columns[2];
+        assert_eq!(code.kind, FieldKind::NationalId);
+        assert_eq!(
+            (code.confidence, code.reason.as_str()),
+            (1.0, columns::GIVEN_BY_THE_USER)
+        );
+        assert_eq!(d.records[1].get(FieldKind::NationalId), Some("X2"));
+        // An override for another source leaves this one alone.
+        assert_eq!(s.columns[1].kind, FieldKind::FullName);
+        let (d, s) = read_with(
+            text,
+            "web",
+            &set(&["web:name=organisation", "notes=ignore"]),
+        )
+        .unwrap();
+        assert_eq!(s.columns[1].kind, FieldKind::Organisation);
+        assert_eq!(s.columns[4].kind, FieldKind::Ignore);
+        assert_eq!(d.records[0].get(FieldKind::Organisation), Some("Ann Lee"));
+        // A kind set on one column is taken from the column inferred to hold it.
+        let (d, s) = read_with(text, "crm", &set(&["notes=full_name"])).unwrap();
+        assert_eq!(s.columns[1].kind, FieldKind::Ignore);
+        assert!(
+            s.columns[1].reason.contains("'notes' is the full_name"),
+            "{}",
+            s.columns[1].reason
+        );
+        assert_eq!(d.records[0].get(FieldKind::FullName), Some("Acme Ltd"));
+        // Another id column.
+        let (d, s) = read_with(text, "crm", &set(&["ref=record_id"])).unwrap();
+        assert_eq!(s.id_column, 3);
+        assert_eq!(s.columns[0].kind, FieldKind::Ignore);
+        assert_eq!(d.records[1].id, "r2");
+        // Errors name the override and the column, never panic.
+        let e = read_with(text, "crm", &set(&["id=email"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'id' is the record id column of 'crm'"), "{e}");
+        let e = read_with(text, "crm", &set(&["crm:Zip=postcode"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("crm:Zip=postcode") && e.contains("no column 'Zip'"),
+            "{e}"
+        );
+        // A date column set by the user gets its order from the values.
+        let (d, s) = read_with(
+            b"id,when\n1,25/12/1980\n2,13/01/1975\n",
+            "t",
+            &set(&["when=date_of_birth"]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.columns[1].date_order,
+            Some(crate::normalize::date::DateOrder::DayFirst)
+        );
+        assert_eq!(d.records[0].get(FieldKind::DateOfBirth), Some("1980-12-25"));
+    }
+
+    #[test]
+    fn the_header_row_can_be_forced_either_way() {
+        let force = |header| CsvOptions {
+            header: Some(header),
+            ..CsvOptions::default()
+        };
+        // Detected as a header; forced to be data, it is a record.
+        let text = b"code,name\nA1,Ann Lee\nA2,Bo Ray\n";
+        let (d, s) = read_with(text, "t", &force(false)).unwrap();
+        assert_eq!(s.header, Some(false));
+        assert_eq!(s.columns[0].column, "column1");
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.records[0].id, "code");
+        // Detected as data (two long numbers); forced to be a header.
+        let text = b"1234,5678,name\n1,2,Ann\n";
+        assert_eq!(
+            read_with(text, "t", &CsvOptions::default())
+                .unwrap()
+                .0
+                .len(),
+            2
+        );
+        let (d, s) = read_with(text, "t", &force(true)).unwrap();
+        assert_eq!((s.header, d.len()), (Some(true), 1));
+        assert_eq!(s.columns[2].column, "name");
+    }
+
+    #[test]
+    fn an_override_no_file_can_take_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("linkage-override-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let crm = dir.join("crm.csv");
+        std::fs::write(&crm, "id,first_name,Zip\nc1,Ann,12345\n").unwrap();
+        let web = dir.join("web.csv");
+        std::fs::write(&web, "id,first_name\nw1,Bo\n").unwrap();
+        let with = |spec: &str| CsvOptions {
+            columns: vec![ColumnOverride::parse(spec).unwrap()],
+            ..CsvOptions::default()
+        };
+        // One override, every file that has the header.
+        let (_, schemas, _) = read_csv_files(&[&crm, &web], &with("first_name=surname")).unwrap();
+        assert!(schemas
+            .iter()
+            .all(|s| s.columns[1].kind == FieldKind::Surname));
+        let (_, schemas, _) = read_csv_files(&[&crm, &web], &with("Zip=national_id")).unwrap();
+        assert_eq!(schemas[0].columns[2].kind, FieldKind::NationalId);
+        for (spec, says) in [
+            ("Postcode=postcode", "no input file has a column 'Postcode'"),
+            (
+                "pos:Zip=postcode",
+                "no input file is named 'pos' (the files are crm, web)",
+            ),
+            ("web:Zip=postcode", "the file 'web' has no column 'Zip'"),
+        ] {
+            let e = read_csv_files(&[&crm, &web], &with(spec)).unwrap_err();
+            assert!(matches!(e, Error::ColumnOverride { .. }), "{e}");
+            assert!(
+                e.to_string().contains(spec) && e.to_string().contains(says),
+                "{e}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
