@@ -216,6 +216,15 @@ fn header_says_not_identity(header: &str, r: &HeaderReading, parties: bool) -> O
     if let Some(why) = &r.not_identity {
         return Some(format!("header {why}"));
     }
+    let words = header::header_words(header);
+    if r.kind.is_none()
+        && words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "key" | "code" | "ref"))
+    {
+        return Some("header names an identifier of something else".to_string());
+    }
     let key = header_key(header);
     let specific = r.kind.is_some() && !r.generic;
     (!specific && NOT_IDENTITY_WORDS.iter().any(|w| key.contains(w)))
@@ -951,16 +960,23 @@ pub fn infer_schema(
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
+    // So does a file of organisations named by a header: names found by
+    // their values alone there are a contact person's, not the record's.
     let has_name_parts = columns
         .iter()
         .any(|c| matches!(c.kind, FieldKind::GivenName | FieldKind::Surname));
-    if has_name_parts {
+    let organisations = columns.iter().any(|c| {
+        c.kind == FieldKind::Organisation && header_hint(&c.column) == Some(FieldKind::Organisation)
+    });
+    if has_name_parts || organisations {
+        let why = if has_name_parts {
+            "the file has given-name or surname columns and the header names no name"
+        } else {
+            "a contact person's name in a file of organisations (the header names no name)"
+        };
         for c in columns.iter_mut() {
             if c.kind == FieldKind::FullName && header_hint(&c.column).is_none() {
-                c.reason = format!(
-                    "{}; ignored: the file has given-name or surname columns and the header names no name",
-                    c.reason
-                );
+                c.reason = format!("{}; ignored: {why}", c.reason);
                 c.kind = FieldKind::Ignore;
             }
         }
@@ -1126,6 +1142,12 @@ mod tests {
         assert_eq!(c.kind, FieldKind::BirthYear, "{}", c.reason);
         assert!(c.reason.contains("years"), "{}", c.reason);
         assert_eq!(col("Title", &["Mrs", "Mr", "Dr"]).kind, FieldKind::Ignore);
+        // Another thing's identifier, whatever its digits look like.
+        let c = col(
+            "IDHS Provider ID",
+            &["8307-7891-7433-008", "6391-8286-5433-002"],
+        );
+        assert_eq!(c.kind, FieldKind::Ignore, "{}", c.reason);
     }
 
     #[test]
