@@ -109,3 +109,21 @@ fn full_names() {
         assert_eq!(n.suffix.as_deref(), opt(&r[5]), "{:?}", r[0]);
     }
 }
+
+/// Column inference: a header and sample values (`|`-separated) give the
+/// expected kind; each row says why in its note.
+#[test]
+fn inferred_columns() {
+    for r in rows("inference.csv") {
+        let values: Vec<&str> = r[1].split('|').collect();
+        let m = linkage::infer::infer_column(&r[0], &values, values.len());
+        assert_eq!(
+            m.kind.name(),
+            r[2],
+            "{:?} ({}): {}",
+            r[0],
+            r[3],
+            m.reason
+        );
+    }
+}
