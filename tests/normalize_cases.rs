@@ -117,13 +117,6 @@ fn inferred_columns() {
     for r in rows("inference.csv") {
         let values: Vec<&str> = r[1].split('|').collect();
         let m = linkage::infer::infer_column(&r[0], &values, values.len());
-        assert_eq!(
-            m.kind.name(),
-            r[2],
-            "{:?} ({}): {}",
-            r[0],
-            r[3],
-            m.reason
-        );
+        assert_eq!(m.kind.name(), r[2], "{:?} ({}): {}", r[0], r[3], m.reason);
     }
 }
