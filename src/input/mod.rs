@@ -57,7 +57,7 @@ pub fn source_name(path: &Path) -> String {
 /// under `source`. `path` is only used in error messages.
 ///
 /// The text encoding and the delimiter are worked out from the first 64 KB
-/// ([`format`]: UTF-8, UTF-16 with a byte-order mark, else Windows-1252;
+/// ([`format`](mod@format): UTF-8, UTF-16 with a byte-order mark, else Windows-1252;
 /// `,` `;` tab or `|`) unless the file's schema in `options.schemas` sets
 /// them; the returned schema says which were used. A file that starts as
 /// UTF-8 and later holds a byte that is not is an error naming the row.
