@@ -76,11 +76,18 @@ pub enum FieldKind {
     /// Whether the record is a person or an organisation
     /// (`PERSON` / `ORGANIZATION` in a record-type column).
     EntityType,
+    /// A list of the names of people or organisations the record is
+    /// associated with, in one field (co-authors, co-applicants:
+    /// `ANNA DE VRIES**PETER BOS`).
+    Associates,
+    /// A list of codes or categories in one field (patent classes, industry
+    /// codes: `A61N**A61B`).
+    Classes,
 }
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 32] = [
+    pub const ALL: [FieldKind; 34] = [
         FieldKind::RecordId,
         FieldKind::FullName,
         FieldKind::FullAddress,
@@ -113,6 +120,8 @@ impl FieldKind {
         FieldKind::DriversLicence,
         FieldKind::Occupation,
         FieldKind::EntityType,
+        FieldKind::Associates,
+        FieldKind::Classes,
     ];
 
     /// Position in [`FieldKind::ALL`].
@@ -155,6 +164,8 @@ impl FieldKind {
             FieldKind::DriversLicence => "drivers_licence",
             FieldKind::Occupation => "occupation",
             FieldKind::EntityType => "entity_type",
+            FieldKind::Associates => "associates",
+            FieldKind::Classes => "classes",
         }
     }
 }

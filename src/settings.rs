@@ -275,6 +275,14 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
         }
     }
     for (kind, name, attr) in [
+        (FieldKind::Associates, "associates", Attr::Associates),
+        (FieldKind::Classes, "classes", Attr::Classes),
+    ] {
+        if has(kinds, kind) {
+            out.push(templates::item_list(name, attr));
+        }
+    }
+    for (kind, name, attr) in [
         (FieldKind::Sex, "sex", Attr::Sex),
         (FieldKind::PlaceOfBirth, "place_of_birth", Attr::BirthPlace),
         (FieldKind::Country, "country", Attr::Country),

@@ -596,3 +596,31 @@ pub fn entity_type() -> Comparison {
         ],
     )
 }
+
+/// A list of associated names or of codes (co-authors, patent classes):
+/// the same items, half or more of the shorter list's items in the other,
+/// at least one item shared, else. A household role: such lists describe
+/// what a record is connected to, and two records of one entity may list
+/// different items, so disagreement never vetoes a link by itself.
+pub fn item_list(name: &str, attr: Attr) -> Comparison {
+    household(comparison(
+        name,
+        vec![
+            Level::null(vec![attr]),
+            Level::new("same items", Predicate::SameWordSet { attr }, 0.2, 0.001),
+            Level::new(
+                "half the items shared",
+                Predicate::WordOverlap { attr, min: 0.5 },
+                0.3,
+                0.005,
+            ),
+            Level::new(
+                "an item shared",
+                Predicate::WordOverlap { attr, min: 0.01 },
+                0.2,
+                0.02,
+            ),
+            Level::new("else", Predicate::Else, 0.3, 0.974),
+        ],
+    ))
+}

@@ -320,6 +320,49 @@ pub fn is_org_like(v: &str) -> bool {
             && v.chars().filter(|c| c.is_alphabetic()).count() > 3)
 }
 
+/// A list column's shape: the kind its items make, and the share of values
+/// that are lists. Values are lists when at least 30% of them hold two or
+/// more items split by one separator (`**`, `;`, `|`, ` / `). Items that are
+/// mostly names of two or more words make associates (`DAVID E SNYDER`),
+/// items that are mostly short codes make classes (`A61N`); lists of phones
+/// or emails are neither (their own detectors read the first one).
+pub fn list_shape(values: &[&str]) -> Option<(crate::schema::FieldKind, f64)> {
+    use crate::normalize::record::LIST_SEPARATORS;
+    use crate::schema::FieldKind;
+    let sep = LIST_SEPARATORS.iter().max_by_key(|sep| {
+        values
+            .iter()
+            .filter(|v| v.split(**sep).filter(|p| !p.trim().is_empty()).count() >= 2)
+            .count()
+    })?;
+    let lists = share(values, |v| {
+        v.split(*sep).filter(|p| !p.trim().is_empty()).count() >= 2
+    });
+    if lists < 0.3 {
+        return None;
+    }
+    let items: Vec<&str> = values
+        .iter()
+        .flat_map(|v| v.split(*sep))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .take(5000)
+        .collect();
+    if share(&items, |i| is_phone(i) || is_email(i)) >= 0.5 {
+        return None;
+    }
+    let code = |i: &str| {
+        !i.contains(' ') && i.chars().count() <= 12 && i.chars().any(|c| c.is_ascii_alphanumeric())
+    };
+    if share(&items, |i| is_name_like(i) && name_words(i) >= 2) >= 0.5 {
+        Some((FieldKind::Associates, lists))
+    } else if share(&items, code) >= 0.8 {
+        Some((FieldKind::Classes, lists))
+    } else {
+        None
+    }
+}
+
 /// A year of birth alone: four digits between 1880 and 2030.
 pub fn is_birth_year_value(v: &str) -> bool {
     let t = v.trim();

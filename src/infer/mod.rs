@@ -278,6 +278,14 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     if email >= 0.8 {
         return verdict(FieldKind::Email, email, "emails");
     }
+    if let Some((kind, lists)) = list_shape(&e.values) {
+        let what = if kind == FieldKind::Associates {
+            "lists of names (associates)"
+        } else {
+            "lists of codes (classes)"
+        };
+        return verdict(kind, lists.max(0.8), what);
+    }
     let full_address = e.share(is_full_address);
     if full_address >= 0.6 {
         return verdict(FieldKind::FullAddress, full_address, "one-line addresses");
@@ -399,10 +407,12 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
         // People's names hold known given names and are seldom one word;
         // organisations hold few given names, often an organisation word
         // (`deli`, `&`, `Ltd`) and are often one word (`ALCATEL`, `Citrus`).
+        // Names of which hardly any holds a known given name are compared
+        // as organisations: word by word, rare words weighing most.
         let people = person_share(e);
         let orgish = e.share(is_org_like);
         let single = e.share(|v| name_words(v) == 1);
-        if words >= 1.2 && people < 0.35 && (orgish >= 0.25 || single >= 0.2) {
+        if words >= 1.2 && (people < 0.1 || (people < 0.35 && (orgish >= 0.25 || single >= 0.2))) {
             return (
                 FieldKind::Organisation,
                 (0.5 + orgish.max(single)).min(0.9),
@@ -487,6 +497,11 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
         | FieldKind::PlaceOfBirth
         | FieldKind::Occupation
         | FieldKind::EntityType => e.share(|v| v.chars().any(char::is_alphabetic)),
+        FieldKind::Associates | FieldKind::Classes => match list_shape(&e.values) {
+            Some((k, _)) if k == kind => 1.0,
+            Some(_) => 0.0,
+            None => e.share(|v| !v.contains(' ') || kind == FieldKind::Associates),
+        },
         FieldKind::Passport | FieldKind::DriversLicence => {
             e.share(|v| v.chars().filter(char::is_ascii_alphanumeric).count() >= 4)
         }
@@ -1524,5 +1539,35 @@ mod tests {
             ],
         );
         assert_eq!(c.kind, FieldKind::FullName, "{}", c.reason);
+    }
+
+    #[test]
+    fn list_columns_of_names_and_of_codes() {
+        let authors = [
+            "KONINK PHILIPS ELECTRONICS N V**DAVID E  SNYDER**THOMAS D  LYSTER",
+            "TOWELL DEBORAH JANE**BARTKOWSKA BEATA",
+            "DELRUE RITA M",
+            "MARCEROU JEAN FRANCOIS**FEVRIER HERVE",
+        ];
+        let c = col("x1", &authors);
+        assert_eq!(c.kind, FieldKind::Associates, "{}", c.reason);
+        let classes = ["A61N**A61B", "A23G", "G02B**H04B**H01S", "C10L;C10M"];
+        assert_eq!(col("Class", &classes).kind, FieldKind::Classes);
+        assert_eq!(col("x2", &classes[..3]).kind, FieldKind::Classes);
+        // Several phones or emails in one field are no list kind.
+        let phones = [
+            "555-010-2000; 555-010-3000",
+            "555-010-4000",
+            "(555) 010-5000; 5550106000",
+        ];
+        assert_ne!(col("x3", &phones).kind, FieldKind::Classes);
+        // Free text with a semicolon here and there is no list.
+        let notes = [
+            "called twice; no answer",
+            "prefers email",
+            "moved to the new office last spring",
+            "asked for a refund",
+        ];
+        assert_eq!(col("x4", &notes).kind, FieldKind::Ignore);
     }
 }

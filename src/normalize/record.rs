@@ -95,11 +95,15 @@ pub enum Attr {
     Occupation,
     /// `person` or `organisation`.
     EntityType,
+    /// Associated names, each squashed to one word, sorted, space-separated.
+    Associates,
+    /// Codes or categories, each squashed to one word, sorted, space-separated.
+    Classes,
 }
 
 impl Attr {
     /// Number of attributes.
-    pub const COUNT: usize = 28;
+    pub const COUNT: usize = 30;
 
     /// Every attribute, in declaration order (`ALL[a as usize] == a`).
     pub const ALL: [Attr; Attr::COUNT] = [
@@ -131,6 +135,8 @@ impl Attr {
         Attr::DriversLicence,
         Attr::Occupation,
         Attr::EntityType,
+        Attr::Associates,
+        Attr::Classes,
     ];
 
     /// The field an attribute is derived from: attributes of one group are
@@ -156,6 +162,8 @@ impl Attr {
             Attr::DriversLicence => 16,
             Attr::Occupation => 17,
             Attr::EntityType => 18,
+            Attr::Associates => 19,
+            Attr::Classes => 20,
         }
     }
 }
@@ -402,6 +410,8 @@ impl NormalizedRecord {
                 FieldKind::EntityType => {
                     n.set(Attr::EntityType, entity_type(raw).map(str::to_string))
                 }
+                FieldKind::Associates => n.set(Attr::Associates, list_items(raw)),
+                FieldKind::Classes => n.set(Attr::Classes, list_items(raw)),
                 FieldKind::Organisation => {
                     n.set_if_empty(Attr::Organisation, normalize_organisation(raw))
                 }
@@ -500,6 +510,30 @@ pub(crate) fn normalize_sex(raw: &str) -> Option<String> {
         _ => return Some(v),
     };
     Some(one.to_string())
+}
+
+/// Separators of several items in one field, most specific first.
+pub(crate) const LIST_SEPARATORS: [&str; 4] = ["**", ";", "|", " / "];
+
+/// The items of a list field (`ANNA DE VRIES**PETER BOS`), each folded and
+/// squashed to one word (`annadevries`), placeholders (`none`, `n/a`)
+/// dropped, sorted and deduplicated, joined by spaces: word comparisons
+/// then compare items. A field without a separator is one item.
+pub(crate) fn list_items(raw: &str) -> Option<String> {
+    let sep = LIST_SEPARATORS.iter().find(|s| raw.contains(*s));
+    let parts: Vec<&str> = match sep {
+        Some(sep) => raw.split(*sep).collect(),
+        None => vec![raw],
+    };
+    let mut items: Vec<String> = parts
+        .iter()
+        .filter_map(|p| non_blank(p))
+        .map(|p| fold(p).replace(' ', ""))
+        .filter(|p| !p.is_empty() && p != "none" && p != "unknown")
+        .collect();
+    items.sort_unstable();
+    items.dedup();
+    (!items.is_empty()).then(|| items.join(" "))
 }
 
 /// `person` or `organisation` from a record-type value (`PERSON`,
@@ -637,6 +671,18 @@ mod tests {
         let au = Record::new(3, "A1").with(FieldKind::Postcode, "2580");
         let n = NormalizedRecord::from_record(&au, &rules, &mut NormalizeReport::default());
         assert_eq!(n.get(Attr::Postcode), Some("2580"));
+    }
+
+    #[test]
+    fn list_fields_become_sorted_items() {
+        assert_eq!(
+            list_items("PETER BOS**Anna de Vries**NONE** peter  bos").as_deref(),
+            Some("annadevries peterbos")
+        );
+        assert_eq!(list_items("A61N;A61B;A61N").as_deref(), Some("a61b a61n"));
+        assert_eq!(list_items("G01N").as_deref(), Some("g01n"));
+        assert_eq!(list_items("**;"), None);
+        assert_eq!(list_items(""), None);
     }
 
     #[test]
