@@ -404,23 +404,19 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
                 format!("free text: {words:.1} words a value, more than names have"),
             );
         }
-        // People's names hold known given names and are seldom one word;
-        // organisations hold few given names, often an organisation word
-        // (`deli`, `&`, `Ltd`) and are often one word (`ALCATEL`, `Citrus`).
-        // Names of which hardly any holds a known given name are compared
-        // as organisations: word by word, rare words weighing most.
+        // People's names hold known given names; organisations hold few,
+        // and often an organisation word (`deli`, `&`, `Ltd`, `Philips
+        // Electronics`). Places hold neither.
         let people = person_share(e);
         let orgish = e.share(is_org_like);
-        let single = e.share(|v| name_words(v) == 1);
-        if words >= 1.2 && (people < 0.1 || (people < 0.35 && (orgish >= 0.25 || single >= 0.2))) {
+        if words >= 1.2 && people < 0.35 && orgish >= 0.2 {
             return (
                 FieldKind::Organisation,
-                (0.5 + orgish.max(single)).min(0.9),
+                (0.5 + orgish).min(0.9),
                 format!(
-                    "names of {words:.1} words, {} with a known given name, {} with an organisation word, {} of one word: organisations",
+                    "names of {words:.1} words, {} with a known given name, {} with an organisation word: organisations",
                     pct(people),
-                    pct(orgish),
-                    pct(single)
+                    pct(orgish)
                 ),
             );
         }
