@@ -185,3 +185,65 @@ fn messy10k_one_record_at_a_time_within_0_01_of_batch() {
         inc.f1
     );
 }
+
+/// The sets written by others in `external/`: zero configuration, no record
+/// lost, F1 at or above the hand-configured Splink anchor of each where this
+/// build reaches it, and at or above this build's figure less a small margin
+/// elsewhere (so a regression in inference shows).
+#[test]
+fn external_sets_read_right_with_zero_configuration() {
+    // (set, files, floor): floors are this build's F1 less 0.01, at least
+    // Splink's anchor where the build is above it (external/anchors.tsv).
+    let sets: [(&str, &[&str], f64); 6] = [
+        ("dedupe_childcare", &["csv_example_messy_input"], 0.847),
+        ("fake1000", &["fake1000"], 0.841),
+        ("restaurants", &["restaurantProfiles"], 0.911),
+        ("rldata10000", &["rldata10000"], 0.87),
+        (
+            "senzing_truthset",
+            &["customers", "reference", "watchlist"],
+            0.542,
+        ),
+        (
+            "pseudopeople",
+            &[
+                "american_community_survey",
+                "current_population_survey",
+                "decennial_census",
+                "social_security",
+                "taxes_1040",
+                "taxes_w2_and_1099",
+                "women_infants_and_children",
+            ],
+            0.898,
+        ),
+    ];
+    for (set, files, floor) in sets {
+        let Some(dir) = shared(&format!("external/{set}")) else {
+            return;
+        };
+        let m = run(&dir, files);
+        assert!(m.f1 >= floor, "{set}: F1 {:.4} below {floor}", m.f1);
+    }
+}
+
+/// Febrl without its header row: the columns are read from their values
+/// alone (given name and surname side by side, a street column without
+/// house numbers and the numbers beside it).
+#[test]
+fn febrl3_without_header_row_reads_its_columns() {
+    let Some(dir) = shared("febrl3") else { return };
+    let text = std::fs::read_to_string(dir.join("febrl3.csv")).unwrap();
+    let body: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let tmp = std::env::temp_dir().join(format!("linkage-nohead-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(tmp.join("febrl3.csv"), body).unwrap();
+    std::fs::copy(dir.join("truth.csv"), tmp.join("truth.csv")).unwrap();
+    let m = run(&tmp, &["febrl3"]);
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        m.f1 >= 0.98,
+        "febrl3 without header F1 {:.4} below 0.98",
+        m.f1
+    );
+}
