@@ -307,8 +307,7 @@ const ORG_WORDS: &[&str] = &[
 ];
 
 /// A value that names an organisation rather than a person: a company
-/// word, an organisation word, `&`, a possessive (`Arnie Morton's`) or a
-/// digit among letters.
+/// word, an organisation word, `&` or a possessive (`Arnie Morton's`).
 pub fn is_org_like(v: &str) -> bool {
     let f = fold(v);
     is_company(v)
@@ -316,8 +315,6 @@ pub fn is_org_like(v: &str) -> bool {
         || v.contains("'s ")
         || v.contains("’s ")
         || f.split(' ').any(|t| ORG_WORDS.contains(&t))
-        || (v.chars().any(|c| c.is_ascii_digit())
-            && v.chars().filter(|c| c.is_alphabetic()).count() > 3)
 }
 
 /// A list column's shape: the kind its items make, and the share of values
@@ -416,7 +413,9 @@ pub fn name_words(v: &str) -> usize {
 pub fn is_known_given_name(v: &str) -> bool {
     let f = fold(v);
     let first = f.split(' ').next().unwrap_or("");
-    first.len() > 1 && nicknames().canonicals_of.contains_key(first)
+    let table = nicknames();
+    first.len() > 1
+        && (table.canonicals_of.contains_key(first) || table.nicknames_of.contains_key(first))
 }
 
 /// An identifier-like code: letters and digits with at least one digit,

@@ -379,6 +379,31 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
             "organisation names",
         );
     }
+    // Organisation names carry punctuation and digits that people's names
+    // do not (`Salvation Army - Temple / Salvation Army`, `7-Eleven`).
+    let org_shaped = e.share(|v| {
+        v.chars().any(char::is_alphabetic)
+            && !v.contains('@')
+            && v.split_whitespace().count() <= 12
+            && v.chars().count() <= 100
+    });
+    let units = e.share(|v| normalize_unit(v, true).is_some());
+    let punctuated = e.share(|v| v.contains(['-', '/', '&', '(', ')', '\'', '.', ',', '#', '+']));
+    if org_shaped >= 0.9 && punctuated >= 0.2 && units < 0.3 && e.share(is_name_like) < 0.8 {
+        let orgish = e.share(is_org_like);
+        let people = person_share(e);
+        if (orgish >= 0.5 || (orgish >= 0.2 && people < 0.35)) && e.share(is_free_text) < 0.5 {
+            return (
+                FieldKind::Organisation,
+                (0.5 + orgish).min(0.9),
+                format!(
+                    "names with punctuation, {} with an organisation word, {} with a known given name: organisations",
+                    pct(orgish),
+                    pct(people)
+                ),
+            );
+        }
+    }
     let text = e.share(is_free_text);
     if text >= 0.5 {
         return verdict(FieldKind::Ignore, text, "free text");
@@ -409,7 +434,7 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
         // Electronics`). Places hold neither.
         let people = person_share(e);
         let orgish = e.share(is_org_like);
-        if words >= 1.2 && people < 0.35 && orgish >= 0.2 {
+        if words >= 1.2 && (orgish >= 0.5 || (people < 0.35 && orgish >= 0.2)) {
             return (
                 FieldKind::Organisation,
                 (0.5 + orgish).min(0.9),
@@ -421,6 +446,31 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
             );
         }
         if words >= 1.6 || commas >= 0.3 {
+            // Names of people hold known given names; names that hold
+            // almost none and repeat across records are places
+            // (`los angeles`, `new york`).
+            if people < 0.15 {
+                return if e.distinct * 3 <= e.values.len() {
+                    (
+                        FieldKind::City,
+                        0.6,
+                        format!(
+                            "names of {words:.1} words, {} with a known given name, repeating ({} distinct): places",
+                            pct(people),
+                            e.distinct
+                        ),
+                    )
+                } else {
+                    (
+                        FieldKind::Ignore,
+                        0.4,
+                        format!(
+                            "names of {words:.1} words but {} with a known given name: not people's (name the column)",
+                            pct(people)
+                        ),
+                    )
+                };
+            }
             return (
                 FieldKind::FullName,
                 name,
@@ -698,7 +748,8 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
     struct Words {
         index: usize,
         known: f64,
-        multiword: f64,
+        /// Share of the sample's rows with a value.
+        fill: f64,
     }
     let unlabelled: Vec<Words> = columns
         .iter()
@@ -709,28 +760,34 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
                 && !c.reason.starts_with("another party")
         })
         .filter_map(|(index, _)| {
+            let rows = values[index].len().max(1);
             let values: Vec<&str> = values[index].iter().filter_map(|v| non_blank(v)).collect();
             // A category (`vic`, `nsw`: 15 values) is no column of names.
             let mut distinct = values.clone();
             distinct.sort_unstable();
             distinct.dedup();
             let names = distinct.len() >= 20.min(values.len() / 2);
-            (names && values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(|| Words {
-                index,
-                known: share(&values, is_known_given_name),
-                multiword: share(&values, |v| v.trim().contains(' ')),
-            })
+            let single = share(&values, |v| !v.trim().contains(' ')) > 0.8;
+            (names && single && values.len() >= 5 && share(&values, is_name_like) >= 0.9).then(
+                || Words {
+                    index,
+                    known: share(&values, is_known_given_name),
+                    fill: values.len() as f64 / rows as f64,
+                },
+            )
         })
-        .filter(|w| w.multiword < 0.2)
         .collect();
     let has = |columns: &[ColumnMapping], kind| columns.iter().any(|c| c.kind == kind);
     if !has(columns, FieldKind::GivenName) {
-        let mut by_known: Vec<&Words> = unlabelled.iter().collect();
-        by_known.sort_by(|a, b| b.known.total_cmp(&a.known).then(a.index.cmp(&b.index)));
-        let runner_up = by_known.get(1).map_or(0.0, |w| w.known);
-        if let Some(best) = by_known
+        // The given names: clearly the most known given names, weighed by
+        // how often the column is filled (a second given name is sparse).
+        let score = |w: &Words| w.known * w.fill;
+        let mut ranked: Vec<&Words> = unlabelled.iter().collect();
+        ranked.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.index.cmp(&b.index)));
+        let runner_up = ranked.get(1).map_or(0.0, |w| score(w));
+        if let Some(best) = ranked
             .first()
-            .filter(|w| w.known >= 0.2 && w.known >= 3.0 * runner_up)
+            .filter(|w| w.known >= 0.2 && score(w) >= 1.5 * runner_up)
         {
             let c = &mut columns[best.index];
             c.kind = FieldKind::GivenName;
@@ -747,19 +804,39 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
     let Some(given) = columns.iter().position(|c| c.kind == FieldKind::GivenName) else {
         return;
     };
-    let beside = unlabelled
+    let given_fill = unlabelled
         .iter()
-        .filter(|w| columns[w.index].kind == FieldKind::Ignore)
-        .find(|w| w.index == given + 1 || w.index + 1 == given);
-    if let Some(w) = beside {
-        let reason = format!(
-            "single-word names beside the given-name column '{}'",
-            columns[given].column
-        );
-        let c = &mut columns[w.index];
+        .find(|w| w.index == given)
+        .map_or(1.0, |w| w.fill);
+    // Beside the given name: a sparse column of given names is a second
+    // given name; the first other single-word column is the surname.
+    let order = [given + 1, given + 2, given.wrapping_sub(1)];
+    for i in order {
+        let Some(w) = unlabelled.iter().find(|w| w.index == i) else {
+            continue;
+        };
+        // Two along only past a second given name.
+        if i == given + 2 && columns[given + 1].kind != FieldKind::MiddleName {
+            continue;
+        }
+        if columns[i].kind != FieldKind::Ignore {
+            continue;
+        }
+        let given_name = columns[given].column.clone();
+        if w.known >= 0.5 && w.fill < given_fill / 2.0 {
+            let c = &mut columns[i];
+            c.kind = FieldKind::MiddleName;
+            c.confidence = 0.6;
+            c.reason = format!(
+                "sparse given names beside the given-name column '{given_name}': a second given name"
+            );
+            continue;
+        }
+        let c = &mut columns[i];
         c.kind = FieldKind::Surname;
         c.confidence = 0.6;
-        c.reason = reason;
+        c.reason = format!("single-word names beside the given-name column '{given_name}'");
+        break;
     }
 }
 
@@ -842,6 +919,54 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
         .filter(|(_, c)| c.kind != FieldKind::RecordId)
         .filter_map(|(i, c)| date_part_stem(&c.column).map(|(s, k)| (i, s, k)))
         .collect();
+    // Without headers (`column6`, `column7`, `column8`): a year column with
+    // a month column and maybe a day column right beside it, in either
+    // order (year-month-day, day-month-year).
+    let unlabelled = |i: usize| {
+        matches!(columns[i].kind, FieldKind::Ignore | FieldKind::Postcode)
+            && header_hint(&columns[i].column).is_none()
+    };
+    let mut found: Vec<[Option<usize>; 3]> = Vec::new();
+    for y in 0..columns.len() {
+        if !unlabelled(y) || !fits(y, FieldKind::BirthYear) {
+            continue;
+        }
+        let near = |a: Option<usize>, kind| {
+            a.filter(|&i| i < columns.len() && unlabelled(i) && fits(i, kind))
+        };
+        // year, month, day
+        if let Some(m) = near(Some(y + 1), FieldKind::BirthMonth) {
+            found.push([Some(y), Some(m), near(Some(y + 2), FieldKind::BirthDay)]);
+        } else if let Some(m) = near(y.checked_sub(1), FieldKind::BirthMonth) {
+            // day, month, year or month before year
+            found.push([
+                Some(y),
+                Some(m),
+                near(y.checked_sub(2), FieldKind::BirthDay),
+            ]);
+        } else if let Some(m) = near(y.checked_sub(2), FieldKind::BirthMonth) {
+            // month, day, year
+            found.push([
+                Some(y),
+                Some(m),
+                near(y.checked_sub(1), FieldKind::BirthDay),
+            ]);
+        }
+    }
+    for [y, m, d] in found {
+        let reason =
+            "a birth date in parts beside each other: years over decades, months 1-12, days 1-31"
+                .to_string();
+        for (i, kind) in [
+            (y, FieldKind::BirthYear),
+            (m, FieldKind::BirthMonth),
+            (d, FieldKind::BirthDay),
+        ] {
+            if let Some(i) = i {
+                columns[i] = mapping(&columns[i].column, kind, 0.8, reason.clone());
+            }
+        }
+    }
     for (yi, stem, _) in parts.iter().filter(|(_, _, k)| *k == FieldKind::BirthYear) {
         if !fits(*yi, FieldKind::BirthYear) {
             continue;
@@ -971,13 +1096,15 @@ pub fn infer_schema(
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
-    // So does a file of organisations named by a header: names found by
-    // their values alone there are a contact person's, not the record's.
+    // So does a file of organisations (named by a header, or clearly so by
+    // their values): names found by their values alone there are a contact
+    // person's, not the record's.
     let has_name_parts = columns
         .iter()
         .any(|c| matches!(c.kind, FieldKind::GivenName | FieldKind::Surname));
     let organisations = columns.iter().any(|c| {
-        c.kind == FieldKind::Organisation && header_hint(&c.column) == Some(FieldKind::Organisation)
+        c.kind == FieldKind::Organisation
+            && (header_hint(&c.column) == Some(FieldKind::Organisation) || c.confidence >= 0.85)
     });
     if has_name_parts || organisations {
         let why = if has_name_parts {

@@ -46,6 +46,67 @@ pub fn looks_like_data(first_row: &[String]) -> bool {
     data >= 2 || filled > 0 && data * 2 > filled
 }
 
+/// True when the first row holds values rather than column names, judged
+/// against the rows after it. Column names are known header words
+/// (`first_name`, `Vorname`, `PRIMARY_NAME_LAST`) and unlike their column's
+/// values: a column of numbers, dates, emails or phones whose first cell is
+/// one too is data there, one whose first cell is a word (`by` over years)
+/// is headed. [`looks_like_data`] decides first; then known header words
+/// in a third of the cells decide for a header; else the typed columns vote.
+pub fn first_row_is_data(first: &[String], rows: &[&csv::StringRecord]) -> bool {
+    use crate::infer::detect::{is_date, is_email, is_phone};
+    let filled = first.iter().filter(|c| !c.trim().is_empty()).count();
+    let known = first
+        .iter()
+        .filter(|c| {
+            // A cell that is a value (`ann@x.org`, `1980-05-06`) is no name.
+            let digits = c.bytes().filter(u8::is_ascii_digit).count();
+            !c.trim().is_empty()
+                && !c.contains('@')
+                && digits < 4
+                && crate::infer::header_hint(c).is_some()
+        })
+        .count();
+    if looks_like_data(first) {
+        return true;
+    }
+    if known > 0 && known * 3 >= filled {
+        return false;
+    }
+    let number = |v: &str| {
+        let t = v.trim();
+        !t.is_empty()
+            && t.chars().any(|c| c.is_ascii_digit())
+            && t.chars().all(|c| c.is_ascii_digit() || ".,-+ ".contains(c))
+    };
+    let tests: [&dyn Fn(&str) -> bool; 4] =
+        [&number, &|v| is_date(v), &|v| is_email(v), &|v| is_phone(v)];
+    let (mut data, mut named) = (0usize, 0usize);
+    for (i, cell) in first.iter().enumerate() {
+        let values: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .take(200)
+            .collect();
+        if values.len() < 5 || cell.trim().is_empty() {
+            continue;
+        }
+        let typed = tests
+            .iter()
+            .find(|t| values.iter().filter(|v| t(v)).count() * 10 >= values.len() * 9);
+        if let Some(t) = typed {
+            if t(cell.trim()) {
+                data += 1;
+            } else {
+                named += 1;
+            }
+        }
+    }
+    data > named
+}
+
 /// Counts each delimiter outside double quotes in one line.
 fn counts(line: &str) -> [usize; DELIMITERS.len()] {
     let mut out = [0; DELIMITERS.len()];
@@ -152,5 +213,44 @@ mod tests {
         assert_eq!(encoding_for_label("latin1"), Some(WINDOWS_1252));
         assert_eq!(encoding_for_label("UTF-8"), Some(UTF_8));
         assert_eq!(encoding_for_label("klingon"), None);
+    }
+}
+
+#[cfg(test)]
+mod header_row_tests {
+    use super::first_row_is_data;
+
+    fn check(first: &[&str], rows: &[&[&str]]) -> bool {
+        let first: Vec<String> = first.iter().map(|c| c.to_string()).collect();
+        let rows: Vec<csv::StringRecord> = rows
+            .iter()
+            .map(|r| csv::StringRecord::from(r.to_vec()))
+            .collect();
+        let refs: Vec<&csv::StringRecord> = rows.iter().collect();
+        first_row_is_data(&first, &refs)
+    }
+
+    #[test]
+    fn a_first_row_like_the_rows_after_it_is_data() {
+        let rows: Vec<[&str; 5]> = (0..8)
+            .map(|i| {
+                [
+                    ["2", "3", "4", "5", "6", "7", "8", "9"][i],
+                    "MARTIN",
+                    "SCHWARZ",
+                    "1967",
+                    "9",
+                ]
+            })
+            .collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+        // One four-digit number only (`1967`), but every typed column agrees.
+        assert!(check(&["1", "FRANK", "MUELLER", "1967", "9"], &rows));
+        // Known header words: a header.
+        assert!(!check(&["id", "fname_c1", "lname_c1", "by", "bm"], &rows));
+        // Unknown words over numbers: a header too (`c1` is no number).
+        assert!(!check(&["c1", "c2", "c3", "c4", "c5"], &rows));
+        // A value cell (`ann@x.org`) never counts as a header word.
+        assert!(check(&["R1", "ann@x.org", "1980-05-06"], &[]));
     }
 }

@@ -190,14 +190,7 @@ fn read_sampled<R: Read>(
     // The first rows are read ahead for inference; the rest are turned into
     // records as they are read, so a large file is never held twice.
     let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
-    let has_header = options
-        .header
-        .or(given.and_then(|s| s.header))
-        .unwrap_or_else(|| !format::looks_like_data(&headers));
-    if !has_header {
-        headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
-        head.push((1, first));
-    }
+    let forced_header = options.header.or(given.and_then(|s| s.header));
     let mut row = csv::StringRecord::new();
     let mut more = true;
     while head.len() < crate::infer::SAMPLE_ROWS {
@@ -209,6 +202,16 @@ fn read_sampled<R: Read>(
             Ok(true) => head.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone())),
             Err(e) => return Err(bad(e, path)),
         }
+    }
+    // Whether the first row names the columns, judged against the rows
+    // that follow it.
+    let has_header = forced_header.unwrap_or_else(|| {
+        let rows: Vec<&csv::StringRecord> = head.iter().map(|(_, r)| r).collect();
+        !format::first_row_is_data(&headers, &rows)
+    });
+    if !has_header {
+        headers = (1..=headers.len()).map(|i| format!("column{i}")).collect();
+        head.insert(0, (1, first));
     }
     // A file longer than the sample is sampled across its length: its
     // first rows, then rows from evenly spaced places (as many of the
