@@ -159,6 +159,7 @@ pub fn count_patterns(
     table.add(levels, |i, mask| {
         blocker.agreement(pairs[i].0, pairs[i].1, mask)
     });
+    blocker.far_edges_ready();
     table.add_unseen(levels, |i, out| {
         blocker.far_edge(pairs[i].0, pairs[i].1, |rule, n| out.push((rule, n)))
     });

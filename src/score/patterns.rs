@@ -11,6 +11,9 @@ use rayon::prelude::*;
 /// Level value meaning "not part of this training session".
 pub const SKIP: u8 = u8::MAX;
 
+/// Comparison patterns with their pair counts.
+pub type Patterns = Vec<(Vec<u8>, u64)>;
+
 /// Pattern bytes -> count, with a fast fixed-seed hasher (patterns are a
 /// few bytes).
 type PatternMap = HashMap<Box<[u8]>, u64, foldhash::fast::FixedState>;
@@ -124,8 +127,8 @@ impl PatternTable {
     /// The never-compared pairs of windowed blocks, per rule (ascending),
     /// as the levels of the edge pairs standing for them with the pairs
     /// each pattern stands for, sorted.
-    pub fn unseen(&self) -> Vec<(usize, Vec<(Vec<u8>, u64)>)> {
-        let mut by_rule: std::collections::BTreeMap<usize, Vec<(Vec<u8>, u64)>> =
+    pub fn unseen(&self) -> Vec<(usize, Patterns)> {
+        let mut by_rule: std::collections::BTreeMap<usize, Patterns> =
             std::collections::BTreeMap::new();
         for (key, &n) in &self.unseen {
             let rule = u16::from_le_bytes([key[self.width], key[self.width + 1]]) as usize;
