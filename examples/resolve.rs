@@ -341,8 +341,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let tr = &res.training_report;
     say(format!(
-        "train: u from {} random pairs; EM over {} patterns, {} iterations, converged: {}, prior {:.4}",
-        tr.u_pairs, tr.patterns, tr.iterations, tr.converged, res.settings.prior
+        "train: u from {} random pairs; EM over {} patterns, {} iterations, converged: {}, prior {:.4} ({:.0} expected matches beyond blocking windows)",
+        tr.u_pairs, tr.patterns, tr.iterations, tr.converged, res.settings.prior, tr.unseen_matches
     ));
     for w in &res.blocking_report.warnings {
         say(format!("warning: {w}"));

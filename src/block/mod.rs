@@ -291,6 +291,22 @@ pub struct Blocker<'a> {
     keys: Vec<u64>,
     /// Number of rules.
     rules: usize,
+    /// The far edges of each rule's windowed blocks, worked out on first
+    /// use ([`Blocker::far_edge`]).
+    edges: std::sync::OnceLock<Vec<Option<FarEdges>>>,
+}
+
+/// One rule's windowed blocks seen from their far edge: each record's place
+/// in its oversized block's name order, and how many of the block's pairs
+/// the window never compared, per pair at the window's last offset.
+#[derive(Debug, Clone)]
+struct FarEdges {
+    window: usize,
+    /// Place in the block's name order ([`IN_FULL`] outside oversized blocks).
+    position: Vec<u32>,
+    /// Pairs of the block left out of the window, divided by the pairs at
+    /// the window's last offset (0 outside oversized blocks).
+    unseen_per_edge: Vec<u32>,
 }
 
 impl<'a> Blocker<'a> {
@@ -321,7 +337,77 @@ impl<'a> Blocker<'a> {
             sources,
             keys,
             rules,
+            edges: std::sync::OnceLock::new(),
         }
+    }
+
+    /// For a candidate pair at the last offset of a rule's window in an
+    /// oversized block (the farthest apart the window compares), calls
+    /// `unseen(rule, n)`: `n` pairs of that block were never compared, one
+    /// share of them per such edge pair. Training extrapolates the match
+    /// rate at the window's edge to them (an entity of hundreds of records
+    /// fills its block far beyond the window; people who share a common
+    /// surname are matched near each other in name order and not at the
+    /// edge). Rule windows are worked out once, on first call.
+    pub fn far_edge(&self, a: u32, b: u32, mut unseen: impl FnMut(usize, u64)) {
+        let edges = self.far_edges();
+        let (ka, kb) = (self.keys_of(a), self.keys_of(b));
+        for (r, e) in edges.iter().enumerate() {
+            let Some(e) = e else { continue };
+            if ka[r] == NO_KEY || ka[r] != kb[r] {
+                continue;
+            }
+            let (pa, pb) = (e.position[a as usize], e.position[b as usize]);
+            if pa != IN_FULL && pb != IN_FULL && pa.abs_diff(pb) as usize == e.window {
+                let n = e.unseen_per_edge[a as usize];
+                if n > 0 {
+                    unseen(r, u64::from(n));
+                }
+            }
+        }
+    }
+
+    /// Works out every rule's window edges once. Called before the
+    /// parallel passes that ask [`Blocker::far_edge`], so that no worker
+    /// waits on another's initialisation (which itself runs in parallel).
+    pub fn far_edges_ready(&self) {
+        self.far_edges();
+    }
+
+    fn far_edges(&self) -> &[Option<FarEdges>] {
+        self.edges.get_or_init(|| {
+            (0..self.rules)
+                .map(|rule| self.far_edges_of(rule))
+                .collect()
+        })
+    }
+
+    /// Rule `rule`'s [`FarEdges`], `None` when no block of it is windowed.
+    fn far_edges_of(&self, rule: usize) -> Option<FarEdges> {
+        let blocks = self.blocks(rule);
+        let limit = self.limit(&blocks);
+        let windows = self.window_of(&blocks, limit);
+        let position = windows.position?;
+        let mut unseen_per_edge = vec![0u32; self.records.len()];
+        for (start, ids) in &windows.orders {
+            let s = ids.len();
+            let w = limit.window;
+            if s <= w {
+                continue;
+            }
+            let end = start + s;
+            let full = block_pairs(&blocks.entries[*start..end], self.sources, self.mode);
+            let windowed = (s * w - w * (w + 1) / 2) as u64;
+            let per_edge = full.saturating_sub(windowed) / (s - w) as u64;
+            for &r in ids {
+                unseen_per_edge[r as usize] = per_edge.min(u64::from(u32::MAX)) as u32;
+            }
+        }
+        Some(FarEdges {
+            window: limit.window,
+            position,
+            unseen_per_edge,
+        })
     }
 
     /// The pair count each rule will generate, without generating pairs.
@@ -711,6 +797,16 @@ mod tests {
         assert_eq!(report.rules[1].1, 1);
         assert!(pairs.contains(&(0, 9)));
         assert_eq!(pairs.len(), 10);
+        // The window's far edge (offset 1, the 9 surname pairs) stands for
+        // the block's 45 - 9 = 36 pairs never compared: 4 per edge pair.
+        let mut unseen = 0;
+        for &(a, b) in &pairs {
+            blocker.far_edge(a, b, |rule, n| {
+                assert_eq!(rule, 0);
+                unseen += n;
+            });
+        }
+        assert_eq!(unseen, 36);
         // A neighbour pair that also shares a key of a later rule is made once.
         let mut unique = pairs.clone();
         unique.sort_unstable();

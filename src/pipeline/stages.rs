@@ -12,7 +12,7 @@ use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::progress::{Stage, Tracker};
 use crate::record::Dataset;
 use crate::score::patterns::PatternTable;
-use crate::score::train::{estimate_u, train_m};
+use crate::score::train::{estimate_u, expected_share, train_m};
 use crate::score::TrainingReport;
 use crate::settings::Settings;
 
@@ -116,7 +116,32 @@ pub fn train(
     // EM fitted the share of matches among candidate pairs; the model's
     // prior is the chance that two random records match: the expected
     // matches spread over every pair that could be compared.
-    let expected_matches = candidate_prior * patterns.pairs() as f64;
+    let mut expected_matches = candidate_prior * patterns.pairs() as f64;
+    if settings.training.extrapolate_windows {
+        // Pairs of windowed blocks that were never compared hold matches
+        // too: at the rate the window's far edge shows, per rule, when that
+        // rate shows entities larger than the window (nearly every edge
+        // pair matches); people who share a surname or an address are
+        // matched near each other in name order, and the far edges of
+        // their blocks match far less often (0.2 to 0.6 measured). Rules
+        // overlap, so the largest rule's share counts, not their sum.
+        let min_rate = settings.training.window_edge_min_rate;
+        let unseen = patterns
+            .unseen()
+            .iter()
+            .map(|(_, p)| {
+                let matches = expected_share(&settings.comparisons, p, candidate_prior);
+                let pairs: f64 = p.iter().map(|(_, n)| *n as f64).sum();
+                if pairs > 0.0 && matches >= min_rate * pairs {
+                    matches
+                } else {
+                    0.0
+                }
+            })
+            .fold(0.0, f64::max);
+        report.unseen_matches = unseen;
+        expected_matches += unseen;
+    }
     let comparable = comparable_pairs(sources, settings.link_mode);
     settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
     settings.trained = true;
@@ -133,6 +158,10 @@ pub fn count_patterns(
 ) {
     table.add(levels, |i, mask| {
         blocker.agreement(pairs[i].0, pairs[i].1, mask)
+    });
+    blocker.far_edges_ready();
+    table.add_unseen(levels, |i, out| {
+        blocker.far_edge(pairs[i].0, pairs[i].1, |rule, n| out.push((rule, n)))
     });
 }
 

@@ -11,6 +11,9 @@ use rayon::prelude::*;
 /// Level value meaning "not part of this training session".
 pub const SKIP: u8 = u8::MAX;
 
+/// Comparison patterns with their pair counts.
+pub type Patterns = Vec<(Vec<u8>, u64)>;
+
 /// Pattern bytes -> count, with a fast fixed-seed hasher (patterns are a
 /// few bytes).
 type PatternMap = HashMap<Box<[u8]>, u64, foldhash::fast::FixedState>;
@@ -26,6 +29,9 @@ pub struct PatternTable {
     mask_bytes: usize,
     counts: PatternMap,
     pairs: u64,
+    /// (levels, rule as two bytes) -> pairs of windowed blocks never
+    /// compared that the edge pairs with those levels stand for.
+    unseen: PatternMap,
 }
 
 impl PatternTable {
@@ -36,6 +42,7 @@ impl PatternTable {
             mask_bytes: rules.div_ceil(8),
             counts: PatternMap::default(),
             pairs: 0,
+            unseen: PatternMap::default(),
         }
     }
 
@@ -79,6 +86,64 @@ impl PatternTable {
             .reduce(PatternMap::default, merge_maps);
         self.counts = merge_maps(std::mem::take(&mut self.counts), part);
         self.pairs += n as u64;
+    }
+
+    /// Counts, for the pairs whose levels are `levels`, the pairs of
+    /// windowed blocks never compared that each stands for:
+    /// `edge(i, out)` pushes (rule, pairs) for pair `i` (see
+    /// [`crate::block::Blocker::far_edge`]). Runs in parallel; sums, so
+    /// the table does not depend on the chunking.
+    pub fn add_unseen(
+        &mut self,
+        levels: &[u8],
+        edge: impl Fn(usize, &mut Vec<(usize, u64)>) + Sync,
+    ) {
+        if self.width == 0 {
+            return;
+        }
+        const CHUNK: usize = 8192;
+        let width = self.width;
+        let n = levels.len() / width;
+        let part = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .fold(PatternMap::default, |mut m, chunk| {
+                let mut key = vec![0u8; width + 2];
+                let mut out = Vec::new();
+                for i in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
+                    out.clear();
+                    edge(i, &mut out);
+                    for &(rule, count) in &out {
+                        key[..width].copy_from_slice(&levels[i * width..(i + 1) * width]);
+                        key[width..].copy_from_slice(&(rule.min(0xffff) as u16).to_le_bytes());
+                        bump(&mut m, &key, count);
+                    }
+                }
+                m
+            })
+            .reduce(PatternMap::default, merge_maps);
+        self.unseen = merge_maps(std::mem::take(&mut self.unseen), part);
+    }
+
+    /// The never-compared pairs of windowed blocks, per rule (ascending),
+    /// as the levels of the edge pairs standing for them with the pairs
+    /// each pattern stands for, sorted.
+    pub fn unseen(&self) -> Vec<(usize, Patterns)> {
+        let mut by_rule: std::collections::BTreeMap<usize, Patterns> =
+            std::collections::BTreeMap::new();
+        for (key, &n) in &self.unseen {
+            let rule = u16::from_le_bytes([key[self.width], key[self.width + 1]]) as usize;
+            by_rule
+                .entry(rule)
+                .or_default()
+                .push((key[..self.width].to_vec(), n));
+        }
+        by_rule
+            .into_iter()
+            .map(|(r, mut v)| {
+                v.sort_unstable();
+                (r, v)
+            })
+            .collect()
     }
 
     /// The patterns of the pairs that agree on rule `rule` (all pairs for
