@@ -804,14 +804,32 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
     let Some(given) = columns.iter().position(|c| c.kind == FieldKind::GivenName) else {
         return;
     };
-    let given_fill = unlabelled
+    let (given_fill, given_known) = unlabelled
         .iter()
         .find(|w| w.index == given)
-        .map_or(1.0, |w| w.fill);
-    // Beside the given name: a sparse column of given names is a second
-    // given name; the first other single-word column is the surname.
+        .map_or((1.0, 1.0), |w| (w.fill, w.known));
+    // Beside the given name: a column of initials or a sparse column of
+    // given names is a second given name; the first other single-word
+    // column is the surname.
     let order = [given + 1, given + 2, given.wrapping_sub(1)];
+    let initials = |i: usize| {
+        let v: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+        v.len() >= 5 && share(&v, |x| x.trim().trim_end_matches('.').chars().count() == 1) >= 0.8
+    };
     for i in order {
+        if i + 1 == given + 2
+            && i < columns.len()
+            && columns[i].kind == FieldKind::Ignore
+            && header_hint(&columns[i].column).is_none()
+            && initials(i)
+        {
+            let given_name = columns[given].column.clone();
+            let c = &mut columns[i];
+            c.kind = FieldKind::MiddleName;
+            c.confidence = 0.6;
+            c.reason = format!("initials beside the given-name column '{given_name}'");
+            continue;
+        }
         let Some(w) = unlabelled.iter().find(|w| w.index == i) else {
             continue;
         };
@@ -823,7 +841,7 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
             continue;
         }
         let given_name = columns[given].column.clone();
-        if w.known >= 0.5 && w.fill < given_fill / 2.0 {
+        if w.known >= 0.5 * given_known && w.fill < given_fill / 2.0 {
             let c = &mut columns[i];
             c.kind = FieldKind::MiddleName;
             c.confidence = 0.6;
@@ -1120,7 +1138,19 @@ pub fn infer_schema(
         }
     }
     // One column per kind: when two columns claim the same kind, the more
-    // confident keeps it and the other is ignored (with a reason).
+    // confident keeps it, a column filled in more rows counting as the
+    // likelier own field (another party's columns are often sparse), and
+    // the other is ignored with a reason; of two equal given-name columns
+    // the later is a second given name. Ties keep both (the first
+    // non-blank value is used).
+    let fill: Vec<f64> = values
+        .iter()
+        .map(|v| {
+            let filled = v.iter().filter(|x| non_blank(x).is_some()).count();
+            filled as f64 / v.len().max(1) as f64
+        })
+        .collect();
+    let strength = |c: &ColumnMapping, i: usize| c.confidence * (0.5 + 0.5 * fill[i]);
     for i in 0..columns.len() {
         let kind = columns[i].kind;
         if matches!(
@@ -1130,14 +1160,24 @@ pub fn infer_schema(
             continue;
         }
         for j in 0..columns.len() {
-            if i != j && columns[j].kind == kind && columns[j].confidence > columns[i].confidence {
-                columns[i].reason = format!(
-                    "{}; '{}' is the better {}",
-                    columns[i].reason,
-                    columns[j].column,
-                    kind.name()
-                );
-                columns[i].kind = FieldKind::Ignore;
+            if i == j || columns[j].kind != kind {
+                continue;
+            }
+            let (si, sj) = (strength(&columns[i], i), strength(&columns[j], j));
+            let second_given = kind == FieldKind::GivenName && j < i && si <= sj;
+            if sj > si || second_given {
+                let better = columns[j].column.clone();
+                let c = &mut columns[i];
+                if kind == FieldKind::GivenName {
+                    c.reason = format!(
+                        "{}; '{better}' is the given name: a second given name",
+                        c.reason
+                    );
+                    c.kind = FieldKind::MiddleName;
+                } else {
+                    c.reason = format!("{}; '{better}' is the better {}", c.reason, kind.name());
+                    c.kind = FieldKind::Ignore;
+                }
                 break;
             }
         }

@@ -339,7 +339,7 @@ fn expand_year(part: &str) -> Option<u16> {
 }
 
 /// Parses a date in the forms found in exports: `1978-12-15`, `1978/12/15`,
-/// `19781215`, `15.12.1978`, `12/15/1978` and `15/12/1978` (order from
+/// `19781215`, `12151978`, `15.12.1978`, `12/15/1978` and `15/12/1978` (order from
 /// `order` unless a part above 12 decides), `15 Dec 1978`, `December 15, 1978`,
 /// `15-dec-78`, and ISO date-times (`1978-12-15T00:00:00`). Returns `None`
 /// for anything else or an impossible date.
@@ -350,6 +350,9 @@ fn expand_year(part: &str) -> Option<u16> {
 /// assert_eq!(parse_date("06/12/1939", DateOrder::MonthFirst), Some(d));
 /// assert_eq!(parse_date("12.06.1939", DateOrder::MonthFirst), Some(d));
 /// assert_eq!(parse_date("1939-02-30", DateOrder::MonthFirst), None);
+/// assert_eq!(parse_date("06121939", DateOrder::MonthFirst), Some(d));
+/// assert_eq!(parse_date("19390612", DateOrder::MonthFirst), Some(d));
+/// assert_eq!(parse_date("12345678", DateOrder::MonthFirst), None);
 /// ```
 pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
     let s = raw.trim();
@@ -358,13 +361,29 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
         .next()
         .filter(|head| head.len() >= 8 && head.contains('-'))
         .unwrap_or(s);
-    // Compact YYYYMMDD.
+    // Compact YYYYMMDD; else MMDDYYYY or DDMMYYYY (`12042018`), the order
+    // from `order` unless a part above 12 decides.
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Date::new(
-            s[..4].parse().ok()?,
-            s[4..6].parse().ok()?,
-            s[6..].parse().ok()?,
-        );
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u16>().ok();
+        let plausible = |y: u16| (1800..=2100).contains(&y);
+        let year = num(0..4)?;
+        if plausible(year) {
+            if let Some(d) = Date::new(year, num(4..6)? as u8, num(6..8)? as u8) {
+                return Some(d);
+            }
+        }
+        let year = num(4..8)?;
+        if !plausible(year) {
+            return None;
+        }
+        let (a, b) = (num(0..2)? as u8, num(2..4)? as u8);
+        let (month, day) = match order {
+            _ if a > 12 => (b, a),
+            _ if b > 12 => (a, b),
+            DateOrder::MonthFirst => (a, b),
+            DateOrder::DayFirst => (b, a),
+        };
+        return Date::new(year, month, day);
     }
     let parts: Vec<&str> = s
         .split(|c: char| c == '-' || c == '/' || c == '.' || c == ',' || c.is_whitespace())
