@@ -372,6 +372,38 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         res.clustering.cluster_count(),
         res.clustering.vetoed
     ));
+    // A misread file collapses loudly: an identity far larger than people
+    // have, or nothing identifying compared.
+    let mut sizes = std::collections::HashMap::new();
+    for c in &res.clustering.cluster_of {
+        *sizes.entry(*c).or_insert(0usize) += 1;
+    }
+    let largest = sizes.values().copied().max().unwrap_or(0);
+    if largest > 100 && largest * 50 > res.clustering.cluster_of.len() {
+        say(format!(
+            "warning: the largest identity holds {largest} records ({:.1}% of the input):              if these are not one customer, check the column mapping above (--column, --ignore)",
+            100.0 * largest as f64 / res.clustering.cluster_of.len().max(1) as f64
+        ));
+    }
+    let identifying = [
+        "given_name",
+        "surname",
+        "organisation",
+        "email",
+        "phone",
+        "national_id",
+    ];
+    if !res
+        .settings
+        .comparisons
+        .iter()
+        .any(|c| identifying.contains(&c.name.as_str()))
+    {
+        say(
+            "warning: no name, organisation, email, phone or national id is compared:              check the column mapping above (--column, --ignore)"
+                .to_string(),
+        );
+    }
     let t = &res.timings;
     say(format!(
         "time: normalize {:.2?}, block {:.2?}, compare {:.2?}, train {:.2?}, score {:.2?}, cluster {:.2?}; peak memory {}",
