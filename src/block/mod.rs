@@ -387,7 +387,19 @@ impl<'a> Blocker<'a> {
         let blocks = self.blocks(rule);
         let limit = self.limit(&blocks);
         let windows = self.window_of(&blocks, limit);
-        let position = windows.position?;
+        self.far_edges_from(&blocks, limit, &windows)
+    }
+
+    /// The [`FarEdges`] of a rule whose blocks and windows are at hand
+    /// (pair generation has them: the edges are then kept, not worked out
+    /// again when training asks).
+    fn far_edges_from(
+        &self,
+        blocks: &Blocks,
+        limit: Limit,
+        windows: &RuleWindow,
+    ) -> Option<FarEdges> {
+        let position = windows.position.clone()?;
         let mut unseen_per_edge = vec![0u32; self.records.len()];
         for (start, ids) in &windows.orders {
             let s = ids.len();
@@ -617,11 +629,15 @@ impl<'a> Blocker<'a> {
         let mut report = BlockingReport::default();
         let mut estimates = Vec::with_capacity(self.rules);
         let mut windows: Vec<RuleWindow> = Vec::with_capacity(self.rules);
+        let mut edges: Vec<Option<FarEdges>> = Vec::with_capacity(self.rules);
         for rule in 0..self.rules {
             let blocks = self.blocks(rule);
             let limit = self.limit(&blocks);
             estimates.push(self.estimate_rule(rule, &blocks, limit));
             windows.push(self.window_of(&blocks, limit));
+            if self.edges.get().is_none() {
+                edges.push(self.far_edges_from(&blocks, limit, &windows[rule]));
+            }
             let ranges: Vec<(usize, usize)> =
                 blocks.bounds.windows(2).map(|w| (w[0], w[1])).collect();
             for &(s, e) in &ranges {
@@ -647,6 +663,9 @@ impl<'a> Blocker<'a> {
             report.rules.push((estimates[rule].clone(), found));
             report.pairs += found;
             progress.add(1);
+        }
+        if edges.len() == self.rules {
+            let _ = self.edges.set(edges);
         }
         report
             .oversized
