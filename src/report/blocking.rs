@@ -85,7 +85,10 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         page.table("oversized", &["rule", "records"], &rows);
     }
     for w in &rep.warnings {
-        page.fmt(format_args!("<p class=\"warn\">{}</p>", super::html::Esc(w)));
+        page.fmt(format_args!(
+            "<p class=\"warn\">{}</p>",
+            super::html::Esc(w)
+        ));
     }
     page.end_section();
 }

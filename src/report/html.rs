@@ -106,7 +106,9 @@ impl Page {
 }
 
 fn is_number(s: &str) -> bool {
-    let t = s.trim_end_matches(['%', 's']).trim_start_matches(['+', '-']);
+    let t = s
+        .trim_end_matches(['%', 's'])
+        .trim_start_matches(['+', '-']);
     !t.is_empty()
         && t.chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == 'e')

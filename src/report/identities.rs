@@ -138,7 +138,11 @@ fn pick(ctx: &Ctx<'_>, sizes: &[usize]) -> Vec<(String, Vec<u32>)> {
     }
     // Borderline: joined through the weakest firm links, or a tentative one.
     let mut weak: Vec<&crate::cluster::Link> = res.clustering.accepted.iter().collect();
-    weak.sort_by(|a, b| a.weight.total_cmp(&b.weight).then((a.a, a.b).cmp(&(b.a, b.b))));
+    weak.sort_by(|a, b| {
+        a.weight
+            .total_cmp(&b.weight)
+            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    });
     for l in weak.iter().filter(|l| !l.tentative).take(2) {
         push(
             format!("borderline: joined by a link of weight {:+.2}", l.weight),
@@ -148,7 +152,10 @@ fn pick(ctx: &Ctx<'_>, sizes: &[usize]) -> Vec<(String, Vec<u32>)> {
     }
     if let Some(l) = weak.iter().rev().find(|l| l.tentative) {
         push(
-            format!("joined by a tentative (uncontested) link of weight {:+.2}", l.weight),
+            format!(
+                "joined by a tentative (uncontested) link of weight {:+.2}",
+                l.weight
+            ),
             vec![of[l.a as usize]],
             &mut out,
         );
@@ -159,7 +166,11 @@ fn pick(ctx: &Ctx<'_>, sizes: &[usize]) -> Vec<(String, Vec<u32>)> {
         push(
             format!(
                 "a {} of weight {:+.2} was refused: two identities",
-                if l.tentative { "tentative link" } else { "link" },
+                if l.tentative {
+                    "tentative link"
+                } else {
+                    "link"
+                },
                 l.weight
             ),
             vec![ca, cb],
@@ -265,7 +276,12 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         }
     }
     let source_index: HashMap<&str, usize> = match ctx.opts.dataset {
-        Some(d) => d.sources.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect(),
+        Some(d) => d
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect(),
         None => HashMap::new(),
     };
     page.raw("<h3>A sample of identities</h3>");
@@ -309,7 +325,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
                     continue;
                 }
                 let same = of[l.a as usize] == of[l.b as usize];
-                let class = match (same, accepted.contains(&(l.a.min(l.b), l.a.max(l.b))), l.tentative) {
+                let class = match (
+                    same,
+                    accepted.contains(&(l.a.min(l.b), l.a.max(l.b))),
+                    l.tentative,
+                ) {
                     (false, _, _) => "refused",
                     (true, true, false) => "accepted",
                     (true, _, true) => "tentative",
@@ -353,7 +373,9 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         page.raw("</div>");
         values_table(page, ctx, &records, &labels);
         if clusters.iter().any(|c| sizes[*c as usize] > MAX_NODES) {
-            page.note(&format!("Only the first {MAX_NODES} records of an identity are drawn."));
+            page.note(&format!(
+                "Only the first {MAX_NODES} records of an identity are drawn."
+            ));
         }
         page.raw("</div>\n");
     }
@@ -370,7 +392,10 @@ mod tests {
         let h = size_histogram(&of);
         assert_eq!(h, vec![(1, 3), (2, 1), (3, 2)]);
         assert_eq!(h.iter().map(|x| x.1).sum::<u64>(), 6);
-        assert_eq!(h.iter().map(|x| x.0 as u64 * x.1).sum::<u64>(), of.len() as u64);
+        assert_eq!(
+            h.iter().map(|x| x.0 as u64 * x.1).sum::<u64>(),
+            of.len() as u64
+        );
         let cats = size_categories(&h);
         assert_eq!(cats.iter().map(|c| c.1).sum::<u64>(), 6);
         assert_eq!(cats[0], ("1".to_string(), 3));

@@ -157,7 +157,10 @@ fn render(res: &Resolution, opts: &ReportOptions<'_>) -> String {
         res,
         opts,
         threshold: weight_of_probability(res.settings.threshold),
-        uncontested: res.settings.uncontested_threshold.map(weight_of_probability),
+        uncontested: res
+            .settings
+            .uncontested_threshold
+            .map(weight_of_probability),
         entity,
         metrics,
     };

@@ -76,7 +76,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
                     l.m,
                     l.u,
                     l.weight,
-                    if l.tf_adjust { ", term-frequency adjusted" } else { "" },
+                    if l.tf_adjust {
+                        ", term-frequency adjusted"
+                    } else {
+                        ""
+                    },
                     if l.veto { ", veto" } else { "" }
                 ),
                 class: if l.is_null {
@@ -115,7 +119,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
             ]);
         }
     }
-    page.table("levels", &["comparison", "level", "m", "u", "weight", ""], &rows);
+    page.table(
+        "levels",
+        &["comparison", "level", "m", "u", "weight", ""],
+        &rows,
+    );
     page.raw("<h3>Training</h3>");
     if !s.trained || (tr.u_pairs == 0 && tr.sessions.is_empty()) {
         page.p("The model was given trained (loaded settings): nothing was trained in this run.");
@@ -145,7 +153,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
                     "{}: {} iterations, {}",
                     rule_name(e.rule),
                     e.iterations,
-                    if e.converged { "converged" } else { "did not converge" }
+                    if e.converged {
+                        "converged"
+                    } else {
+                        "did not converge"
+                    }
                 ),
             })
             .collect();
@@ -186,7 +198,10 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         );
     }
     for w in &tr.warnings {
-        page.fmt(format_args!("<p class=\"warn\">{}</p>", super::html::Esc(w)));
+        page.fmt(format_args!(
+            "<p class=\"warn\">{}</p>",
+            super::html::Esc(w)
+        ));
     }
     page.end_section();
 }
@@ -219,7 +234,10 @@ mod tests {
                     .with(K::Email, *e),
             );
         }
-        let res = Resolver::new(Settings::default()).unwrap().resolve(&d).unwrap();
+        let res = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&d)
+            .unwrap();
         let bars = weight_bars(&res.settings);
         assert_eq!(bars.len(), res.settings.comparisons.len());
         // Every pair's explanation adds exactly the chart's bar of its level.

@@ -65,10 +65,16 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         "normalize",
         &["what", "records"],
         &[
-            vec!["invalid emails (kept as missing)".into(), count(n.invalid_emails as u64)],
+            vec![
+                "invalid emails (kept as missing)".into(),
+                count(n.invalid_emails as u64),
+            ],
             vec!["invalid phones".into(), count(n.invalid_phones as u64)],
             vec!["invalid dates".into(), count(n.invalid_dates as u64)],
-            vec!["invalid postcodes".into(), count(n.invalid_postcodes as u64)],
+            vec![
+                "invalid postcodes".into(),
+                count(n.invalid_postcodes as u64),
+            ],
             vec![
                 "full names refiled by how the data uses their words".into(),
                 count(n.names_refiled as u64),
@@ -94,12 +100,21 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         page.table("placeholders", &["attribute", "value", "records"], &rows);
     }
     if !n.common_org_words.is_empty() {
-        let words: Vec<&str> = n.common_org_words.iter().take(40).map(String::as_str).collect();
+        let words: Vec<&str> = n
+            .common_org_words
+            .iter()
+            .take(40)
+            .map(String::as_str)
+            .collect();
         page.note(&format!(
             "Organisation words too common to key on ({}): {}{}",
             n.common_org_words.len(),
             words.join(", "),
-            if n.common_org_words.len() > 40 { ", ..." } else { "" }
+            if n.common_org_words.len() > 40 {
+                ", ..."
+            } else {
+                ""
+            }
         ));
     }
     page.end_section();

@@ -170,7 +170,9 @@ mod tests {
             (K::Surname, "Ellingby"),
         ] {
             assert!(!mask(kind, v).contains(v));
-            assert!(!mask(kind, v).to_lowercase().contains(&v[1..].to_lowercase()));
+            assert!(!mask(kind, v)
+                .to_lowercase()
+                .contains(&v[1..].to_lowercase()));
         }
     }
 }

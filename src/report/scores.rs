@@ -135,7 +135,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
             lo,
             hi,
             count: c,
-            class: if lo >= ctx.threshold { "above" } else { "below" },
+            class: if lo >= ctx.threshold {
+                "above"
+            } else {
+                "below"
+            },
         })
         .collect();
     page.raw("<h3>Candidate pairs by match weight (log count)</h3>");
@@ -178,7 +182,9 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         curve("expected recall", "s1", &expected, |p| p.recall),
     ];
     if !measured.is_empty() {
-        series.push(curve("measured precision", "s0 dash", &measured, |p| p.precision));
+        series.push(curve("measured precision", "s0 dash", &measured, |p| {
+            p.precision
+        }));
         series.push(curve("measured recall", "s1 dash", &measured, |p| p.recall));
     }
     page.raw("<h3>Precision and recall of the pairs by threshold</h3>");
@@ -219,7 +225,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
             vec![
                 format!(
                     "{p}{}",
-                    if p == res.settings.threshold { " (this run)" } else { "" }
+                    if p == res.settings.threshold {
+                        " (this run)"
+                    } else {
+                        ""
+                    }
                 ),
                 format!("{t:+.2}"),
                 count(e.map_or(0.0, |e| e.pairs) as u64),
@@ -269,7 +279,11 @@ mod tests {
         assert_eq!(d.pairs(), weights.len() as u64);
         for width in [0.25, 1.0, 2.0] {
             let bins = display_bins(&d, width);
-            assert_eq!(bins.iter().map(|b| b.2).sum::<u64>(), d.pairs(), "width {width}");
+            assert_eq!(
+                bins.iter().map(|b| b.2).sum::<u64>(),
+                d.pairs(),
+                "width {width}"
+            );
             for w in bins.windows(2) {
                 assert!((w[0].1 - w[1].0).abs() < 1e-9);
             }

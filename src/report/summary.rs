@@ -76,8 +76,7 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         ),
     ];
     let t = &res.timings;
-    let total =
-        t.normalize + t.block + t.compare + t.train + t.score + t.cluster;
+    let total = t.normalize + t.block + t.compare + t.train + t.score + t.cluster;
     facts.push(("run time", duration(total)));
     if let Some(b) = ctx.opts.peak_memory_bytes {
         facts.push(("peak memory", format!("{:.0} MB", b as f64 / 1e6)));
@@ -96,7 +95,11 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
             ("F1", format!("{:.4}", m.f1)),
             (
                 "clusters / true entities",
-                format!("{} / {}", count(m.clusters as u64), count(m.entities as u64)),
+                format!(
+                    "{} / {}",
+                    count(m.clusters as u64),
+                    count(m.entities as u64)
+                ),
             ),
         ]);
         page.table(

@@ -87,10 +87,33 @@ pub(crate) fn hbars(kind: &str, bars: &[HBar], value_label: impl Fn(f64) -> Stri
     open(&mut out, kind, lw + bw + 110.0, h, kind);
     for (i, b) in bars.iter().enumerate() {
         let y = 5.0 + i as f64 * rh;
-        text(&mut out, lw - 6.0, y + 15.0, "end", "lbl", &short(&b.label, 46));
-        rect(&mut out, lw, y + 3.0, bw * b.value / max, rh - 6.0, "bar", &b.title);
+        text(
+            &mut out,
+            lw - 6.0,
+            y + 15.0,
+            "end",
+            "lbl",
+            &short(&b.label, 46),
+        );
+        rect(
+            &mut out,
+            lw,
+            y + 3.0,
+            bw * b.value / max,
+            rh - 6.0,
+            "bar",
+            &b.title,
+        );
         if let Some(o) = b.overlay {
-            rect(&mut out, lw, y + 3.0, bw * o / max, rh - 6.0, "bar2", &b.title);
+            rect(
+                &mut out,
+                lw,
+                y + 3.0,
+                bw * o / max,
+                rh - 6.0,
+                "bar2",
+                &b.title,
+            );
         }
         text(
             &mut out,
@@ -149,7 +172,14 @@ pub(crate) fn diverging(kind: &str, groups: &[(String, Vec<DBar>)]) -> String {
                 (zero + half * v / limit, -half * v / limit)
             };
             let sign = if b.value >= 0.0 { "pos" } else { "neg" };
-            text(&mut out, lw - 6.0, y + 13.0, "end", "lbl", &short(&b.label, 38));
+            text(
+                &mut out,
+                lw - 6.0,
+                y + 13.0,
+                "end",
+                "lbl",
+                &short(&b.label, 38),
+            );
             rect(
                 &mut out,
                 x,
@@ -164,7 +194,14 @@ pub(crate) fn diverging(kind: &str, groups: &[(String, Vec<DBar>)]) -> String {
             } else {
                 (x - 3.0, "end")
             };
-            text(&mut out, tx, y + 13.0, anchor, "val", &format!("{:+.2}", b.value));
+            text(
+                &mut out,
+                tx,
+                y + 13.0,
+                anchor,
+                "val",
+                &format!("{:+.2}", b.value),
+            );
             y += rh;
         }
     }
@@ -190,11 +227,18 @@ pub(crate) struct HistBin {
 
 /// A histogram with a numeric x axis and a log10 count axis.
 pub(crate) fn histogram(kind: &str, bins: &[HistBin], markers: &[Marker], x_label: &str) -> String {
-    let (l, t, w, h) = (60.0, 20.0, 640.0, 220.0);
+    let (l, t, w, h) = (60.0, 28.0, 640.0, 220.0);
     let mut out = String::new();
     open(&mut out, kind, l + w + 20.0, t + h + 45.0, kind);
     let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
-        text(&mut out, l + w / 2.0, t + h / 2.0, "middle", "lbl", "no pairs");
+        text(
+            &mut out,
+            l + w / 2.0,
+            t + h / 2.0,
+            "middle",
+            "lbl",
+            "no pairs",
+        );
         out.push_str("</svg>");
         return out;
     };
@@ -206,7 +250,14 @@ pub(crate) fn histogram(kind: &str, bins: &[HistBin], markers: &[Marker], x_labe
     for d in 0..=(top as i32) {
         let y = sy(10f64.powi(d) - 1.0);
         line(&mut out, l, y, l + w, y, "grid");
-        text(&mut out, l - 5.0, y + 4.0, "end", "tick", &tick(10f64.powi(d)));
+        text(
+            &mut out,
+            l - 5.0,
+            y + 4.0,
+            "end",
+            "tick",
+            &tick(10f64.powi(d)),
+        );
     }
     for b in bins {
         if b.count == 0 {
@@ -235,11 +286,19 @@ pub(crate) fn histogram(kind: &str, bins: &[HistBin], markers: &[Marker], x_labe
         v += step;
     }
     line(&mut out, l, t + h, l + w, t + h, "axis");
-    text(&mut out, l + w / 2.0, t + h + 34.0, "middle", "lbl", x_label);
-    for m in markers {
+    text(
+        &mut out,
+        l + w / 2.0,
+        t + h + 34.0,
+        "middle",
+        "lbl",
+        x_label,
+    );
+    for (i, m) in markers.iter().enumerate() {
         if m.x >= x0 && m.x <= x1 {
             line(&mut out, sx(m.x), t - 8.0, sx(m.x), t + h, "marker");
-            text(&mut out, sx(m.x) + 3.0, t - 2.0, "start", "mlbl", &m.label);
+            let y = t - 2.0 - 10.0 * (i % 2) as f64;
+            text(&mut out, sx(m.x) + 3.0, y, "start", "mlbl", &m.label);
         }
     }
     out.push_str("</svg>");
@@ -257,7 +316,14 @@ pub(crate) fn columns(kind: &str, cats: &[(String, u64)], x_label: &str) -> Stri
     for d in 0..=(top as i32) {
         let y = sy(10f64.powi(d) - 1.0);
         line(&mut out, l, y, l + w, y, "grid");
-        text(&mut out, l - 5.0, y + 4.0, "end", "tick", &tick(10f64.powi(d)));
+        text(
+            &mut out,
+            l - 5.0,
+            y + 4.0,
+            "end",
+            "tick",
+            &tick(10f64.powi(d)),
+        );
     }
     let bw = w / cats.len().max(1) as f64;
     for (i, (name, n)) in cats.iter().enumerate() {
@@ -275,7 +341,14 @@ pub(crate) fn columns(kind: &str, cats: &[(String, u64)], x_label: &str) -> Stri
         text(&mut out, x + bw / 2.0, t + h + 16.0, "middle", "tick", name);
     }
     line(&mut out, l, t + h, l + w, t + h, "axis");
-    text(&mut out, l + w / 2.0, t + h + 34.0, "middle", "lbl", x_label);
+    text(
+        &mut out,
+        l + w / 2.0,
+        t + h + 34.0,
+        "middle",
+        "lbl",
+        x_label,
+    );
     out.push_str("</svg>");
     out
 }
@@ -298,7 +371,14 @@ pub(crate) fn lines(kind: &str, series: &[Series], markers: &[Marker], x_label: 
         (a.min(x), b.max(x))
     });
     if !x0.is_finite() || !x1.is_finite() || x1 <= x0 {
-        text(&mut out, l + w / 2.0, t + h / 2.0, "middle", "lbl", "no data");
+        text(
+            &mut out,
+            l + w / 2.0,
+            t + h / 2.0,
+            "middle",
+            "lbl",
+            "no data",
+        );
         out.push_str("</svg>");
         return out;
     }
@@ -307,7 +387,14 @@ pub(crate) fn lines(kind: &str, series: &[Series], markers: &[Marker], x_label: 
     for i in 0..=5 {
         let y = sy(i as f64 / 5.0);
         line(&mut out, l, y, l + w, y, "grid");
-        text(&mut out, l - 5.0, y + 4.0, "end", "tick", &format!("{:.1}", i as f64 / 5.0));
+        text(
+            &mut out,
+            l - 5.0,
+            y + 4.0,
+            "end",
+            "tick",
+            &format!("{:.1}", i as f64 / 5.0),
+        );
     }
     let span = x1 - x0;
     let step = [1.0, 2.0, 5.0, 10.0, 20.0]
@@ -320,7 +407,14 @@ pub(crate) fn lines(kind: &str, series: &[Series], markers: &[Marker], x_label: 
         v += step;
     }
     line(&mut out, l, t + h, l + w, t + h, "axis");
-    text(&mut out, l + w / 2.0, t + h + 34.0, "middle", "lbl", x_label);
+    text(
+        &mut out,
+        l + w / 2.0,
+        t + h + 34.0,
+        "middle",
+        "lbl",
+        x_label,
+    );
     for (i, s) in series.iter().enumerate() {
         let mut d = String::new();
         for (j, &(x, y)) in s.points.iter().enumerate() {
@@ -339,13 +433,28 @@ pub(crate) fn lines(kind: &str, series: &[Series], markers: &[Marker], x_label: 
             Esc(&s.name)
         );
         let ly = t + 14.0 + i as f64 * 18.0;
-        line(&mut out, l + w + 12.0, ly - 4.0, l + w + 36.0, ly - 4.0, &format!("curve {}", s.class));
-        text(&mut out, l + w + 40.0, ly, "start", "lbl", &short(&s.name, 24));
+        line(
+            &mut out,
+            l + w + 12.0,
+            ly - 4.0,
+            l + w + 36.0,
+            ly - 4.0,
+            &format!("curve {}", s.class),
+        );
+        text(
+            &mut out,
+            l + w + 40.0,
+            ly,
+            "start",
+            "lbl",
+            &short(&s.name, 24),
+        );
     }
-    for m in markers {
+    for (i, m) in markers.iter().enumerate() {
         if m.x >= x0 && m.x <= x1 {
             line(&mut out, sx(m.x), t - 8.0, sx(m.x), t + h, "marker");
-            text(&mut out, sx(m.x) + 3.0, t - 2.0, "start", "mlbl", &m.label);
+            let y = t - 2.0 - 10.0 * (i % 2) as f64;
+            text(&mut out, sx(m.x) + 3.0, y, "start", "mlbl", &m.label);
         }
     }
     out.push_str("</svg>");
@@ -366,8 +475,14 @@ pub(crate) struct Step {
 pub(crate) fn waterfall(kind: &str, steps: &[Step], markers: &[Marker]) -> String {
     let (lw, w, rh) = (260.0, 420.0, 18.0);
     let h = 28.0 + rh * steps.len() as f64;
-    let mut lo = steps.iter().flat_map(|s| [s.start, s.end]).fold(0.0, f64::min);
-    let mut hi = steps.iter().flat_map(|s| [s.start, s.end]).fold(0.0, f64::max);
+    let mut lo = steps
+        .iter()
+        .flat_map(|s| [s.start, s.end])
+        .fold(0.0, f64::min);
+    let mut hi = steps
+        .iter()
+        .flat_map(|s| [s.start, s.end])
+        .fold(0.0, f64::max);
     for m in markers {
         lo = lo.min(m.x);
         hi = hi.max(m.x);
@@ -391,7 +506,14 @@ pub(crate) fn waterfall(kind: &str, steps: &[Step], markers: &[Marker]) -> Strin
         let y = 22.0 + i as f64 * rh;
         let (a, b) = (sx(s.start.min(s.end)), sx(s.start.max(s.end)));
         let dir = if s.end >= s.start { "pos" } else { "neg" };
-        text(&mut out, lw - 6.0, y + 12.0, "end", "lbl", &short(&s.label, 40));
+        text(
+            &mut out,
+            lw - 6.0,
+            y + 12.0,
+            "end",
+            "lbl",
+            &short(&s.label, 40),
+        );
         rect(
             &mut out,
             a,
@@ -402,7 +524,14 @@ pub(crate) fn waterfall(kind: &str, steps: &[Step], markers: &[Marker]) -> Strin
             &s.title,
         );
         if i + 1 < steps.len() {
-            line(&mut out, sx(s.end), y + rh - 2.0, sx(s.end), y + rh + 2.0, "join");
+            line(
+                &mut out,
+                sx(s.end),
+                y + rh - 2.0,
+                sx(s.end),
+                y + rh + 2.0,
+                "join",
+            );
         }
         text(
             &mut out,
@@ -442,12 +571,18 @@ pub(crate) struct Edge {
 
 /// Records on a circle (two circles for two identities), links between them.
 pub(crate) fn graph(kind: &str, nodes: &[Node], edges: &[Edge]) -> String {
-    let sides = if nodes.iter().any(|n| n.side == 1) { 2 } else { 1 };
+    let sides = if nodes.iter().any(|n| n.side == 1) {
+        2
+    } else {
+        1
+    };
     let (cw, h) = (260.0, 250.0);
     let w = cw * sides as f64;
     let mut pos = vec![(0.0, 0.0); nodes.len()];
     for side in 0..sides {
-        let idx: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].side == side).collect();
+        let idx: Vec<usize> = (0..nodes.len())
+            .filter(|&i| nodes[i].side == side)
+            .collect();
         let (cx, cy) = (cw * side as f64 + cw / 2.0, h / 2.0);
         let r = if idx.len() <= 1 { 0.0 } else { 90.0 };
         for (k, &i) in idx.iter().enumerate() {

@@ -65,7 +65,11 @@ fn pick(ctx: &Ctx<'_>) -> Vec<(String, u32, u32)> {
     let mut out = Vec::new();
     // Firm links just above the threshold.
     let mut firm: Vec<_> = res.links.iter().filter(|l| !l.tentative).collect();
-    firm.sort_by(|a, b| a.weight.total_cmp(&b.weight).then((a.a, a.b).cmp(&(b.a, b.b))));
+    firm.sort_by(|a, b| {
+        a.weight
+            .total_cmp(&b.weight)
+            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    });
     for l in firm.iter().take(3) {
         out.push(("just above the threshold".to_string(), l.a, l.b));
     }
@@ -82,13 +86,25 @@ fn pick(ctx: &Ctx<'_>) -> Vec<(String, u32, u32)> {
         .iter()
         .filter(|p| p.weight < ctx.threshold && !tentative.contains(&(p.a, p.b)))
         .collect();
-    below.sort_by(|a, b| b.weight.total_cmp(&a.weight).then((a.a, a.b).cmp(&(b.a, b.b))));
+    below.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    });
     for p in below.iter().take(3) {
-        out.push(("just below the threshold (not linked)".to_string(), p.a, p.b));
+        out.push((
+            "just below the threshold (not linked)".to_string(),
+            p.a,
+            p.b,
+        ));
     }
     // Tentative links: the strongest taken and the strongest refused.
     let mut tent: Vec<_> = res.links.iter().filter(|l| l.tentative).collect();
-    tent.sort_by(|a, b| b.weight.total_cmp(&a.weight).then((a.a, a.b).cmp(&(b.a, b.b))));
+    tent.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    });
     if let Some(l) = tent.iter().find(|l| of[l.a as usize] == of[l.b as usize]) {
         out.push(("tentative link, joined".to_string(), l.a, l.b));
     }

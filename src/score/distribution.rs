@@ -134,7 +134,9 @@ mod tests {
         assert_eq!(ScoreDistribution::bin_of(1e9), HISTOGRAM_BINS - 1);
         assert_eq!(ScoreDistribution::bin_of(HISTOGRAM_MIN), 1);
         let i = ScoreDistribution::bin_of(3.1);
-        assert!(ScoreDistribution::bin_start(i) <= 3.1 && 3.1 < ScoreDistribution::bin_start(i + 1));
+        assert!(
+            ScoreDistribution::bin_start(i) <= 3.1 && 3.1 < ScoreDistribution::bin_start(i + 1)
+        );
         let mut d = ScoreDistribution::new(1_000_000);
         let mut e = ScoreDistribution::new(1_000_000);
         for a in 0..2000u32 {
