@@ -419,12 +419,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         explain(&res, spec)?;
     }
     let truth = args.truth.as_deref().map(Truth::from_csv).transpose()?;
+    let metrics = truth
+        .as_ref()
+        .map(|t| evaluate(&data, &res.clustering.cluster_of, t));
     if let Some(p) = &args.report {
         let t = Instant::now();
         let options = linkage::report::ReportOptions {
             dataset: Some(&data),
             schemas: &schemas,
             truth: truth.as_ref(),
+            metrics,
             redact: args.report_redact,
             peak_memory_bytes: common::peak_rss_mb().map(|mb| (mb * 1048576.0) as u64),
             title: None,
@@ -439,8 +443,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             t.elapsed()
         ));
     }
-    if let Some(truth) = &truth {
-        let m = evaluate(&data, &res.clustering.cluster_of, truth);
+    if let Some(m) = metrics {
         println!(
             "precision {:.4}  recall {:.4}  F1 {:.4}  clusters {}  entities {}  ({} records, {:.2?})",
             m.precision,

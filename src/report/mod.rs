@@ -48,7 +48,6 @@ mod summary;
 mod svg;
 mod waterfalls;
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use crate::eval::{evaluate, Metrics, Truth};
@@ -71,6 +70,10 @@ pub struct ReportOptions<'a> {
     /// Ground truth: precision, recall, F1 and confusion counts, and the
     /// measured precision-recall curve by threshold.
     pub truth: Option<&'a Truth>,
+    /// The clustering's metrics against the truth, when the caller has
+    /// them already ([`crate::eval::evaluate`]); else they are computed
+    /// from the truth and the dataset (about 2 s for a million records).
+    pub metrics: Option<Metrics>,
     /// Mask personal values (names to initials, masked emails, phones,
     /// street lines, postcodes; birth dates to the year) for a report that
     /// can be shared.
@@ -90,19 +93,28 @@ pub(crate) struct Ctx<'a> {
     pub(crate) threshold: f64,
     /// The uncontested (tentative) threshold as a match weight.
     pub(crate) uncontested: Option<f64>,
-    /// Each record's true entity (`u32::MAX` for none), with a truth.
-    pub(crate) entity: Option<Vec<u32>>,
+    /// The truth, if given.
+    pub(crate) truth: Option<&'a Truth>,
     /// Pairwise metrics of the clustering, with a truth and the dataset.
     pub(crate) metrics: Option<Metrics>,
 }
 
 impl Ctx<'_> {
-    /// Whether records `a` and `b` are one true entity (false without truth).
+    /// Whether records `a` and `b` are one true entity (false without
+    /// truth or when it does not name them). Looked up per pair: the
+    /// report asks for a sample of pairs, never for every record.
     pub(crate) fn same_entity(&self, a: u32, b: u32) -> bool {
-        self.entity.as_ref().is_some_and(|e| {
-            let (x, y) = (e[a as usize], e[b as usize]);
-            x != u32::MAX && x == y
-        })
+        let (Some(t), Some(x), Some(y)) = (
+            self.truth,
+            self.res.refs.get(a as usize),
+            self.res.refs.get(b as usize),
+        ) else {
+            return false;
+        };
+        match (t.entity(&x.source, &x.id), t.entity(&y.source, &y.id)) {
+            (Some(e), Some(f)) => e == f,
+            _ => false,
+        }
     }
 
     /// A record named by source and id.
@@ -112,22 +124,6 @@ impl Ctx<'_> {
             .get(r as usize)
             .map_or_else(|| format!("#{r}"), |x| format!("{}:{}", x.source, x.id))
     }
-}
-
-/// The true entity of each record of the run, numbered (`u32::MAX`: the
-/// truth does not name the record).
-fn entities(res: &Resolution, truth: &Truth) -> Vec<u32> {
-    let mut ids: HashMap<&str, u32> = HashMap::new();
-    res.refs
-        .iter()
-        .map(|r| match truth.entity(&r.source, &r.id) {
-            Some(e) => {
-                let next = ids.len() as u32;
-                *ids.entry(e).or_insert(next)
-            }
-            None => u32::MAX,
-        })
-        .collect()
 }
 
 /// Writes the report of `res` as one HTML page to `out`.
@@ -146,9 +142,9 @@ pub fn write_html(
 
 /// The report as a string.
 fn render(res: &Resolution, opts: &ReportOptions<'_>) -> String {
-    let entity = opts.truth.map(|t| entities(res, t));
-    let metrics = match (opts.truth, opts.dataset) {
-        (Some(t), Some(d)) if d.len() == res.records.len() => {
+    let metrics = match (opts.metrics, opts.truth, opts.dataset) {
+        (Some(m), _, _) => Some(m),
+        (None, Some(t), Some(d)) if d.len() == res.records.len() => {
             Some(evaluate(d, &res.clustering.cluster_of, t))
         }
         _ => None,
@@ -161,7 +157,7 @@ fn render(res: &Resolution, opts: &ReportOptions<'_>) -> String {
             .settings
             .uncontested_threshold
             .map(weight_of_probability),
-        entity,
+        truth: opts.truth,
         metrics,
     };
     let mut page = Page::default();

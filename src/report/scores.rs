@@ -14,9 +14,7 @@
 use super::html::{count, Page};
 use super::svg::{histogram, lines, HistBin, Marker, Series};
 use super::Ctx;
-use crate::score::distribution::{
-    SampledPair, ScoreDistribution, HISTOGRAM_BIN, HISTOGRAM_BINS, HISTOGRAM_MIN,
-};
+use crate::score::distribution::{ScoreDistribution, HISTOGRAM_BIN, HISTOGRAM_BINS, HISTOGRAM_MIN};
 use crate::score::probability;
 
 /// The centre of fine bin `i` (the open-ended first and last bins count
@@ -80,19 +78,13 @@ pub(crate) fn expected_at(dist: &ScoreDistribution, threshold: f64) -> Option<Cu
 }
 
 /// Measured precision and recall among candidate pairs at `threshold`,
-/// from the sampled pairs labelled by `is_match`; pairs are scaled up by
-/// the sampling rate.
-pub(crate) fn measured_at(
-    sample: &[SampledPair],
-    rate: f64,
-    is_match: &impl Fn(u32, u32) -> bool,
-    threshold: f64,
-) -> Option<CurvePoint> {
+/// from sampled pairs as `(weight, is a true match)`; pair counts are
+/// scaled up by the sampling rate.
+pub(crate) fn measured_at(sample: &[(f64, bool)], rate: f64, threshold: f64) -> Option<CurvePoint> {
     let (mut matches, mut above, mut above_matches) = (0u64, 0u64, 0u64);
-    for p in sample {
-        let m = is_match(p.a, p.b);
+    for &(w, m) in sample {
         matches += u64::from(m);
-        if p.weight >= threshold {
+        if w >= threshold {
             above += 1;
             above_matches += u64::from(m);
         }
@@ -163,15 +155,18 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         .map(|k| lo + k as f64 * 0.5)
         .collect();
     let expected: Vec<CurvePoint> = steps.iter().filter_map(|&t| expected_at(dist, t)).collect();
-    let is_match = |a: u32, b: u32| ctx.same_entity(a, b);
-    let measured: Vec<CurvePoint> = if ctx.entity.is_some() {
-        steps
+    let labelled: Vec<(f64, bool)> = match ctx.truth {
+        Some(_) => dist
+            .sample
             .iter()
-            .filter_map(|&t| measured_at(&dist.sample, dist.sample_rate, &is_match, t))
-            .collect()
-    } else {
-        Vec::new()
+            .map(|p| (p.weight, ctx.same_entity(p.a, p.b)))
+            .collect(),
+        None => Vec::new(),
     };
+    let measured: Vec<CurvePoint> = steps
+        .iter()
+        .filter_map(|&t| measured_at(&labelled, dist.sample_rate, t))
+        .collect();
     let curve = |name: &str, class: &str, pts: &[CurvePoint], f: fn(&CurvePoint) -> f64| Series {
         name: name.to_string(),
         class: class.to_string(),
@@ -198,8 +193,8 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         "Among candidate pairs, before clustering: recall is of the matches blocking found. Expected curves are the model's own \
          (its probabilities taken at face value); measured ones use the truth on the sampled pairs.",
     );
-    if ctx.entity.is_some() {
-        let in_sample = dist.sample.iter().filter(|p| is_match(p.a, p.b)).count();
+    if ctx.truth.is_some() {
+        let in_sample = labelled.iter().filter(|p| p.1).count();
         page.note(&format!(
             "Measured from {} sampled candidate pairs ({:.2}% of them; {} true matches among them).",
             count(dist.sample.len() as u64),
@@ -217,10 +212,7 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         .map(|&p| {
             let t = crate::score::weight_of_probability(p);
             let e = expected_at(dist, t);
-            let m = ctx
-                .entity
-                .as_ref()
-                .and_then(|_| measured_at(&dist.sample, dist.sample_rate, &is_match, t));
+            let m = measured_at(&labelled, dist.sample_rate, t);
             let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
             vec![
                 format!(
@@ -301,10 +293,14 @@ mod tests {
         assert_eq!(high.pairs, 2.0);
         assert!(high.precision > 0.99 && high.recall > 0.6 && high.recall < 0.7);
         // Truth: the two best pairs are matches, one other too.
-        let is_match = |a: u32, _b: u32| a >= 3 || a == 1;
-        let m = measured_at(&d.sample, d.sample_rate, &is_match, 5.0).unwrap();
+        let labelled: Vec<(f64, bool)> = d
+            .sample
+            .iter()
+            .map(|p| (p.weight, p.a >= 3 || p.a == 1))
+            .collect();
+        let m = measured_at(&labelled, d.sample_rate, 5.0).unwrap();
         assert_eq!((m.precision, m.pairs), (1.0, 2.0));
         assert!((m.recall - 2.0 / 3.0).abs() < 1e-12);
-        assert!(measured_at(&d.sample, 1.0, &is_match, 50.0).is_none());
+        assert!(measured_at(&labelled, 1.0, 50.0).is_none());
     }
 }

@@ -86,8 +86,8 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         page.raw("<h3>Against the truth</h3>");
         let n = res.records.len() as u64;
         let all = n * n.saturating_sub(1) / 2;
-        let fp = m.predicted_pairs - m.true_positives;
-        let fn_ = m.true_pairs - m.true_positives;
+        let fp = m.predicted_pairs.saturating_sub(m.true_positives);
+        let fn_ = m.true_pairs.saturating_sub(m.true_positives);
         let tn = all.saturating_sub(m.true_positives + fp + fn_);
         page.facts(&[
             ("precision", format!("{:.4}", m.precision)),

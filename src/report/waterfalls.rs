@@ -140,7 +140,7 @@ pub(crate) fn write(page: &mut Page, ctx: &Ctx<'_>) {
         let Some(ex) = ctx.res.explain_pair(a as usize, b as usize) else {
             continue;
         };
-        let truth = if ctx.entity.is_some() {
+        let truth = if ctx.truth.is_some() {
             if ctx.same_entity(a, b) {
                 ", truth: same entity"
             } else {
