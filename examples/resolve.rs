@@ -28,7 +28,7 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
                [--id COLUMN] [--link-only] [--country CODE] [--day-first]
                [--explain SOURCE:ID] [--plan] [--memory-budget SIZE] [--quiet]
                [--column [SOURCE:]HEADER=KIND ...] [--ignore [SOURCE:]HEADER ...]
-               [--header | --no-header]
+               [--header | --no-header] [--report FILE.html] [--report-redact]
 
   --link-only      compare records of different files only (no deduplication within a file)
   --country CODE   calling code for phone numbers written without one (default 1)
@@ -44,6 +44,9 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
                    whatever inference says; in every file with that header, or in one file
                    with SOURCE:H=KIND (SOURCE: the file name without .csv). Repeatable.
   --ignore H       leave the column headed H (or SOURCE:H) out. Repeatable.
+  --report FILE    one self-contained HTML page about the run (summary, columns read, blocking,
+                   model, score histogram and threshold curves, identities, waterfalls)
+  --report-redact  mask personal values in the report (initials, masked emails and phones)
   --header         the first row of every file names the columns (no detection)
   --no-header      the first row of every file is data: columns are column1, column2, ...
 
@@ -78,6 +81,8 @@ struct Args {
     /// Column overrides, each with the flag and value as typed.
     columns: Vec<(linkage::input::ColumnOverride, String)>,
     header: Option<bool>,
+    report: Option<PathBuf>,
+    report_redact: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -132,6 +137,8 @@ fn parse_args() -> Result<Args, String> {
                 let o = ColumnOverride::ignore(&v).map_err(|e| flag_error("--ignore", &v, e))?;
                 args.columns.push((o, format!("--ignore '{v}'")));
             }
+            "--report" => args.report = Some(value("--report")?.into()),
+            "--report-redact" => args.report_redact = true,
             "--header" => args.header = Some(true),
             "--no-header" => args.header = Some(false),
             "--link-only" => args.link_only = true,
@@ -268,7 +275,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             load.generated_ids
         ));
     }
-    settings.schemas = schemas;
+    settings.schemas = schemas.clone();
     settings.fill_defaults(&linkage::pipeline::kinds_present(&data));
     say("blocking rules (OR-ed):".to_string());
     for r in &settings.blocking.rules {
@@ -443,9 +450,32 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(spec) = &args.explain {
         explain(&res, spec)?;
     }
-    if let Some(p) = &args.truth {
-        let truth = Truth::from_csv(p)?;
-        let m = evaluate(&data, &res.clustering.cluster_of, &truth);
+    let truth = args.truth.as_deref().map(Truth::from_csv).transpose()?;
+    let metrics = truth
+        .as_ref()
+        .map(|t| evaluate(&data, &res.clustering.cluster_of, t));
+    if let Some(p) = &args.report {
+        let t = Instant::now();
+        let options = linkage::report::ReportOptions {
+            dataset: Some(&data),
+            schemas: &schemas,
+            truth: truth.as_ref(),
+            metrics,
+            redact: args.report_redact,
+            peak_memory_bytes: common::peak_rss_mb().map(|mb| (mb * 1048576.0) as u64),
+            title: None,
+        };
+        let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        linkage::report::write_html(&res, &options, std::io::BufWriter::new(file))
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+        say(format!(
+            "report: {} ({} bytes, written in {:.2?})",
+            p.display(),
+            std::fs::metadata(p).map_or(0, |m| m.len()),
+            t.elapsed()
+        ));
+    }
+    if let Some(m) = metrics {
         println!(
             "precision {:.4}  recall {:.4}  F1 {:.4}  clusters {}  entities {}  ({} records, {:.2?})",
             m.precision,

@@ -51,6 +51,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
+pub mod report;
 mod rng;
 pub mod schema;
 pub mod score;

@@ -17,7 +17,9 @@ use crate::progress::{Progress, ProgressFn, Stage, Tracker};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::patterns::PatternTable;
-use crate::score::{weight_of_probability, PairWeight, Scorer, TermFrequencies, TrainingReport};
+use crate::score::{
+    weight_of_probability, PairWeight, ScoreDistribution, Scorer, TermFrequencies, TrainingReport,
+};
 use crate::settings::Settings;
 use memory::{budget_warning, PairMemory, HELD_CHUNK_PAIRS};
 use pass::{Cut, StreamPass};
@@ -140,6 +142,9 @@ pub struct Resolution {
     pub training_report: TrainingReport,
     /// Wall time per stage.
     pub timings: StageTimings,
+    /// Every candidate pair's total weight, as a histogram and a sample
+    /// (kept while scoring; what the report draws the score charts from).
+    pub scores: ScoreDistribution,
 }
 
 /// What a run will cost, worked out before comparing anything
@@ -377,14 +382,17 @@ impl Resolver {
         };
         let veto_weight = cut.veto;
         let mut score_time = t.elapsed();
+        // Sampled at a rate set from the pair count (the estimate's when streamed).
+        let mut scores = std::sync::Mutex::new(ScoreDistribution::new(pairs_max));
         let (links, blocking_report) = match (memory, held) {
             (_, Some(chunks)) => {
                 let t = Instant::now();
                 let total = chunks.iter().map(|c| c.0.len() as u64).sum();
+                scores = std::sync::Mutex::new(ScoreDistribution::new(total));
                 let tracker = Tracker::start(report, Stage::Score, total);
                 let mut links = Vec::new();
                 for (pairs, levels) in chunks {
-                    links.extend(cut.links(&scorer, &pairs, &levels, &tracker));
+                    links.extend(cut.links(&scorer, &pairs, &levels, &tracker, &scores));
                 }
                 tracker.finish();
                 score_time += t.elapsed();
@@ -398,7 +406,7 @@ impl Resolver {
                 let score_tracker = Tracker::start(report, Stage::Score, pairs_max);
                 let mut links = Vec::new();
                 let (rep, used) = stream(chunk).run(first, &mut timings, |pairs, levels| {
-                    links.extend(cut.links(&scorer, pairs, levels, &score_tracker))
+                    links.extend(cut.links(&scorer, pairs, levels, &score_tracker, &scores))
                 });
                 score_tracker.finish();
                 score_time += used;
@@ -455,6 +463,13 @@ impl Resolver {
             blocking_report,
             training_report,
             timings,
+            scores: scores.into_inner().map_or_else(
+                |_| ScoreDistribution::default(),
+                |mut d| {
+                    d.finish();
+                    d
+                },
+            ),
         }
     }
 }

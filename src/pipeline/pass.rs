@@ -1,6 +1,7 @@
 //! Passes over the candidate pairs: scoring a chunk against the cut, and
 //! one streamed pass (generate, compare, hand on) when pairs are not held.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 use super::{ScoredPair, StageTimings};
 use crate::block::{Blocker, BlockingReport, Pair};
 use crate::progress::{ProgressFn, Stage, Tracker};
-use crate::score::{PairWeight, Scorer};
+use crate::score::{PairWeight, ScoreDistribution, Scorer};
 
 /// The weights a pair must reach to be a link.
 pub(super) struct Cut {
@@ -36,31 +37,46 @@ impl Cut {
     }
 
     /// The pairs (with their `levels`) that are links, in pair order,
-    /// scored in parallel.
+    /// scored in parallel; every pair's weight is added to `scores`.
     pub(super) fn links(
         &self,
         scorer: &Scorer<'_>,
         pairs: &[Pair],
         levels: &[u8],
         progress: &Tracker<'_>,
+        scores: &Mutex<ScoreDistribution>,
     ) -> Vec<ScoredPair> {
         let width = levels.len().checked_div(pairs.len()).unwrap_or(0);
+        let rate = scores.lock().map_or(1.0, |d| d.sample_rate);
         pairs
             .par_chunks(4096)
             .zip(levels.par_chunks(4096 * width.max(1)))
             .flat_map_iter(|(chunk, lv)| {
                 progress.add(chunk.len() as u64);
-                chunk.iter().enumerate().filter_map(move |(i, &(a, b))| {
-                    let lv = &lv[i * width..(i + 1) * width];
-                    let w = scorer.weight(lv, a as usize);
-                    self.admits(&w).map(|tentative| ScoredPair {
-                        a,
-                        b,
-                        weight: w.total,
-                        tentative,
-                        levels: lv.to_vec(),
+                let mut local = ScoreDistribution {
+                    sample_rate: rate,
+                    ..ScoreDistribution::default()
+                };
+                let links: Vec<ScoredPair> = chunk
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &(a, b))| {
+                        let lv = &lv[i * width..(i + 1) * width];
+                        let w = scorer.weight(lv, a as usize);
+                        local.add(a, b, w.total);
+                        self.admits(&w).map(|tentative| ScoredPair {
+                            a,
+                            b,
+                            weight: w.total,
+                            tentative,
+                            levels: lv.to_vec(),
+                        })
                     })
-                })
+                    .collect();
+                if let Ok(mut d) = scores.lock() {
+                    d.merge(local);
+                }
+                links
             })
             .collect()
     }

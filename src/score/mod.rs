@@ -4,6 +4,7 @@
 //! exact agreements adjusted by how common the agreed value is.
 //! [`train`] learns u from random pairs and m by EM on the blocked pairs.
 
+pub mod distribution;
 pub mod patterns;
 pub mod tf;
 pub mod train;
@@ -11,8 +12,9 @@ pub mod weights;
 
 use rayon::prelude::*;
 
+pub use distribution::ScoreDistribution;
 pub use tf::TermFrequencies;
-pub use train::{TrainingReport, TrainingSettings};
+pub use train::{EmSession, TrainingReport, TrainingSettings};
 pub use weights::ModelWeights;
 
 use crate::compare::{compare_pair, Comparison};

@@ -81,6 +81,29 @@ pub struct TrainingReport {
     /// added to the prior ([`TrainingSettings::extrapolate_windows`]).
     #[serde(default)]
     pub unseen_matches: f64,
+    /// Each EM session that ran, in blocking rule order.
+    #[serde(default)]
+    pub sessions: Vec<EmSession>,
+}
+
+/// One EM session: the candidate pairs that agree on one blocking rule's
+/// keys, training the comparisons that read none of its fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmSession {
+    /// Index of the blocking rule.
+    pub rule: usize,
+    /// Candidate pairs in the session.
+    pub pairs: u64,
+    /// Distinct comparison patterns EM ran over.
+    pub patterns: usize,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Whether EM met the tolerance.
+    pub converged: bool,
+    /// Share of the session's pairs EM judged to be matches.
+    pub match_share: f64,
+    /// Names of the comparisons the session trained.
+    pub trained: Vec<String>,
 }
 
 /// Weight, in pairs, of a template's starting u against the sampled pairs.
@@ -363,7 +386,7 @@ pub fn train_m(
             evidence.clone_from(&mask);
         }
         let mut session = comparisons.to_vec();
-        let (_, iterations, converged) = em(
+        let (match_share, iterations, converged) = em(
             &mut session,
             &session_patterns,
             &evidence,
@@ -371,6 +394,18 @@ pub fn train_m(
             true,
             settings,
         );
+        report.sessions.push(EmSession {
+            rule: r,
+            pairs: count,
+            patterns: session_patterns.len(),
+            iterations,
+            converged,
+            match_share,
+            trained: (comparisons.iter().zip(&mask))
+                .filter(|(_, &m)| m)
+                .map(|(c, _)| c.name.clone())
+                .collect(),
+        });
         report.iterations += iterations;
         report.patterns += session_patterns.len();
         if !converged {
