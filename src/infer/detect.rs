@@ -292,6 +292,9 @@ const ORG_WORDS: &[&str] = &[
     "farm",
     "camp",
     "campground",
+    "army",
+    "temple",
+    "mission",
     "services",
     "program",
     "head",
@@ -318,7 +321,7 @@ pub fn is_org_like(v: &str) -> bool {
 }
 
 /// A list column's shape: the kind its items make, and the share of values
-/// that are lists. Values are lists when at least 30% of them hold two or
+/// that are lists. Values are lists when at least half of them hold two or
 /// more items split by one separator (`**`, `;`, `|`, ` / `). Items that are
 /// mostly names of two or more words make associates (`DAVID E SNYDER`),
 /// items that are mostly short codes make classes (`A61N`); lists of phones
@@ -335,7 +338,7 @@ pub fn list_shape(values: &[&str]) -> Option<(crate::schema::FieldKind, f64)> {
     let lists = share(values, |v| {
         v.split(*sep).filter(|p| !p.trim().is_empty()).count() >= 2
     });
-    if lists < 0.3 {
+    if lists < 0.5 {
         return None;
     }
     let items: Vec<&str> = values
@@ -575,5 +578,73 @@ pub(crate) mod tests {
         for v in ["PhD", "M.D.", "Smith", "Jones Jr", "", "St", "Ave"] {
             assert!(!is_name_suffix(v), "{v}");
         }
+    }
+
+    #[test]
+    fn organisation_values() {
+        for v in [
+            "Acme Corp",
+            "Arnie Morton's of Chicago",
+            "Salvation Army - Temple",
+            "Johnson & Johnson",
+            "KONINK PHILIPS ELECTRONICS N V",
+            "Erie Neighborhood House",
+        ] {
+            assert!(is_org_like(v), "{v}");
+        }
+        for v in [
+            "Mary Smith",
+            "SANDRA NGUYEN",
+            "Harris, Jessica",
+            "los angeles",
+            "",
+        ] {
+            assert!(!is_org_like(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn years_ids_sexes_and_record_types() {
+        assert!(is_birth_year_value("1967"));
+        assert!(!is_birth_year_value("2600"));
+        assert!(!is_birth_year_value("67"));
+        assert!(!is_birth_year_value("1967-09"));
+        assert!(is_ssn_shape("786-77-6454"));
+        for v in ["786776454", "786-77-645", "(555) 010-2000", "12-345-6789"] {
+            assert!(!is_ssn_shape(v), "{v}");
+        }
+        for v in ["F", "male", "Weiblich", "femme"] {
+            assert!(is_sex_value(v), "{v}");
+        }
+        for v in ["S", "XL", "unknown", "Smith"] {
+            assert!(!is_sex_value(v), "{v}");
+        }
+        assert!(is_entity_type_value("PERSON"));
+        assert!(is_entity_type_value("Organization"));
+        assert!(!is_entity_type_value("Active"));
+    }
+
+    #[test]
+    fn list_shapes() {
+        use crate::schema::FieldKind;
+        let names = [
+            "ANNA DE VRIES**PETER BOS",
+            "JAN JANSEN**KEES DE BOER",
+            "RITA DELRUE",
+        ];
+        assert_eq!(list_shape(&names).map(|s| s.0), Some(FieldKind::Associates));
+        let codes = ["A61N**A61B", "G02B**H04B", "A23G"];
+        assert_eq!(list_shape(&codes).map(|s| s.0), Some(FieldKind::Classes));
+        // Single values, phones and emails in lists, prose: no list kind.
+        assert_eq!(list_shape(&["Ann Lee", "Bo Ray", "Cy Tan"]), None);
+        assert_eq!(list_shape(&["a@x.org; b@y.org", "c@z.org; d@w.org"]), None);
+        assert_eq!(
+            list_shape(&[
+                "called twice; no answer",
+                "prefers email",
+                "asked for a refund"
+            ]),
+            None
+        );
     }
 }
