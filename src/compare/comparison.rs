@@ -107,6 +107,13 @@ pub struct Comparison {
     pub role: Role,
     /// The levels, most specific first, `else` last.
     pub levels: Vec<Level>,
+    /// Set by training when no EM session could train m (every blocking
+    /// rule reads the field, or no session had other evidence): the
+    /// template's starting m stands, and the template's order of
+    /// strength is kept (an exact agreement weighs at least what the
+    /// weaker levels it implies weigh, see [`Comparison::exact_floors`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub m_untrained: bool,
 }
 
 impl Comparison {
@@ -142,6 +149,42 @@ impl Comparison {
                 } else {
                     None
                 }
+            })
+            .collect()
+    }
+
+    /// For each exact-match level of a comparison whose m was not trained
+    /// ([`Comparison::m_untrained`]), the highest weight of the later
+    /// levels an exact agreement implies ([`Predicate::implied_by_exact`];
+    /// not null, veto or `else` levels): the least its weight may be, term
+    /// frequency included, since the pair satisfies those weaker levels
+    /// too. Without trained m, an exact level's weight rests on a guessed
+    /// m and on a u that matches inflate (random pairs of a file whose
+    /// entities hold hundreds of records, all sharing the name), and its
+    /// term frequency on values common because one entity holds them.
+    /// `-inf` for the other levels, and for every level of a trained
+    /// comparison (EM's m speaks there: a fuzzy level may be stronger
+    /// evidence than an exact one of a common value).
+    pub fn exact_floors(&self) -> Vec<f64> {
+        if !self.m_untrained {
+            return vec![f64::NEG_INFINITY; self.levels.len()];
+        }
+        self.levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let Some(attr) = l.when.exact_attr() else {
+                    return f64::NEG_INFINITY;
+                };
+                if l.is_null {
+                    return f64::NEG_INFINITY;
+                }
+                self.levels[i + 1..]
+                    .iter()
+                    .filter(|k| !k.is_null && !k.veto && !matches!(k.when, Predicate::Else))
+                    .filter(|k| k.when.implied_by_exact(attr))
+                    .map(Level::weight)
+                    .fold(f64::NEG_INFINITY, f64::max)
             })
             .collect()
     }

@@ -492,6 +492,33 @@ impl Predicate {
         }
     }
 
+    /// Whether the condition surely holds for two records that agree
+    /// exactly on `attr` (an exact-match level's attribute, see
+    /// [`Predicate::exact_attr`]), whatever else they hold: similarity
+    /// thresholds, edit distances, word sets and overlaps of the attribute
+    /// (or of one computed from it, [`Attr::follows_from`]); for the date
+    /// of birth, digit edits and the same year of full dates. Conditions
+    /// that need a difference (a transposition, a short form), a value's
+    /// length or other attributes do not. Used to keep an exact agreement
+    /// from weighing less than a weaker level it implies.
+    pub fn implied_by_exact(&self, attr: Attr) -> bool {
+        match self {
+            Predicate::Exact { attr: a }
+            | Predicate::JaroWinkler { attr: a, .. }
+            | Predicate::EditDistance { attr: a, .. }
+            | Predicate::SameDigits { attr: a }
+            | Predicate::SameWordSet { attr: a }
+            | Predicate::WordOverlap { attr: a, .. }
+            | Predicate::SameFirstWord { attr: a } => a.follows_from(attr),
+            Predicate::DateExact | Predicate::DateDigits { .. } | Predicate::SameYear => {
+                attr == Attr::DateOfBirth
+            }
+            Predicate::All { of } => !of.is_empty() && of.iter().all(|p| p.implied_by_exact(attr)),
+            Predicate::Any { of } => of.iter().any(|p| p.implied_by_exact(attr)),
+            _ => false,
+        }
+    }
+
     /// The attribute whose value an exact-match level refers to, for
     /// term-frequency adjustment.
     pub fn exact_attr(&self) -> Option<Attr> {

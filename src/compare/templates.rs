@@ -11,6 +11,7 @@ fn comparison(name: &str, levels: Vec<Level>) -> Comparison {
         name: name.to_string(),
         role: Role::Person,
         levels,
+        m_untrained: false,
     }
 }
 

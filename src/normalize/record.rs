@@ -139,6 +139,20 @@ impl Attr {
         Attr::Classes,
     ];
 
+    /// Whether two records' equal values of `source` make their values of
+    /// `self` equal too: the attribute itself, or one computed from it alone
+    /// (an organisation's key from its name, an email's local part and
+    /// domain from the email, a given name's canonical form from it).
+    pub fn follows_from(self, source: Attr) -> bool {
+        self == source
+            || matches!(
+                (source, self),
+                (Attr::Organisation, Attr::OrgKey)
+                    | (Attr::Email, Attr::EmailLocal | Attr::EmailDomain)
+                    | (Attr::Given, Attr::GivenCanonical)
+            )
+    }
+
     /// The field an attribute is derived from: attributes of one group are
     /// not independent evidence (an email's local part and the email).
     pub fn group(self) -> u8 {

@@ -91,7 +91,7 @@ pub fn train(
     patterns: &PatternTable,
 ) -> TrainingReport {
     let mut report = TrainingReport::default();
-    estimate_u(
+    let u_counts = estimate_u(
         &mut settings.comparisons,
         records,
         sources,
@@ -105,13 +105,61 @@ pub fn train(
         .iter()
         .map(|r| r.keys.iter().map(|k| k.attr().group()).collect())
         .collect();
+    let comparable = comparable_pairs(sources, settings.link_mode);
+    let start = settings.comparisons.clone();
+    settings.prior = fit_prior(settings, patterns, &rule_groups, comparable, &mut report);
+    // The random pairs hold matches too, a share the prior tells: taken
+    // out of u, the model is trained again (m and the prior follow u).
+    for _ in 0..settings.training.u_without_matches_rounds {
+        let expected = settings.prior * report.u_pairs as f64;
+        // The records of the same entity as a record, on average.
+        let per_record = settings.prior * comparable * 2.0 / (sources.len().max(1) as f64);
+        if expected < 1.0 || per_record < settings.training.u_without_matches_min_entity {
+            break;
+        }
+        let before = settings.prior;
+        // u without the matches the trained m expects among the random
+        // pairs; m is trained again from the template's, as the first time,
+        // so a correction that hardly moves u hardly moves the model.
+        u_counts.apply(&mut settings.comparisons, before);
+        let mut comparisons = start.clone();
+        for (c, trained) in comparisons.iter_mut().zip(&settings.comparisons) {
+            for (l, t) in c.levels.iter_mut().zip(&trained.levels) {
+                l.u = t.u;
+            }
+        }
+        settings.comparisons = comparisons;
+        let mut round = TrainingReport {
+            u_pairs: report.u_pairs,
+            ..TrainingReport::default()
+        };
+        settings.prior = fit_prior(settings, patterns, &rule_groups, comparable, &mut round);
+        round.iterations += report.iterations;
+        report = round;
+        if (settings.prior - before).abs() <= 0.01 * before {
+            break;
+        }
+    }
+    settings.trained = true;
+    report
+}
+
+/// m by EM sessions over the candidate pairs' `patterns` with u as it
+/// stands, then the prior: the chance that two random records match.
+fn fit_prior(
+    settings: &mut Settings,
+    patterns: &PatternTable,
+    rule_groups: &[Vec<u8>],
+    comparable: f64,
+    report: &mut TrainingReport,
+) -> f64 {
     let candidate_prior = train_m(
         &mut settings.comparisons,
         patterns,
-        &rule_groups,
+        rule_groups,
         0.1,
         &settings.training,
-        &mut report,
+        report,
     );
     // EM fitted the share of matches among candidate pairs; the model's
     // prior is the chance that two random records match: the expected
@@ -142,10 +190,7 @@ pub fn train(
         report.unseen_matches = unseen;
         expected_matches += unseen;
     }
-    let comparable = comparable_pairs(sources, settings.link_mode);
-    settings.prior = (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5);
-    settings.trained = true;
-    report
+    (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5)
 }
 
 /// Adds candidate `pairs` with their comparison `levels` to a pattern

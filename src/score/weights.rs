@@ -10,11 +10,18 @@ use crate::compare::Comparison;
 use crate::explain::{FieldContribution, PairExplanation, RecordRef};
 use crate::normalize::record::Attr;
 
-/// Precomputed weights of a set of trained comparisons.
+/// Precomputed weights of a set of trained comparisons. In a comparison
+/// whose m could not be trained, an exact agreement never weighs less
+/// (term frequency included) than a weaker level of it that it implies
+/// (the same key words, a similarity threshold): the pair satisfies that
+/// level too ([`Comparison::exact_floors`]).
 #[derive(Debug, Clone)]
 pub struct ModelWeights {
     prior_weight: f64,
     level_weights: Vec<Vec<f64>>,
+    /// The least weight of each level, term frequency included (`-inf`
+    /// but for exact levels: see [`Comparison::exact_floors`]).
+    level_floor: Vec<Vec<f64>>,
     level_u: Vec<Vec<f64>>,
     tf_attrs: Vec<Vec<Option<Attr>>>,
     person: Vec<bool>,
@@ -31,8 +38,15 @@ impl ModelWeights {
             prior_weight: weight_of_probability(prior),
             level_weights: comparisons
                 .iter()
-                .map(|c| c.levels.iter().map(|l| l.weight()).collect())
+                .map(|c| {
+                    c.levels
+                        .iter()
+                        .zip(c.exact_floors())
+                        .map(|(l, floor)| l.weight().max(floor))
+                        .collect()
+                })
                 .collect(),
+            level_floor: comparisons.iter().map(Comparison::exact_floors).collect(),
             level_u: comparisons
                 .iter()
                 .map(|c| c.levels.iter().map(|l| l.u).collect())
@@ -65,7 +79,9 @@ impl ModelWeights {
         let base = self.level_weights[c][l];
         let u = self.level_u[c][l];
         let adj = match self.tf_attrs[c][l].and_then(|attr| tf(attr, u)) {
-            Some(f) => TermFrequencies::adjustment(u, f),
+            // A common value weighs less, but not less than the weaker
+            // levels its exact agreement implies.
+            Some(f) => TermFrequencies::adjustment(u, f).max(self.level_floor[c][l] - base),
             None => 0.0,
         };
         (base, adj)
@@ -132,5 +148,37 @@ impl ModelWeights {
             total_weight: total,
             probability: super::probability(total),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::templates;
+
+    #[test]
+    fn an_untrained_exact_level_weighs_at_least_the_weaker_levels_it_implies() {
+        let mut c = templates::organisation();
+        // u of the exact level inflated (by matches among random pairs).
+        c.levels[1].u = 0.03;
+        // Same key words, overlap, rarest word, Jaro-Winkler (not the acronym).
+        let floor = [2, 4, 5, 6]
+            .map(|l| c.levels[l].weight())
+            .into_iter()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let common = |_: Attr, _: f64| Some(0.2f32);
+        let trained = ModelWeights::new(std::slice::from_ref(&c), 0.01);
+        let (base, adj) = trained.level_weight(0, 1, &common);
+        assert!(
+            base + adj < floor,
+            "a trained comparison keeps EM's weights"
+        );
+        c.m_untrained = true;
+        let untrained = ModelWeights::new(std::slice::from_ref(&c), 0.01);
+        let (base, adj) = untrained.level_weight(0, 1, &common);
+        assert!((base + adj - floor).abs() < 1e-9, "{base} {adj} {floor}");
+        // The acronym level is not implied by an exact agreement.
+        assert!(!c.levels[3].when.implied_by_exact(Attr::Organisation));
+        assert!(c.levels[2].when.implied_by_exact(Attr::Organisation));
     }
 }
