@@ -388,7 +388,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let largest = sizes.values().copied().max().unwrap_or(0);
     if largest > 100 && largest * 50 > res.clustering.cluster_of.len() {
         say(format!(
-            "warning: the largest identity holds {largest} records ({:.1}% of the input):              if these are not one customer, check the column mapping above (--column, --ignore)",
+            "warning: the largest identity holds {largest} records ({:.1}% of the input): \
+             if these are not one customer, check the column mapping above (--column, --ignore)",
             100.0 * largest as f64 / res.clustering.cluster_of.len().max(1) as f64
         ));
     }
@@ -407,7 +408,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .any(|c| identifying.contains(&c.name.as_str()))
     {
         say(
-            "warning: no name, organisation, email, phone or national id is compared:              check the column mapping above (--column, --ignore)"
+            "warning: no name, organisation, email, phone or national id is compared: \
+             check the column mapping above (--column, --ignore)"
                 .to_string(),
         );
     }
