@@ -170,8 +170,12 @@ impl FieldKind {
     }
 }
 
-/// Header words for each kind, compared after [`header_key`] (lower case,
-/// letters and digits only). Order matters only for readability.
+/// Whole-header words for each kind that the phrase table of
+/// [`crate::infer::header`] does not hold as a phrase (that table is the
+/// vocabulary; a header equal to one of its phrases written as one word,
+/// `firstname`, `dateofbirth`, names the phrase's kind), or that must win
+/// over it (`birthday` is a date of birth, not a birth day). Compared after
+/// [`header_key`] (lower case, letters and digits only).
 const SYNONYMS: &[(FieldKind, &[&str])] = &[
     (
         FieldKind::RecordId,
@@ -188,197 +192,19 @@ const SYNONYMS: &[(FieldKind, &[&str])] = &[
             "key",
         ],
     ),
-    (
-        FieldKind::GivenName,
-        &[
-            "firstname",
-            "givenname",
-            "fname",
-            "forename",
-            "first",
-            "given",
-            "firstnm",
-            "vorname",
-            "prenom",
-            "nombre",
-        ],
-    ),
-    (
-        FieldKind::MiddleName,
-        &["middlename", "middle", "mname", "middleinitial", "mi"],
-    ),
-    (
-        FieldKind::Surname,
-        &[
-            "lastname",
-            "surname",
-            "familyname",
-            "lname",
-            "last",
-            "family",
-            "nachname",
-            "nom",
-            "apellido",
-            "apellidos",
-        ],
-    ),
-    (
-        FieldKind::FullName,
-        &[
-            "name",
-            "fullname",
-            "customername",
-            "clientname",
-            "personname",
-            "contactname",
-            "holder",
-            "accountholder",
-            "displayname",
-        ],
-    ),
-    (
-        FieldKind::Email,
-        &[
-            "email",
-            "emailaddress",
-            "mail",
-            "emailaddr",
-            "eMail",
-            "courriel",
-            "correo",
-        ],
-    ),
-    (
-        FieldKind::Phone,
-        &[
-            "phone",
-            "phonenumber",
-            "mobile",
-            "tel",
-            "telephone",
-            "cell",
-            "cellphone",
-            "mobilephone",
-            "phoneno",
-            "telefon",
-            "telefono",
-            "contactnumber",
-            "homephone",
-        ],
-    ),
+    (FieldKind::Email, &["mail"]),
+    (FieldKind::Phone, &["mobilephone", "homephone"]),
     (
         FieldKind::Street,
-        &[
-            "street",
-            "address1",
-            "addressline1",
-            "addr1",
-            "streetaddress",
-            "address",
-            "addr",
-            "line1",
-            "strasse",
-            "calle",
-            "adresse",
-        ],
-    ),
-    (
-        FieldKind::HouseNumber,
-        &[
-            "streetnumber",
-            "housenumber",
-            "houseno",
-            "streetno",
-            "hausnummer",
-        ],
+        &["address1", "addressline1", "addr1", "line1"],
     ),
     (
         FieldKind::AddressLine2,
         &["address2", "addressline2", "addr2", "line2"],
     ),
-    (
-        FieldKind::City,
-        &[
-            "city",
-            "town",
-            "suburb",
-            "locality",
-            "municipality",
-            "ort",
-            "stadt",
-            "ville",
-            "ciudad",
-        ],
-    ),
-    (
-        FieldKind::State,
-        &["state", "province", "region", "county", "stateprovince"],
-    ),
-    (
-        FieldKind::Postcode,
-        &[
-            "postcode",
-            "zip",
-            "zipcode",
-            "postalcode",
-            "postal",
-            "plz",
-            "cp",
-            "codepostal",
-            "postcodezip",
-        ],
-    ),
-    (
-        FieldKind::DateOfBirth,
-        &[
-            "dateofbirth",
-            "dob",
-            "birthdate",
-            "birthday",
-            "born",
-            "birth",
-            "bday",
-            "geburtsdatum",
-        ],
-    ),
-    (
-        FieldKind::NationalId,
-        &[
-            "socsecid",
-            "ssn",
-            "socialsecuritynumber",
-            "nationalid",
-            "nino",
-            "taxid",
-            "sin",
-            "nationalinsurancenumber",
-        ],
-    ),
-    (
-        FieldKind::Unit,
-        &[
-            "apt",
-            "aptno",
-            "apartment",
-            "apartmentnumber",
-            "unit",
-            "unitno",
-            "unitnumber",
-            "suite",
-            "flat",
-            "wohnung",
-        ],
-    ),
-    (
-        FieldKind::NameSuffix,
-        &[
-            "suffix",
-            "namesuffix",
-            "generation",
-            "generationalsuffix",
-            "jrsr",
-        ],
-    ),
+    (FieldKind::Postcode, &["postcodezip"]),
+    (FieldKind::DateOfBirth, &["birthday"]),
+    (FieldKind::NameSuffix, &["generationalsuffix"]),
 ];
 
 /// A header reduced for lookup: lower case, letters and digits only
@@ -402,6 +228,7 @@ pub fn kind_from_header(header: &str) -> Option<FieldKind> {
         .iter()
         .find(|(_, words)| words.iter().any(|w| w.eq_ignore_ascii_case(&key)))
         .map(|(kind, _)| *kind)
+        .or_else(|| crate::infer::header::phrase_as_one_word(&key))
 }
 
 /// The index of the id column: the header named `id_column` (compared as

@@ -708,6 +708,18 @@ fn phrase_at(words: &[String], end: usize) -> Option<(FieldKind, usize, &'static
     best
 }
 
+/// The kind of the phrase that, written as one word, is `key`
+/// (`firstname`, `dateofbirth`, `zipcode`); the first such phrase in the
+/// table.
+pub(crate) fn phrase_as_one_word(key: &str) -> Option<FieldKind> {
+    PHRASES.iter().find_map(|(kind, phrases)| {
+        phrases
+            .iter()
+            .any(|p| p.len() >= key.len() && p.replace(' ', "") == key)
+            .then_some(*kind)
+    })
+}
+
 /// A word that only numbers its column (`1`, `c1`'s `c`, `no`).
 fn is_numbering(w: &str) -> bool {
     w.bytes().all(|b| b.is_ascii_digit()) || (w.len() == 1 && w != "x")
