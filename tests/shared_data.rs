@@ -192,13 +192,15 @@ fn messy10k_one_record_at_a_time_within_0_01_of_batch() {
 /// elsewhere (so a regression in inference shows).
 #[test]
 fn external_sets_read_right_with_zero_configuration() {
-    // (set, files, floor): floors are this build's F1 less 0.01, at least
-    // Splink's anchor where the build is above it (external/anchors.tsv).
-    let sets: [(&str, &[&str], f64); 6] = [
+    // (set, files, floor): Splink's anchor (external/anchors.tsv) where this
+    // build is above it, else this build's F1 less a small margin.
+    let sets: [(&str, &[&str], f64); 7] = [
         ("dedupe_childcare", &["csv_example_messy_input"], 0.847),
         ("fake1000", &["fake1000"], 0.841),
         ("restaurants", &["restaurantProfiles"], 0.911),
-        ("rldata10000", &["rldata10000"], 0.87),
+        ("rldata10000", &["rldata10000"], 0.9097),
+        // Below Splink's 0.764 still: large entities split (see README).
+        ("patstat", &["patstat_input"], 0.48),
         (
             "senzing_truthset",
             &["customers", "reference", "watchlist"],
