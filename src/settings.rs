@@ -345,6 +345,11 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
             attr: Attr::OrgKey,
         }]));
         rules.push(BlockingRule::new(vec![exact(Attr::Organisation)]));
+        // A typo in the rarest word: every key word cut to its first letters.
+        rules.push(BlockingRule::new(vec![BlockKey::WordPrefixSet {
+            attr: Attr::OrgKey,
+            n: 4,
+        }]));
         if has(kinds, FieldKind::Postcode) {
             // A misspelt rarest word: same postcode, same start of the name.
             rules.push(BlockingRule::new(vec![

@@ -41,6 +41,15 @@ pub enum BlockKey {
         /// The attribute.
         attr: Attr,
     },
+    /// The value's distinct words, each cut to its first `n` characters,
+    /// sorted: a typo or a dropped ending after the `n`th letter of any word
+    /// (`ELECTRONIC` / `ELECTRONICS`, `PHILIPS` / `PHILLIPS`) keeps the key.
+    WordPrefixSet {
+        /// The attribute.
+        attr: Attr,
+        /// Number of characters kept of each word.
+        n: usize,
+    },
     /// Given name and surname as an unordered pair, so records with the
     /// two swapped (`Rice Susan` / `Susan Rice`) share the key.
     NameSet,
@@ -83,6 +92,23 @@ impl BlockKey {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.hash(h))
                 .is_some(),
+            BlockKey::WordPrefixSet { attr, n } => {
+                let Some(v) = r.get(*attr) else {
+                    return false;
+                };
+                let mut cut: Vec<&str> = v
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.char_indices().nth(*n).map_or(w, |(i, _)| &w[..i]))
+                    .collect();
+                if cut.is_empty() {
+                    return false;
+                }
+                cut.sort_unstable();
+                cut.dedup();
+                cut.hash(h);
+                true
+            }
             BlockKey::NameSet => match (r.get(Attr::Given), r.get(Attr::Surname)) {
                 (Some(g), Some(s)) => {
                     let (x, y) = if g <= s { (g, s) } else { (s, g) };
@@ -113,6 +139,7 @@ impl BlockKey {
             | BlockKey::Prefix { attr, .. }
             | BlockKey::Suffix { attr, .. }
             | BlockKey::FirstWord { attr }
+            | BlockKey::WordPrefixSet { attr, .. }
             | BlockKey::Soundex { attr } => *attr,
             BlockKey::BirthYear | BlockKey::BirthMonthDay | BlockKey::FullBirthDate => {
                 Attr::DateOfBirth
@@ -129,6 +156,7 @@ impl BlockKey {
             BlockKey::Suffix { attr, n } => format!("last {n} of {attr:?}"),
             BlockKey::FirstWord { attr } => format!("first word of {attr:?}"),
             BlockKey::Soundex { attr } => format!("soundex({attr:?})"),
+            BlockKey::WordPrefixSet { attr, n } => format!("first {n} of each word of {attr:?}"),
             BlockKey::NameSet => "given and surname in either order".into(),
             BlockKey::BirthYear => "birth year".into(),
             BlockKey::BirthMonthDay => "birth month and day".into(),
