@@ -77,35 +77,30 @@ fn email(value: &str) -> String {
 /// Every letter and digit but the last `n` to `•`.
 fn keep_last(value: &str, n: usize) -> String {
     let total = value.chars().filter(|c| c.is_alphanumeric()).count();
-    let mut seen = 0;
-    value
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                seen += 1;
-                if seen + n > total {
-                    return c;
-                }
-                return '•';
-            }
-            c
-        })
-        .collect()
+    mask_letters(value, |seen| seen + n > total)
 }
 
 /// Every letter and digit after the first `n` to `•`.
 fn keep_first(value: &str, n: usize) -> String {
+    mask_letters(value, |seen| seen <= n)
+}
+
+/// Letters and digits to `•` except where `keep` holds for their place
+/// (1-based) among the value's letters and digits; other characters kept.
+fn mask_letters(value: &str, keep: impl Fn(usize) -> bool) -> String {
     let mut seen = 0;
     value
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() {
-                seen += 1;
-                if seen > n {
-                    return '•';
-                }
+            if !c.is_alphanumeric() {
+                return c;
             }
-            c
+            seen += 1;
+            if keep(seen) {
+                c
+            } else {
+                '•'
+            }
         })
         .collect()
 }

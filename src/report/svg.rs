@@ -244,21 +244,9 @@ pub(crate) fn histogram(kind: &str, bins: &[HistBin], markers: &[Marker], x_labe
     };
     let (x0, x1) = (first.lo, last.hi.max(first.lo + 1e-9));
     let max = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
-    let top = max.log10().ceil().max(1.0);
+    let top = log_count_grid(&mut out, (l, t, w, h), max);
     let sx = |x: f64| l + w * (x - x0) / (x1 - x0);
-    let sy = |c: f64| t + h - h * ((c + 1.0).log10() / top);
-    for d in 0..=(top as i32) {
-        let y = sy(10f64.powi(d) - 1.0);
-        line(&mut out, l, y, l + w, y, "grid");
-        text(
-            &mut out,
-            l - 5.0,
-            y + 4.0,
-            "end",
-            "tick",
-            &tick(10f64.powi(d)),
-        );
-    }
+    let sy = |c: f64| log_y(t, h, top, c);
     for b in bins {
         if b.count == 0 {
             continue;
@@ -305,26 +293,32 @@ pub(crate) fn histogram(kind: &str, bins: &[HistBin], markers: &[Marker], x_labe
     out
 }
 
+/// Draws the grid and ticks of a log10 count axis over the plot area
+/// `(left, top, width, height)` for counts up to `max`; returns the axis
+/// top in decades, for [`log_y`].
+fn log_count_grid(out: &mut String, (l, t, w, h): (f64, f64, f64, f64), max: f64) -> f64 {
+    let top = max.log10().ceil().max(1.0);
+    for d in 0..=(top as i32) {
+        let y = log_y(t, h, top, 10f64.powi(d) - 1.0);
+        line(out, l, y, l + w, y, "grid");
+        text(out, l - 5.0, y + 4.0, "end", "tick", &tick(10f64.powi(d)));
+    }
+    top
+}
+
+/// The height of count `c` on a log10 axis of `top` decades.
+fn log_y(t: f64, h: f64, top: f64, c: f64) -> f64 {
+    t + h - h * ((c + 1.0).log10() / top)
+}
+
 /// Vertical bars over named categories, log10 count axis.
 pub(crate) fn columns(kind: &str, cats: &[(String, u64)], x_label: &str) -> String {
     let (l, t, w, h) = (60.0, 14.0, 640.0, 200.0);
     let mut out = String::new();
     open(&mut out, kind, l + w + 20.0, t + h + 45.0, kind);
     let max = cats.iter().map(|c| c.1).max().unwrap_or(1).max(1) as f64;
-    let top = max.log10().ceil().max(1.0);
-    let sy = |c: f64| t + h - h * ((c + 1.0).log10() / top);
-    for d in 0..=(top as i32) {
-        let y = sy(10f64.powi(d) - 1.0);
-        line(&mut out, l, y, l + w, y, "grid");
-        text(
-            &mut out,
-            l - 5.0,
-            y + 4.0,
-            "end",
-            "tick",
-            &tick(10f64.powi(d)),
-        );
-    }
+    let top = log_count_grid(&mut out, (l, t, w, h), max);
+    let sy = |c: f64| log_y(t, h, top, c);
     let bw = w / cats.len().max(1) as f64;
     for (i, (name, n)) in cats.iter().enumerate() {
         let x = l + i as f64 * bw;
