@@ -96,7 +96,13 @@ struct Culture {
     weight: f64,
     male: &'static [&'static [&'static str]],
     female: &'static [&'static [&'static str]],
+    /// Common surnames with their spellings.
     surnames: &'static [&'static [&'static str]],
+    /// Rarer surnames: every root with every ending (`Ash` + `worth`), ...
+    roots: &'static [&'static str],
+    endings: &'static [&'static str],
+    /// ... spelled otherwise by these replacements (`ley` -> `ly`).
+    respell: &'static [(&'static str, &'static str)],
     places: &'static [&'static [&'static str]],
 }
 
@@ -181,6 +187,20 @@ const ENGLISH: Culture = Culture {
         &["Aldridge", "Aldrich"],
         &["Cartwright"],
     ],
+    roots: &[
+        "Ash", "Black", "Brad", "Hart", "Wood", "Fair", "Gold", "Hol", "Ald", "Brom", "Craw",
+        "Dun", "Hather", "Kings", "Lang", "Mar", "Pem", "Rad", "Stan", "Thorn", "Wal", "Wes",
+    ],
+    endings: &[
+        "worth", "wood", "ford", "ley", "ton", "field", "combe", "bury", "ridge", "wick", "ham",
+        "by",
+    ],
+    respell: &[
+        ("ley", "ly"),
+        ("combe", "comb"),
+        ("worth", "worthe"),
+        ("ford", "forde"),
+    ],
     places: &[
         &["London", "Londres", "London, England"],
         &["Bristol", "Bristol, England"],
@@ -239,6 +259,20 @@ const GERMAN: Culture = Culture {
         &["Oberländer", "Oberlaender"],
         &["Gutknecht"],
     ],
+    roots: &[
+        "Lind", "Stein", "Berg", "Rosen", "Wald", "Eich", "Hart", "Klein", "Gross", "Schwarz",
+        "Weiss", "Hoch", "Alt", "Neu", "Sonnen",
+    ],
+    endings: &[
+        "mann", "berger", "hofer", "feld", "baum", "meier", "bach", "er", "inger", "huber",
+    ],
+    respell: &[
+        ("mann", "man"),
+        ("meier", "meyer"),
+        ("Weiss", "Weiß"),
+        ("Gross", "Groß"),
+        ("Schwarz", "Schwartz"),
+    ],
     places: &[
         &["Munich", "München", "Muenchen", "Munchen"],
         &["Cologne", "Köln", "Koeln", "Coeln"],
@@ -295,6 +329,13 @@ const FRENCH: Culture = Culture {
         &["Beaumarchais"],
         &["Chevalier", "Chevallier"],
     ],
+    roots: &[
+        "Beau", "Mont", "Clair", "Ville", "Roche", "Bel", "Grand", "Haut", "Mar", "Vau", "Cham",
+    ],
+    endings: &[
+        "champ", "fort", "mont", "val", "pré", "blanc", "noir", "bois", "lieu", "court",
+    ],
+    respell: &[("pré", "pre"), ("champ", "camp"), ("court", "cour")],
     places: &[
         &["Paris"],
         &["Lyons", "Lyon"],
@@ -340,6 +381,19 @@ const RUSSIAN: Culture = Culture {
         &["Tchernyshev", "Chernyshev", "Tschernyschew"],
         &["Zhukovsky", "Joukovsky", "Shukowski"],
     ],
+    roots: &[
+        "Sokol", "Vorob", "Golub", "Medved", "Kozl", "Zayats", "Bel", "Chern", "Grom", "Lebed",
+        "Kras", "Tikhon", "Smirn", "Vasil",
+    ],
+    endings: &["ov", "ev", "in", "sky", "ovsky"],
+    respell: &[
+        ("ov", "off"),
+        ("ev", "eff"),
+        ("ov", "ow"),
+        ("sky", "ski"),
+        ("kh", "ch"),
+        ("ya", "ja"),
+    ],
     places: &[
         &[
             "St. Petersburg",
@@ -383,6 +437,11 @@ const ITALIAN: Culture = Culture {
         &["Ricci"],
         &["Castellani"],
     ],
+    roots: &[
+        "Bell", "Rom", "Fer", "Cast", "Mont", "Pag", "Benedett", "Marchett", "Gall", "Cont", "Sart",
+    ],
+    endings: &["i", "ini", "etti", "elli", "one", "ucci", "ani"],
+    respell: &[("etti", "eti"), ("elli", "eli")],
     places: &[
         &["Florence", "Firenze"],
         &["Venice", "Venezia"],
@@ -420,6 +479,12 @@ const SPANISH: Culture = Culture {
         &["Jiménez", "Jimenez", "Ximénez"],
         &["Vázquez", "Vazquez", "Vasquez"],
     ],
+    roots: &[
+        "Alvar", "Gonzál", "Sánch", "Domíngu", "Ménd", "Ramír", "Gutiérr", "Núñ", "Benít", "Ord",
+        "Poz",
+    ],
+    endings: &["ez", "es", "o", "ero"],
+    respell: &[("á", "a"), ("í", "i"), ("é", "e"), ("ñ", "n"), ("ez", "es")],
     places: &[
         &["Seville", "Sevilla"],
         &["Saragossa", "Zaragoza"],
@@ -453,6 +518,12 @@ const DUTCH: Culture = Culture {
         &["de Jong", "De Jong", "Dejong"],
         &["van Dijk", "Van Dyke", "van Dyk"],
     ],
+    roots: &["van ", "de ", "van der ", "ter ", "van de "],
+    endings: &[
+        "Berg", "Dijk", "Hout", "Meer", "Beek", "Bosch", "Velde", "Heuvel", "Linden", "Broek",
+        "Wal", "Laan",
+    ],
+    respell: &[("van ", "Van "), ("de ", "De "), ("ij", "y")],
     places: &[
         &["The Hague", "Den Haag", "'s-Gravenhage"],
         &["Amsterdam"],
@@ -483,6 +554,16 @@ const NORDIC: Culture = Culture {
         &["Nilsson", "Nilson", "Nielsen"],
         &["Larsson", "Larson", "Larsen"],
         &["Lindqvist", "Lindquist", "Lindkvist"],
+    ],
+    roots: &[
+        "Berg", "Lind", "Sund", "Holm", "Dahl", "Ek", "Sjö", "Wik", "Nord", "Strand", "Fors",
+    ],
+    endings: &["ström", "gren", "qvist", "berg", "lund", "man", "ling"],
+    respell: &[
+        ("ö", "o"),
+        ("qvist", "quist"),
+        ("ström", "strom"),
+        ("qvist", "kvist"),
     ],
     places: &[
         &["Copenhagen", "København", "Kjøbenhavn"],
@@ -515,6 +596,20 @@ const POLISH: Culture = Culture {
         &["Wójcik", "Wojcik", "Woycik"],
         &["Lewandowski", "Lewandowsky"],
         &["Zieliński", "Zielinski", "Zelinsky"],
+    ],
+    roots: &[
+        "Kowal", "Wiśniew", "Kamiń", "Dąbrow", "Szyman", "Wrób", "Jankow", "Mazur", "Krawcz",
+        "Piotrow", "Grab",
+    ],
+    endings: &["ski", "czyk", "ewicz", "iak"],
+    respell: &[
+        ("ski", "sky"),
+        ("ś", "s"),
+        ("ń", "n"),
+        ("ą", "a"),
+        ("ó", "o"),
+        ("w", "v"),
+        ("cz", "tch"),
     ],
     places: &[
         &["Warsaw", "Warszawa", "Varsovie", "Warschau"],
@@ -648,7 +743,7 @@ struct Person {
     female: bool,
     given: NameRef,
     middle: Option<NameRef>,
-    /// Surname at birth: index into the culture's surnames.
+    /// Surname at birth (see `surname_forms`).
     surname: usize,
     /// Surname by marriage, for some women.
     married: Option<usize>,
@@ -709,6 +804,39 @@ fn pick_name(rng: &mut Rng, culture: usize, female: bool) -> NameRef {
     }
 }
 
+/// A surname: a common one (index into `surnames`, the first likelier) or
+/// a rarer one made from a root and an ending (the indices after them).
+fn pick_surname(rng: &mut Rng, culture: usize) -> usize {
+    let c = CULTURES[culture];
+    if rng.chance(0.35) {
+        rng.zipf(c.surnames.len())
+    } else {
+        c.surnames.len() + rng.below(c.roots.len() * c.endings.len())
+    }
+}
+
+/// A surname's spellings, the usual one first.
+fn surname_forms(culture: usize, index: usize) -> Vec<String> {
+    let c = CULTURES[culture];
+    if let Some(forms) = c.surnames.get(index) {
+        return forms.iter().map(|f| f.to_string()).collect();
+    }
+    let i = index - c.surnames.len();
+    let name = format!(
+        "{}{}",
+        c.roots[i / c.endings.len()],
+        c.endings[i % c.endings.len()]
+    );
+    let mut forms = vec![name.clone()];
+    for (from, to) in c.respell {
+        let other = name.replacen(from, to, 1);
+        if !forms.contains(&other) {
+            forms.push(other);
+        }
+    }
+    forms
+}
+
 fn pick_occupation(rng: &mut Rng, female: bool) -> usize {
     if female {
         *rng.pick(WOMENS_OCCUPATIONS)
@@ -731,7 +859,7 @@ fn new_person(rng: &mut Rng, entity: usize, born_from: i32) -> Person {
         female,
         given: pick_name(rng, culture, female),
         middle: None,
-        surname: rng.zipf(c.surnames.len()),
+        surname: pick_surname(rng, culture),
         married: None,
         suffix: None,
         birth: random_date(rng, year),
@@ -747,7 +875,6 @@ fn new_person(rng: &mut Rng, entity: usize, born_from: i32) -> Person {
 
 /// Fills what follows from the rest: middle name, marriage, death, title.
 fn finish(rng: &mut Rng, p: &mut Person) {
-    let c = CULTURES[p.culture];
     p.middle = rng
         .chance(0.45)
         .then(|| pick_name(rng, p.culture, p.female));
@@ -755,7 +882,7 @@ fn finish(rng: &mut Rng, p: &mut Person) {
         p.middle = None;
     }
     if p.female && rng.chance(0.55) {
-        let m = rng.zipf(c.surnames.len());
+        let m = pick_surname(rng, p.culture);
         p.married = (m != p.surname).then_some(m);
     }
     p.death = rng.chance(0.9).then(|| {
@@ -915,16 +1042,16 @@ fn forenames(rng: &mut Rng, p: &Person) -> String {
 
 /// The surname as one record writes it; `at_birth` for a baptism.
 fn surname_form(rng: &mut Rng, p: &Person, at_birth: bool) -> String {
-    let c = CULTURES[p.culture];
     let index = match p.married {
         Some(m) if !at_birth && rng.chance(0.75) => m,
         _ => p.surname,
     };
-    let forms = c.surnames[index];
+    let mut forms = surname_forms(p.culture, index);
     let s = if forms.len() > 1 && rng.chance(0.18) {
-        forms[1 + rng.below(forms.len() - 1)].to_string()
+        let i = 1 + rng.below(forms.len() - 1);
+        forms.swap_remove(i)
     } else {
-        forms[0].to_string()
+        forms.swap_remove(0)
     };
     if rng.chance(0.025) {
         typo(rng, &s)
@@ -1056,8 +1183,8 @@ fn full_name(rng: &mut Rng, p: &Person) -> String {
         name = format!("{name} {s}");
     }
     if let Some(m) = p.married.filter(|_| rng.chance(0.12)) {
-        let maiden = CULTURES[p.culture].surnames[p.surname][0];
-        if m != p.surname && !name.contains(maiden) {
+        let maiden = surname_forms(p.culture, p.surname).swap_remove(0);
+        if m != p.surname && !name.contains(&maiden) {
             name = format!("{name} (née {maiden})");
         }
     }
