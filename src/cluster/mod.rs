@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod decide;
+pub(crate) use decide::{refuses_join, Decision};
+
 /// Clustering options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSettings {
@@ -25,10 +28,58 @@ pub struct ClusterSettings {
     /// bridge two people who otherwise disagree.
     #[serde(default = "default_true")]
     pub corroborate_merges: bool,
+    /// Two groups that hold a clearly different pair across them still
+    /// join when the pairs across them strong enough to be links
+    /// themselves (the joining link included) number at least this many
+    /// per clearly different one: the evidence between the groups as a
+    /// whole decides, so one odd variant among an entity's records need not
+    /// keep it split. Default 1e9: one clearly different pair refuses the
+    /// join. Measured (zero configuration): 10 lifts dedupe_childcare F1
+    /// 0.8730 -> 0.8755 and joins more of the generated historical
+    /// people's records (vetoed joins 2038 -> 1222, recall 0.887 -> 0.900)
+    /// but costs them precision (0.783 -> 0.763, F1 0.832 -> 0.826): names
+    /// and places of namesakes link as strongly as a person's variants.
+    #[serde(default = "default_links_per_contradiction")]
+    pub links_per_contradiction: f64,
+    /// How much clearer (bits) a disagreement must be to make a pair
+    /// across two groups "clearly different" than to stop a direct link:
+    /// a group is joined through its strongest link, and one member with a
+    /// garbled name should not count against the join (2.3 bits: a 0.05
+    /// veto probability becomes 0.01).
+    #[serde(default = "default_guard_margin")]
+    pub guard_margin: f64,
+    /// A pair across two groups whose total weight is this far (bits)
+    /// below the guard's person floor is clearly different people too,
+    /// whatever its person fields say.
+    #[serde(default = "default_total_floor")]
+    pub total_floor: f64,
+    /// A person comparison at a level weighing this much or less (bits)
+    /// contradicts a match (a different birth date, national id or given
+    /// name); two groups of several records whose pairs across only ever
+    /// contradict on one comparison are two people. Default: the odds of
+    /// a 0.05 probability, the veto's.
+    #[serde(default = "default_contradiction_weight")]
+    pub contradiction_weight: f64,
+}
+
+fn default_guard_margin() -> f64 {
+    2.3
+}
+
+fn default_total_floor() -> f64 {
+    -8.0
+}
+
+fn default_contradiction_weight() -> f64 {
+    -4.25
 }
 
 fn default_true() -> bool {
     true
+}
+
+fn default_links_per_contradiction() -> f64 {
+    1e9
 }
 
 impl Default for ClusterSettings {
@@ -37,6 +88,10 @@ impl Default for ClusterSettings {
             veto_probability: 0.05,
             max_cross_checks: 4096,
             corroborate_merges: true,
+            links_per_contradiction: default_links_per_contradiction(),
+            guard_margin: default_guard_margin(),
+            total_floor: default_total_floor(),
+            contradiction_weight: default_contradiction_weight(),
         }
     }
 }
@@ -122,6 +177,10 @@ pub fn cluster(
     cluster_checked(n, links, settings, |a, b| Cross {
         different: different(a, b),
         plausible: true,
+        linked: true,
+        agree: 0,
+        contradict: 0,
+        forbidden: false,
     })
 }
 
@@ -132,10 +191,24 @@ pub struct Cross {
     pub different: bool,
     /// The pair is plausibly one person (it corroborates the join).
     pub plausible: bool,
+    /// The pair is itself strong enough to be a link: it outweighs clearly
+    /// different pairs ([`ClusterSettings::links_per_contradiction`]).
+    pub linked: bool,
+    /// Bit `c`: person comparison `c` speaks for this pair being one.
+    pub agree: u64,
+    /// Bit `c`: person comparison `c` says the two are different people.
+    /// Two groups whose pairs across mostly contradict on one comparison
+    /// (where it is known: the known birth dates differ) are not joined.
+    pub contradict: u64,
+    /// The two can never be one entity (a person and a company): the
+    /// join is refused whatever else the groups share.
+    pub forbidden: bool,
 }
 
 /// [`cluster`] with each cross pair judged by `judge`: two groups are not
-/// joined when any pair across them is clearly different, nor (with
+/// joined when a pair across them is forbidden, when the clearly
+/// different pairs across them are not outweighed by plausible ones
+/// ([`ClusterSettings::links_per_contradiction`]), nor (with
 /// [`ClusterSettings::corroborate_merges`]) when both hold several records
 /// and no pair across them but the joining link is plausible.
 pub fn cluster_checked(
@@ -179,31 +252,13 @@ pub fn cluster_checked(
         } else {
             (rb, ra)
         };
-        let (ma, mb) = (&g.members[big as usize], &g.members[small as usize]);
-        let veto = if ma.len() == 1 && mb.len() == 1 {
-            false
-        } else {
-            let limit = settings.max_cross_checks.max(1);
-            let take_b = mb.len().min(limit);
-            let take_a = ma.len().min((limit / take_b).max(1));
-            let need_support = settings.corroborate_merges && ma.len() > 1 && mb.len() > 1;
-            let mut supported = false;
-            let mut refused = false;
-            'pairs: for &x in &ma[..take_a] {
-                for &y in &mb[..take_b] {
-                    if x == link.a && y == link.b || x == link.b && y == link.a {
-                        continue;
-                    }
-                    let c = judge(x, y);
-                    if c.different {
-                        refused = true;
-                        break 'pairs;
-                    }
-                    supported |= c.plausible;
-                }
-            }
-            refused || (need_support && !supported)
-        };
+        let veto = refuses_join(
+            &g.members[big as usize],
+            &g.members[small as usize],
+            (link.a, link.b),
+            settings,
+            &judge,
+        );
         if veto {
             vetoed += 1;
             continue;
@@ -350,6 +405,10 @@ mod tests {
         let neither = |_, _| Cross {
             different: false,
             plausible: false,
+            linked: false,
+            agree: 0,
+            contradict: 0,
+            forbidden: false,
         };
         let c = cluster_checked(4, links(), &ClusterSettings::default(), neither);
         assert_eq!(c.cluster_of, vec![0, 0, 1, 1]);
@@ -358,6 +417,10 @@ mod tests {
         let corroborated = |a: u32, b: u32| Cross {
             different: false,
             plausible: (a.min(b), a.max(b)) == (0, 3),
+            linked: false,
+            agree: 0,
+            contradict: 0,
+            forbidden: false,
         };
         let c = cluster_checked(4, links(), &ClusterSettings::default(), corroborated);
         assert_eq!(c.cluster_of, vec![0, 0, 0, 0]);
@@ -391,6 +454,10 @@ mod tests {
         let none = |_, _| Cross {
             different: false,
             plausible: true,
+            linked: false,
+            agree: 0,
+            contradict: 0,
+            forbidden: false,
         };
         let settings = ClusterSettings::default();
         // Records 0 and 1 are one person; 2 and 3 another with the same

@@ -8,7 +8,7 @@ mod stages;
 use std::time::{Duration, Instant};
 
 use crate::block::{Blocker, BlockingReport, Pair};
-use crate::cluster::{cluster_checked, Clustering, Cross, Link};
+use crate::cluster::{cluster_checked, Clustering, Decision, Link};
 use crate::error::{Error, Result};
 use crate::explain::{ClusterExplanation, PairExplanation, RecordRef};
 use crate::normalize::record::NormalizeReport;
@@ -17,32 +17,12 @@ use crate::progress::{Progress, ProgressFn, Stage, Tracker};
 use crate::record::Dataset;
 use crate::schema::FieldKind;
 use crate::score::patterns::PatternTable;
-use crate::score::{
-    weight_of_probability, PairWeight, ScoreDistribution, Scorer, TermFrequencies, TrainingReport,
-};
+use crate::score::{ScoreDistribution, Scorer, TermFrequencies, TrainingReport};
 use crate::settings::Settings;
 use memory::{budget_warning, PairMemory, HELD_CHUNK_PAIRS};
-use pass::{Cut, StreamPass};
+use pass::{links_of, StreamPass};
 use stages::normalize_tracked;
 pub use stages::{count_patterns, normalize_all, train};
-
-/// How much clearer (in bits) a disagreement must be to stop two groups
-/// joining than to stop a direct link: a group is joined through its
-/// strongest link, and one member with a garbled name should not keep a
-/// cluster apart (2.3 bits: a 0.05 veto probability becomes 0.01).
-pub(crate) const GUARD_MARGIN: f64 = 2.3;
-
-/// The clustering guard: two records that must not end up in one identity
-/// through other links. Their person fields alone clearly disagree (odds
-/// below the veto by [`GUARD_MARGIN`]), or all their evidence together
-/// makes them as good as certainly different people.
-pub(crate) fn clearly_different(w: &PairWeight, veto_weight: f64) -> bool {
-    let floor = veto_weight - GUARD_MARGIN;
-    w.person < floor || w.total < floor + TOTAL_FLOOR
-}
-
-/// How far below the person floor the total weight must be (bits).
-const TOTAL_FLOOR: f64 = -8.0;
 
 /// Wall time of each stage.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -307,7 +287,13 @@ impl Resolver {
         // Levels depend on the comparisons' definitions, not on their
         // trained m and u: the untrained copy compares in both passes.
         let definitions = settings.comparisons.clone();
-        let untrained = Scorer::new(&definitions, settings.prior, &tf0, &records);
+        let untrained = Scorer::new(
+            &definitions,
+            settings.prior,
+            settings.cluster.contradiction_weight,
+            &tf0,
+            &records,
+        );
         let rules = blocking.rules.len() as u64;
         let mut table = PatternTable::new(width, blocking.rules.len());
         // Held: block, compare, then keep pairs and levels for scoring.
@@ -372,15 +358,14 @@ impl Resolver {
 
         let t = Instant::now();
         let tf = TermFrequencies::compute(&settings.comparisons, &records);
-        let scorer = Scorer::new(&settings.comparisons, settings.prior, &tf, &records);
-        let cut = Cut {
-            threshold: weight_of_probability(settings.threshold),
-            uncontested: settings
-                .uncontested_threshold
-                .map_or(f64::INFINITY, weight_of_probability),
-            veto: weight_of_probability(settings.cluster.veto_probability),
-        };
-        let veto_weight = cut.veto;
+        let scorer = Scorer::new(
+            &settings.comparisons,
+            settings.prior,
+            settings.cluster.contradiction_weight,
+            &tf,
+            &records,
+        );
+        let cut = Decision::new(&settings);
         let mut score_time = t.elapsed();
         // Sampled at a rate set from the pair count (the estimate's when streamed).
         let mut scores = std::sync::Mutex::new(ScoreDistribution::new(pairs_max));
@@ -392,7 +377,7 @@ impl Resolver {
                 let tracker = Tracker::start(report, Stage::Score, total);
                 let mut links = Vec::new();
                 for (pairs, levels) in chunks {
-                    links.extend(cut.links(&scorer, &pairs, &levels, &tracker, &scores));
+                    links.extend(links_of(&cut, &scorer, &pairs, &levels, &tracker, &scores));
                 }
                 tracker.finish();
                 score_time += t.elapsed();
@@ -406,7 +391,14 @@ impl Resolver {
                 let score_tracker = Tracker::start(report, Stage::Score, pairs_max);
                 let mut links = Vec::new();
                 let (rep, used) = stream(chunk).run(first, &mut timings, |pairs, levels| {
-                    links.extend(cut.links(&scorer, pairs, levels, &score_tracker, &scores))
+                    links.extend(links_of(
+                        &cut,
+                        &scorer,
+                        pairs,
+                        levels,
+                        &score_tracker,
+                        &scores,
+                    ))
                 });
                 score_tracker.finish();
                 score_time += used;
@@ -430,14 +422,7 @@ impl Resolver {
                 })
                 .collect(),
             &settings.cluster,
-            |a, b| {
-                let w = scorer.score(a as usize, b as usize);
-                Cross {
-                    different: clearly_different(&w, veto_weight),
-                    // At least even odds of being one person.
-                    plausible: w.total >= 0.0,
-                }
-            },
+            |a, b| cut.cross(&scorer.score(a as usize, b as usize)),
         );
         tracker.finish();
         timings.cluster = t.elapsed();
@@ -483,6 +468,7 @@ impl Resolution {
         let scorer = Scorer::new(
             &self.settings.comparisons,
             self.settings.prior,
+            self.settings.cluster.contradiction_weight,
             &self.tf,
             &self.records,
         );

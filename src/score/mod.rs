@@ -53,13 +53,25 @@ pub struct PairWeight {
     /// Sum of the comparisons' weights that count against a match (zero
     /// when every comparison agrees or is missing).
     pub against: f64,
+    /// Bit `c` set: person comparison `c` is known for both records and
+    /// does not contradict a match (its weight is above the contradiction
+    /// weight, [`crate::cluster::ClusterSettings::contradiction_weight`]:
+    /// the same or a close birth date).
+    pub agree: u64,
+    /// Bit `c` set: person comparison `c` contradicts a match (weight at
+    /// or below the contradiction weight: a different birth date,
+    /// national id or given name).
+    pub contradict: u64,
 }
 
 impl<'a> Scorer<'a> {
-    /// A scorer for `records` with a prior match probability `prior`.
+    /// A scorer for `records` with a prior match probability `prior`; a
+    /// person comparison at or below `contradiction` bits contradicts
+    /// ([`PairWeight::contradict`]).
     pub fn new(
         comparisons: &'a [Comparison],
         prior: f64,
+        contradiction: f64,
         tf: &'a TermFrequencies,
         records: &'a [NormalizedRecord],
     ) -> Self {
@@ -67,7 +79,7 @@ impl<'a> Scorer<'a> {
             comparisons,
             tf,
             records,
-            weights: ModelWeights::new(comparisons, prior),
+            weights: ModelWeights::new(comparisons, prior, contradiction),
         }
     }
 

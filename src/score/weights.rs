@@ -26,14 +26,18 @@ pub struct ModelWeights {
     tf_attrs: Vec<Vec<Option<Attr>>>,
     person: Vec<bool>,
     veto: Vec<Vec<bool>>,
+    null: Vec<Vec<bool>>,
+    contradiction: f64,
 }
 
 /// The person weight of a pair at a veto level (bits): below any veto.
 pub(crate) const VETO_PERSON_WEIGHT: f64 = -1000.0;
 
 impl ModelWeights {
-    /// Weights of `comparisons` with a prior match probability `prior`.
-    pub fn new(comparisons: &[Comparison], prior: f64) -> ModelWeights {
+    /// Weights of `comparisons` with a prior match probability `prior`; a
+    /// person comparison at or below `contradiction` bits contradicts a
+    /// match ([`PairWeight::contradict`]).
+    pub fn new(comparisons: &[Comparison], prior: f64, contradiction: f64) -> ModelWeights {
         ModelWeights {
             prior_weight: weight_of_probability(prior),
             level_weights: comparisons
@@ -57,6 +61,11 @@ impl ModelWeights {
                 .iter()
                 .map(|c| c.levels.iter().map(|l| l.veto).collect())
                 .collect(),
+            null: comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.is_null).collect())
+                .collect(),
+            contradiction,
         }
     }
 
@@ -94,6 +103,8 @@ impl ModelWeights {
             total: self.prior_weight,
             person: 0.0,
             against: 0.0,
+            agree: 0,
+            contradict: 0,
         };
         let mut vetoed = false;
         for (c, &l) in levels.iter().enumerate() {
@@ -102,6 +113,14 @@ impl ModelWeights {
             w.against += (base + adj).min(0.0);
             if self.person[c] {
                 w.person += base + adj;
+                let known = !self.null[c].get(l as usize).copied().unwrap_or(true);
+                if c < 64 && known {
+                    if base + adj <= self.contradiction {
+                        w.contradict |= 1 << c;
+                    } else {
+                        w.agree |= 1 << c;
+                    }
+                }
             }
             vetoed |= self.veto[c].get(l as usize).copied().unwrap_or(false);
         }
@@ -167,14 +186,14 @@ mod tests {
             .into_iter()
             .fold(f64::NEG_INFINITY, f64::max);
         let common = |_: Attr, _: f64| Some(0.2f32);
-        let trained = ModelWeights::new(std::slice::from_ref(&c), 0.01);
+        let trained = ModelWeights::new(std::slice::from_ref(&c), 0.01, -4.25);
         let (base, adj) = trained.level_weight(0, 1, &common);
         assert!(
             base + adj < floor,
             "a trained comparison keeps EM's weights"
         );
         c.m_untrained = true;
-        let untrained = ModelWeights::new(std::slice::from_ref(&c), 0.01);
+        let untrained = ModelWeights::new(std::slice::from_ref(&c), 0.01, -4.25);
         let (base, adj) = untrained.level_weight(0, 1, &common);
         assert!((base + adj - floor).abs() < 1e-9, "{base} {adj} {floor}");
         // The acronym level is not implied by an exact agreement.

@@ -9,7 +9,7 @@ use super::frequency::ValueCounts;
 use super::index::{with_headroom, BlockIndex};
 use super::{Change, IdentityMatch, Outcome};
 use crate::block::LinkMode;
-use crate::cluster::{cluster, Link};
+use crate::cluster::{cluster_checked, refuses_join, Cross, Decision, Link};
 use crate::compare::compare_pair;
 use crate::error::{Error, Result};
 use crate::explain::{PairExplanation, RecordRef};
@@ -18,9 +18,8 @@ use crate::normalize::org_key::OrgTokenCounts;
 use crate::normalize::placeholder::{strip_known, Placeholder};
 use crate::normalize::record::{Attr, NormalizeReport};
 use crate::normalize::NormalizedRecord;
-use crate::pipeline::clearly_different;
 use crate::record::Record;
-use crate::score::{probability, weight_of_probability, ModelWeights, PairWeight};
+use crate::score::{probability, ModelWeights, PairWeight};
 use crate::settings::Settings;
 
 type KeyMap = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
@@ -52,8 +51,8 @@ pub(crate) struct Scored {
 pub(crate) struct State {
     pub data: Parts,
     weights: ModelWeights,
-    threshold: f64,
-    veto: f64,
+    /// The decision weights, the batch's ([`Decision`]).
+    decision: Decision,
     /// Per source: record id -> slot.
     by_key: Vec<KeyMap>,
     index: BlockIndex,
@@ -118,9 +117,12 @@ impl State {
         p.slots
             .reserve(with_headroom(p.slots.len()) - p.slots.len());
         Ok(State {
-            weights: ModelWeights::new(&p.settings.comparisons, p.settings.prior),
-            threshold: weight_of_probability(p.settings.threshold),
-            veto: weight_of_probability(p.settings.cluster.veto_probability),
+            weights: ModelWeights::new(
+                &p.settings.comparisons,
+                p.settings.prior,
+                p.settings.cluster.contradiction_weight,
+            ),
+            decision: Decision::new(&p.settings),
             data: p,
             by_key,
             index,
@@ -224,12 +226,12 @@ impl State {
         out
     }
 
-    /// True when two stored records are clearly different people (the
-    /// cluster-join guard of batch clustering).
-    fn different(&self, a: u32, b: u32) -> bool {
+    /// What a pair of stored records says about joining their groups
+    /// (batch clustering's judge of a pair across two groups).
+    fn cross(&self, a: u32, b: u32) -> Cross {
         let (ea, eb) = (&self.entry(a).norm, &self.entry(b).norm);
         let w = self.weights.weight(&self.levels(ea, eb), &self.tf(ea, 0));
-        clearly_different(&w, self.veto)
+        self.decision.cross(&w)
     }
 
     /// Candidates of `probe` scored, strongest first (ties by slot).
@@ -272,7 +274,7 @@ impl State {
     }
 
     fn is_link(&self, w: &PairWeight) -> bool {
-        w.total >= self.threshold && w.person >= self.veto
+        self.decision.is_link(w)
     }
 
     /// The strongest candidate of each identity, strongest first.
@@ -287,9 +289,8 @@ impl State {
             .collect()
     }
 
-    /// Whether any pair across two groups (except the linking pair) is
-    /// clearly different, checked as batch clustering does: at most
-    /// `max_cross_checks` pairs, earliest members first.
+    /// Whether the link `link` may not join two groups, decided as batch
+    /// clustering decides ([`refuses_join`]).
     fn blocked(
         &self,
         group: &[u32],
@@ -297,27 +298,13 @@ impl State {
         link: (u32, u32),
         probe: Option<&NormalizedRecord>,
     ) -> bool {
-        if group.len() == 1 && other.len() == 1 {
-            return false;
-        }
-        let (big, small) = if group.len() >= other.len() {
-            (group, other)
-        } else {
-            (other, group)
-        };
-        let limit = self.data.settings.cluster.max_cross_checks.max(1);
-        let take_b = small.len().min(limit);
-        let take_a = big.len().min((limit / take_b).max(1));
-        big[..take_a].iter().any(|&x| {
-            small[..take_b].iter().any(|&y| {
-                let is_link = (x, y) == link || (y, x) == link;
-                !is_link && self.different_any(x, y, probe)
-            })
+        refuses_join(group, other, link, &self.data.settings.cluster, |x, y| {
+            self.cross_any(x, y, probe)
         })
     }
 
-    /// `different` where slot `PENDING as u32` stands for an unstored probe.
-    fn different_any(&self, a: u32, b: u32, probe: Option<&NormalizedRecord>) -> bool {
+    /// `cross` where slot `u32::MAX` stands for an unstored probe.
+    fn cross_any(&self, a: u32, b: u32, probe: Option<&NormalizedRecord>) -> Cross {
         const PROBE: u32 = u32::MAX;
         match (a == PROBE, b == PROBE, probe) {
             (true, _, Some(p)) | (_, true, Some(p)) => {
@@ -325,9 +312,9 @@ impl State {
                 let w = self
                     .weights
                     .weight(&self.levels(p, &self.entry(other).norm), &self.tf(p, 1));
-                clearly_different(&w, self.veto)
+                self.decision.cross(&w)
             }
-            _ => self.different(a, b),
+            _ => self.cross(a, b),
         }
     }
 
@@ -438,12 +425,22 @@ impl State {
         let mut absorbed = Vec::new();
         let mut deciding = Vec::new();
         let me = self.record_ref(slot);
-        let links: Vec<(IdentityId, Scored)> = self
-            .best_per_identity(scored)
-            .into_iter()
+        let best = self.best_per_identity(scored);
+        let mut links: Vec<(IdentityId, Scored)> = best
+            .iter()
             .filter(|(_, s)| self.is_link(&s.weight))
-            .map(|(id, s)| (id, s.clone()))
+            .map(|(id, s)| (*id, (*s).clone()))
             .collect();
+        // A tentative link (weak, nothing against it) is taken as batch
+        // clustering takes it: when it is the record's only link, to one
+        // identity alone.
+        let admitted: Vec<&(IdentityId, &Scored)> = best
+            .iter()
+            .filter(|(id, s)| Some(*id) != own && self.decision.admits(&s.weight).is_some())
+            .collect();
+        if links.is_empty() && admitted.len() == 1 {
+            links.push((admitted[0].0, admitted[0].1.clone()));
+        }
         for (k, s) in links {
             let k = match self.resolve_id(k) {
                 Some(k) if Some(k) != current => k,
@@ -663,8 +660,8 @@ impl State {
                 }
             }
         }
-        let c = cluster(members.len(), links, &self.data.settings.cluster, |a, b| {
-            self.different(members[a as usize], members[b as usize])
+        let c = cluster_checked(members.len(), links, &self.data.settings.cluster, |a, b| {
+            self.cross(members[a as usize], members[b as usize])
         });
         let mut parts: Vec<Vec<u32>> = c
             .members()
