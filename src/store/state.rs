@@ -76,7 +76,11 @@ pub(crate) struct Parts {
     pub next_identity: IdentityId,
     pub clock: u64,
     pub placeholders: Vec<Placeholder>,
+    /// The event log from `event_base` on (a durable store keeps the log
+    /// in its database and here only the events not yet written).
     pub events: Vec<LoggedEvent>,
+    /// Sequence number of `events[0]`.
+    pub event_base: u64,
 }
 
 impl State {
@@ -333,7 +337,7 @@ impl State {
 
     fn log(&mut self, event: Event, out: &mut Vec<LoggedEvent>) {
         let e = LoggedEvent {
-            seq: self.data.events.len() as u64,
+            seq: self.data.event_base + self.data.events.len() as u64,
             event,
         };
         out.push(e.clone());
