@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::event::{Event, IdentityId, LoggedEvent};
-use super::state::{Entry, Parts, State};
+use super::state::{BlockKeys, Entry, Parts, State};
 use super::Change;
 use crate::normalize::placeholder::Placeholder;
 use crate::normalize::NormalizedRecord;
@@ -51,7 +51,15 @@ fn crc(parts: &[&[u8]]) -> i64 {
     i64::from(h.finalize())
 }
 
-fn record_crc(slot: i64, source: i64, id: &str, seq: i64, fields: &str, norm: &[u8]) -> i64 {
+fn record_crc(
+    slot: i64,
+    source: i64,
+    id: &str,
+    seq: i64,
+    fields: &str,
+    norm: &[u8],
+    keys: &[u8],
+) -> i64 {
     crc(&[
         &slot.to_le_bytes(),
         &source.to_le_bytes(),
@@ -59,6 +67,7 @@ fn record_crc(slot: i64, source: i64, id: &str, seq: i64, fields: &str, norm: &[
         &seq.to_le_bytes(),
         fields.as_bytes(),
         norm,
+        keys,
     ])
 }
 
@@ -86,10 +95,11 @@ CREATE TABLE records (
     seq INTEGER NOT NULL,
     fields TEXT NOT NULL,
     norm BLOB NOT NULL,
+    keys BLOB NOT NULL,
     crc INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX records_key ON records (source, id);
-CREATE TABLE identities (id INTEGER PRIMARY KEY, members TEXT NOT NULL, crc INTEGER NOT NULL) STRICT;
+CREATE TABLE identities (id INTEGER PRIMARY KEY, members BLOB NOT NULL, crc INTEGER NOT NULL) STRICT;
 CREATE TABLE merges (from_id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL, crc INTEGER NOT NULL) STRICT;
 CREATE TABLE events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL, crc INTEGER NOT NULL) STRICT;
 ";
@@ -109,6 +119,10 @@ pub(crate) fn configure(conn: &Connection, synchronous_full: bool) -> Result<(),
             "the database could not be put in WAL mode ({mode})"
         ));
     }
+    // Checkpoints run on a thread of their own (see `durable`), not in
+    // the commit that happens to fill the log.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .map_err(sql)?;
     conn.execute_batch(if synchronous_full {
         "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536;"
     } else {
@@ -125,6 +139,7 @@ pub(crate) struct RecordRow {
     seq: u64,
     fields: String,
     norm: Vec<u8>,
+    keys: Vec<u8>,
 }
 
 impl RecordRow {
@@ -136,6 +151,7 @@ impl RecordRow {
             self.seq as i64,
             &self.fields,
             &self.norm,
+            &self.keys,
         );
         (
             self.slot,
@@ -144,21 +160,24 @@ impl RecordRow {
             self.seq as i64,
             self.fields.as_str(),
             self.norm.as_slice(),
+            self.keys.as_slice(),
             crc,
         )
     }
 }
 
-fn record_row(slot: u32, e: &Entry) -> RecordRow {
+fn record_row(slot: u32, e: &Entry, rules: &[crate::block::BlockingRule]) -> RecordRow {
     let mut norm = Vec::with_capacity(96);
     e.norm.encode(&mut norm);
+    let keys: Vec<Option<u64>> = rules.iter().map(|r| r.key(&e.norm)).collect();
     RecordRow {
+        keys: encode_keys(&keys),
         slot,
         source: e.record.source,
         id: e.record.id.clone(),
         seq: e.seq,
         // A Vec of (enum, String) always encodes.
-        fields: serde_json::to_string(&e.record.fields).unwrap_or_default(),
+        fields: fields_json(&e.record.fields),
         norm,
     }
 }
@@ -168,8 +187,9 @@ fn merge_params(from: IdentityId, into: IdentityId) -> [i64; 3] {
     [from, into, pair_crc(from, &into.to_le_bytes())]
 }
 
-fn members_json(members: &[u32]) -> String {
-    serde_json::to_string(members).unwrap_or_default()
+/// Member slots in join order, `u32` little endian each.
+fn members_bytes(members: &[u32]) -> Vec<u8> {
+    members.iter().flat_map(|m| m.to_le_bytes()).collect()
 }
 
 /// Everything one change writes.
@@ -178,7 +198,7 @@ pub(crate) struct ChangeRows {
     records: Vec<RecordRow>,
     deleted: Vec<u32>,
     /// Identity and its members now (`None`: no longer live).
-    identities: Vec<(IdentityId, Option<String>)>,
+    identities: Vec<(IdentityId, Option<Vec<u8>>)>,
     merges: Vec<(IdentityId, IdentityId)>,
     events: Vec<(u64, String)>,
     /// Sources from this index on are new.
@@ -220,7 +240,11 @@ impl ChangeRows {
             }
             None => {
                 if let Some(slot) = s.slot_of(&change.record.source, &change.record.id) {
-                    rows.records.push(record_row(slot, s.entry(slot)));
+                    rows.records.push(record_row(
+                        slot,
+                        s.entry(slot),
+                        &s.data.settings.blocking.rules,
+                    ));
                 }
             }
         }
@@ -245,7 +269,7 @@ impl ChangeRows {
         touched.dedup();
         rows.identities = touched
             .into_iter()
-            .map(|id| (id, s.data.identities.get(&id).map(|m| members_json(m))))
+            .map(|id| (id, s.data.identities.get(&id).map(|m| members_bytes(m))))
             .collect();
         rows
     }
@@ -261,8 +285,8 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
     {
         let mut put_record = tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO records (slot, source, id, seq, fields, norm, crc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(sql)?;
         let mut del_record = tx
@@ -302,7 +326,7 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
                     Some(m) => put_identity.execute(params![
                         *id as i64,
                         m,
-                        pair_crc(*id as i64, m.as_bytes())
+                        pair_crc(*id as i64, m)
                     ]),
                     None => del_identity.execute([*id as i64]),
                 }
@@ -357,6 +381,13 @@ pub(crate) fn scrub(conn: &Connection) -> Result<bool, Reason> {
     Ok(busy == 0)
 }
 
+/// A passive checkpoint: copies committed pages from the log into the
+/// main file without waiting for readers or blocking the writer.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<(), Reason> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        .map_err(sql)
+}
+
 /// Writes a whole store into an empty database (one transaction).
 pub(crate) fn write_all(
     conn: &mut Connection,
@@ -369,11 +400,19 @@ pub(crate) fn write_all(
         .slots
         .par_iter()
         .enumerate()
-        .filter_map(|(slot, e)| e.as_ref().map(|e| record_row(slot as u32, e)))
+        .filter_map(|(slot, e)| {
+            e.as_ref()
+                .map(|e| record_row(slot as u32, e, &s.data.settings.blocking.rules))
+        })
         .collect();
     let tx = conn.transaction().map_err(sql)?;
     tx.execute_batch(SCHEMA).map_err(sql)?;
     put_meta(&tx, "format", Integer(DB_FORMAT))?;
+    put_meta(
+        &tx,
+        "key_fingerprint",
+        Integer(key_fingerprint(&s.data.settings) as i64),
+    )?;
     put_meta(&tx, "settings", Text(s.data.settings.to_json()))?;
     put_meta(
         &tx,
@@ -395,8 +434,8 @@ pub(crate) fn write_all(
         }
         let mut st = tx
             .prepare(
-                "INSERT INTO records (slot, source, id, seq, fields, norm, crc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(sql)?;
         for r in &records {
@@ -407,8 +446,8 @@ pub(crate) fn write_all(
             .prepare("INSERT INTO identities (id, members, crc) VALUES (?1, ?2, ?3)")
             .map_err(sql)?;
         for (id, m) in &s.data.identities {
-            let m = members_json(m);
-            st.execute(params![*id as i64, m, pair_crc(*id as i64, m.as_bytes())])
+            let m = members_bytes(m);
+            st.execute(params![*id as i64, m, pair_crc(*id as i64, &m)])
                 .map_err(sql)?;
         }
         let mut st = tx
@@ -527,16 +566,8 @@ pub(crate) fn events(
     Ok(out)
 }
 
-/// A record row as read, before decoding.
-struct RawRow {
-    slot: i64,
-    source: i64,
-    id: String,
-    seq: i64,
-    fields: String,
-    norm: Vec<u8>,
-    crc: i64,
-}
+/// A record as read: its slot, entry and blocking keys (one per rule).
+type Decoded = (u32, Entry, Vec<Option<u64>>);
 
 /// Reads a whole store and checks it as a snapshot load does: every live
 /// record in exactly one identity, merges pointing to older ids, the event
@@ -544,14 +575,16 @@ struct RawRow {
 /// Everything is read in one read transaction (one consistent state);
 /// `writer`: this process holds the writer lock, so no commit can come in
 /// between and the records may be read by two connections at once.
-pub(crate) fn read(conn: &Connection, writer: bool) -> Result<State, Reason> {
+/// With the state: whether the stored blocking keys were used (false:
+/// computed again, see [`rewrite_keys`]).
+pub(crate) fn read(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
     let tx = conn.unchecked_transaction().map_err(sql)?;
     let state = read_in(&tx, writer);
     drop(tx);
     state
 }
 
-fn read_in(conn: &Connection, writer: bool) -> Result<State, Reason> {
+fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
     check_format(conn)?;
     let settings = Settings::from_json(&meta_text(conn, "settings")?)
         .map_err(|e| format!("stored model is not valid: {e}"))?;
@@ -579,14 +612,29 @@ fn read_in(conn: &Connection, writer: bool) -> Result<State, Reason> {
             sources.push(name);
         }
     }
-    let raw = read_records(conn, writer)?;
-    let decoded: Vec<(u32, Entry)> = raw
-        .into_par_iter()
-        .map(|r| decode_record(r, slot_count, sources.len()))
-        .collect::<Result<_, _>>()?;
+    let rules = settings.blocking.rules.len();
+    let ctx = RowContext {
+        slot_count,
+        sources: sources.len(),
+        rules,
+    };
+    let decoded = read_records(conn, writer, &ctx)?;
+    // Stored keys are used only when this build computes the same keys
+    // (a changed blocking rule or normalizer changes the fingerprint).
+    let fingerprint = key_fingerprint(&settings);
+    let keys_valid = meta_int(conn, "key_fingerprint").ok() == Some(fingerprint);
+    let mut keys = BlockKeys {
+        rules,
+        slots: Vec::with_capacity(decoded.len()),
+        keys: Vec::with_capacity(if keys_valid { decoded.len() * rules } else { 0 }),
+    };
     let mut slots: Vec<Option<Box<Entry>>> = Vec::new();
     slots.resize_with(slot_count as usize, || None);
-    for (slot, e) in decoded {
+    for (slot, e, k) in decoded {
+        if keys_valid {
+            keys.slots.push(slot);
+            keys.keys.extend(k);
+        }
         slots[slot as usize] = Some(Box::new(e));
     }
     let mut identities = BTreeMap::new();
@@ -598,18 +646,20 @@ fn read_in(conn: &Connection, writer: bool) -> Result<State, Reason> {
             .query_map([], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, Vec<u8>>(1)?,
                     r.get::<_, i64>(2)?,
                 ))
             })
             .map_err(sql)?;
         for row in rows {
             let (id, members, sum) = row.map_err(sql)?;
-            if sum != pair_crc(id, members.as_bytes()) {
+            if sum != pair_crc(id, &members) || members.len() % 4 != 0 {
                 return Err(format!("corrupt store: identity {id} fails its checksum"));
             }
-            let members: Vec<u32> = serde_json::from_str(&members)
-                .map_err(|_| format!("identity {id}: members cannot be read"))?;
+            let members: Vec<u32> = members
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
             let id = id as IdentityId;
             if members.is_empty() || id >= next_identity {
                 return Err(format!("identity {id} is empty or out of range"));
@@ -656,7 +706,8 @@ fn read_in(conn: &Connection, writer: bool) -> Result<State, Reason> {
         }
     }
     let event_base = event_count(conn)?;
-    State::build(Parts {
+    State::build_keyed(
+        Parts {
         settings,
         sources,
         slots,
@@ -667,13 +718,53 @@ fn read_in(conn: &Connection, writer: bool) -> Result<State, Reason> {
         placeholders,
         events: Vec::new(),
         event_base,
-    })
+    },
+        keys_valid.then_some(&keys),
+    )
+    .map(|s| (s, keys_valid))
     .map_err(|e| format!("stored model cannot be used: {e}"))
 }
 
-/// The record rows, read by two connections in parallel (halves of the
-/// slot range) when the store is large.
-fn read_records(conn: &Connection, writer: bool) -> Result<Vec<RawRow>, Reason> {
+/// Writes every record's blocking keys again as this build computes them
+/// (after an upgrade changed how keys are made), in one transaction.
+pub(crate) fn rewrite_keys(conn: &mut Connection, s: &State) -> Result<(), Reason> {
+    let tx = conn.transaction().map_err(sql)?;
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT OR REPLACE INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(sql)?;
+        for (slot, e) in s.data.slots.iter().enumerate() {
+            if let Some(e) = e {
+                let row = record_row(slot as u32, e, &s.data.settings.blocking.rules);
+                st.execute(row.params()).map_err(sql)?;
+            }
+        }
+    }
+    put_meta(
+        &tx,
+        "key_fingerprint",
+        rusqlite::types::Value::Integer(key_fingerprint(&s.data.settings) as i64),
+    )?;
+    tx.commit().map_err(sql)
+}
+
+/// What decoding a record row needs to know.
+struct RowContext {
+    slot_count: u64,
+    sources: usize,
+    rules: usize,
+}
+
+/// The records, read and decoded by two connections in parallel (halves
+/// of the slot range) when the store is large.
+fn read_records(
+    conn: &Connection,
+    writer: bool,
+    ctx: &RowContext,
+) -> Result<Vec<Decoded>, Reason> {
     let (lo, hi): (Option<i64>, Option<i64>) = conn
         .query_row("SELECT min(slot), max(slot) FROM records", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -683,90 +774,222 @@ fn read_records(conn: &Connection, writer: bool) -> Result<Vec<RawRow>, Reason> 
         return Ok(Vec::new());
     };
     let path = conn.path().map(str::to_string).unwrap_or_default();
-    let mid = lo + (hi - lo) / 2;
-    if !writer || hi - lo < 100_000 || path.is_empty() {
-        return read_range(conn, lo, hi);
+    let threads = rayon::current_num_threads().clamp(1, 4) as i64;
+    if !writer || threads == 1 || hi - lo < 100_000 || path.is_empty() {
+        return read_range(conn, lo, hi, ctx);
     }
-    // A second read-only connection sees the same committed state: no
-    // other process can write while this one holds the writer lock.
-    let second = std::thread::scope(|scope| {
-        let other = scope.spawn(|| -> Result<Vec<RawRow>, Reason> {
-            let c = Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(sql)?;
-            c.busy_timeout(std::time::Duration::from_secs(5))
-                .map_err(sql)?;
-            read_range(&c, mid + 1, hi)
-        });
-        let first = read_range(conn, lo, mid);
-        let second = other
-            .join()
-            .unwrap_or_else(|_| Err("a reading thread failed".into()));
-        first.and_then(|mut a| {
-            a.extend(second?);
-            Ok(a)
-        })
-    });
-    second
+    // Other read-only connections see the same committed state: no other
+    // process can write while this one holds the writer lock.
+    let step = (hi - lo) / threads + 1;
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads)
+            .map(|t| {
+                let path = &path;
+                scope.spawn(move || -> Result<Vec<Decoded>, Reason> {
+                    let c = Connection::open_with_flags(
+                        path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .map_err(sql)?;
+                    c.busy_timeout(std::time::Duration::from_secs(5))
+                        .map_err(sql)?;
+                    let from = lo + t * step;
+                    read_range(&c, from, (from + step - 1).min(hi), ctx)
+                })
+            })
+            .collect();
+        let mut all = read_range(conn, lo, lo + step - 1, ctx);
+        for h in others {
+            let part = h
+                .join()
+                .unwrap_or_else(|_| Err("a reading thread failed".into()));
+            all = all.and_then(|mut a| {
+                a.extend(part?);
+                Ok(a)
+            });
+        }
+        all
+    })
 }
 
-fn read_range(conn: &Connection, lo: i64, hi: i64) -> Result<Vec<RawRow>, Reason> {
+fn read_range(
+    conn: &Connection,
+    lo: i64,
+    hi: i64,
+    ctx: &RowContext,
+) -> Result<Vec<Decoded>, Reason> {
     let mut st = conn
         .prepare(
-            "SELECT slot, source, id, seq, fields, norm, crc FROM records
+            "SELECT slot, source, id, seq, fields, norm, keys, crc FROM records
              WHERE slot BETWEEN ?1 AND ?2 ORDER BY slot",
         )
         .map_err(sql)?;
-    let rows = st
-        .query_map([lo, hi], |r| {
-            Ok(RawRow {
-                slot: r.get(0)?,
-                source: r.get(1)?,
-                id: r.get(2)?,
-                seq: r.get(3)?,
-                fields: r.get(4)?,
-                norm: r.get(5)?,
-                crc: r.get(6)?,
-            })
-        })
-        .map_err(sql)?;
-    rows.map(|r| r.map_err(sql)).collect()
+    let mut rows = st.query([lo, hi]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sql)? {
+        let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
+        let blob = |i| r.get_ref(i).and_then(|v| Ok(v.as_blob()?));
+        let row = Row {
+            slot: r.get(0).map_err(sql)?,
+            source: r.get(1).map_err(sql)?,
+            id: text(2).map_err(sql)?,
+            seq: r.get(3).map_err(sql)?,
+            fields: text(4).map_err(sql)?,
+            norm: blob(5).map_err(sql)?,
+            keys: blob(6).map_err(sql)?,
+            crc: r.get(7).map_err(sql)?,
+        };
+        out.push(decode_record(&row, ctx)?);
+    }
+    Ok(out)
 }
 
-fn decode_record(r: RawRow, slot_count: u64, sources: usize) -> Result<(u32, Entry), Reason> {
-    if r.crc != record_crc(r.slot, r.source, &r.id, r.seq, &r.fields, &r.norm) {
+/// A record row, borrowed from the statement.
+struct Row<'a> {
+    slot: i64,
+    source: i64,
+    id: &'a str,
+    seq: i64,
+    fields: &'a str,
+    norm: &'a [u8],
+    keys: &'a [u8],
+    crc: i64,
+}
+
+fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
+    if r.crc != record_crc(r.slot, r.source, r.id, r.seq, r.fields, r.norm, r.keys) {
         return Err(format!(
             "corrupt store: record slot {} fails its checksum",
             r.slot
         ));
     }
-    if r.slot < 0 || r.slot as u64 >= slot_count {
+    if r.slot < 0 || r.slot as u64 >= ctx.slot_count {
         return Err(format!(
-            "record slot {} out of range ({slot_count} slots)",
-            r.slot
+            "record slot {} out of range ({} slots)",
+            r.slot, ctx.slot_count
         ));
     }
-    if r.source < 0 || r.source as usize >= sources {
+    if r.source < 0 || r.source as usize >= ctx.sources {
         return Err(format!("record slot {} names an unknown source", r.slot));
     }
-    let fields: Vec<(FieldKind, String)> = serde_json::from_str(&r.fields)
+    let fields: Fields = serde_json::from_str(r.fields)
         .map_err(|_| format!("record slot {}: values cannot be read", r.slot))?;
-    let norm = NormalizedRecord::decode(&r.norm)
+    let norm = NormalizedRecord::decode(r.norm)
         .ok_or_else(|| format!("record slot {}: normalized values are corrupt", r.slot))?;
+    let keys = decode_keys(r.keys, ctx.rules)
+        .ok_or_else(|| format!("record slot {}: blocking keys are corrupt", r.slot))?;
     Ok((
         r.slot as u32,
         Entry {
             record: Record {
                 source: r.source as u32,
-                id: r.id,
-                fields,
+                id: r.id.to_string(),
+                fields: fields.0,
             },
             norm,
             identity: IdentityId::MAX,
             seq: r.seq.max(0) as u64,
         },
+        keys,
     ))
+}
+
+/// A record's blocking keys: a mask (u64, bit i: rule i has a key), then
+/// the keys present (u64 each), little endian.
+fn encode_keys(keys: &[Option<u64>]) -> Vec<u8> {
+    let mut mask = 0u64;
+    let mut out = vec![0; 8];
+    for (i, k) in keys.iter().enumerate().take(64) {
+        if let Some(k) = k {
+            mask |= 1 << i;
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+    }
+    out[..8].copy_from_slice(&mask.to_le_bytes());
+    out
+}
+
+fn decode_keys(bytes: &[u8], rules: usize) -> Option<Vec<Option<u64>>> {
+    let mask = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let mut rest = bytes[8..].chunks_exact(8);
+    let keys = (0..rules)
+        .map(|i| {
+            (i < 64 && mask & (1 << i) != 0)
+                .then(|| rest.next().map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))))
+        })
+        .collect::<Vec<_>>();
+    if rest.next().is_some() || !rest.remainder().is_empty() {
+        return None;
+    }
+    keys.into_iter()
+        .map(|k| match k {
+            None => Some(None),
+            Some(Some(k)) => Some(Some(k)),
+            Some(None) => None,
+        })
+        .collect()
+}
+
+/// A fingerprint of how this build computes blocking keys for a model:
+/// the rules and the keys of a fixed set of synthetic records. Stored
+/// keys are trusted only under the same fingerprint.
+fn key_fingerprint(settings: &Settings) -> u64 {
+    let synth = crate::synth::generate(&crate::synth::SynthOptions {
+        customers: 40,
+        seed: 20261201,
+        ..Default::default()
+    });
+    let mut h = crc32fast::Hasher::new();
+    h.update(
+        serde_json::to_string(&settings.blocking.rules)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    for r in &synth.dataset.records {
+        let n = NormalizedRecord::from_record(
+            r,
+            &settings.normalize,
+            &mut crate::normalize::record::NormalizeReport::default(),
+        );
+        for rule in &settings.blocking.rules {
+            h.update(&rule.key(&n).unwrap_or(u64::MAX).to_le_bytes());
+        }
+    }
+    u64::from(h.finalize())
+}
+
+/// A record's raw values as a JSON object in their order
+/// (`{"given_name": "Ann", "email": "ann@example.org"}`), so that other
+/// tools can query them (`json_extract(fields, '$.email')`).
+struct Fields(Vec<(FieldKind, String)>);
+
+fn fields_json(fields: &[(FieldKind, String)]) -> String {
+    struct Ordered<'a>(&'a [(FieldKind, String)]);
+    impl serde::Serialize for Ordered<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+    serde_json::to_string(&Ordered(fields)).unwrap_or_default()
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of field kinds to values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Fields, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                while let Some(entry) = m.next_entry::<FieldKind, String>()? {
+                    out.push(entry);
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }

@@ -5,7 +5,9 @@
 //! A change is decided in memory under the store's write lock, its rows
 //! are queued in that same order, and the caller waits until the writer
 //! thread reports their transaction committed; only then does `add`,
-//! `update` or `remove` return.
+//! `update` or `remove` return. A third thread checkpoints the
+//! write-ahead log into the main file (passively, beside the commits)
+//! every [`CHECKPOINT_EVERY`] commits, so no caller waits for one.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -145,6 +147,9 @@ impl std::fmt::Debug for Durable {
 /// Changes committed in one transaction at most.
 const MAX_BATCH: usize = 512;
 
+/// Commits between two checkpoints.
+pub(crate) const CHECKPOINT_EVERY: usize = 500;
+
 impl Durable {
     /// Starts the writer thread over `conn` (`lock`: the writer lock,
     /// `None` for a read-only store).
@@ -170,9 +175,22 @@ impl Durable {
         } else {
             let (tx, rx) = mpsc::sync_channel::<Job>(4 * MAX_BATCH);
             let flag = failed.clone();
+            let checkpoints = connect(path, options)
+                .map_err(|reason| store_error(path, reason))?;
             let handle = std::thread::Builder::new()
                 .name("linkage-store-writer".into())
-                .spawn(move || writer_loop(conn, rx, flag))
+                .spawn(move || {
+                    let (nudge, nudged) = mpsc::sync_channel::<()>(1);
+                    // Ends when the writer drops its end.
+                    let checkpointer = std::thread::spawn(move || {
+                        while nudged.recv().is_ok() {
+                            let _ = db::checkpoint(&checkpoints);
+                        }
+                    });
+                    let result = writer_loop(conn, rx, flag, nudge);
+                    let _ = checkpointer.join();
+                    result
+                })
                 .map_err(|source| Error::Io {
                     path: path.to_path_buf(),
                     source,
@@ -280,8 +298,10 @@ fn writer_loop(
     mut conn: Connection,
     rx: Receiver<Job>,
     failed: std::sync::Arc<AtomicBool>,
+    checkpoint: SyncSender<()>,
 ) -> std::result::Result<(), Reason> {
     let mut scrub_pending = false;
+    let mut commits = 0;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -310,7 +330,13 @@ fn writer_loop(
         for j in jobs {
             let _ = j.done.send(result.clone());
         }
+        commits += 1;
+        if commits % CHECKPOINT_EVERY == 0 {
+            // Full: one is still pending, which will do.
+            let _ = checkpoint.try_send(());
+        }
     }
+    drop(checkpoint);
     if failed.load(Ordering::SeqCst) {
         return Ok(());
     }

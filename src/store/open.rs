@@ -94,8 +94,12 @@ impl IdentityStore {
         } else {
             Some(durable::lock(path)?)
         };
-        let conn = connect(path, options).map_err(|r| store_error(path, r))?;
-        let state = db::read(&conn, !options.read_only).map_err(|r| store_error(path, r))?;
+        let mut conn = connect(path, options).map_err(|r| store_error(path, r))?;
+        let (state, keys_used) =
+            db::read(&conn, !options.read_only).map_err(|r| store_error(path, r))?;
+        if !keys_used && !options.read_only {
+            db::rewrite_keys(&mut conn, &state).map_err(|r| store_error(path, r))?;
+        }
         IdentityStore::start(path, state, conn, options, lock)
     }
 

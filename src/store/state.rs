@@ -35,6 +35,25 @@ pub(crate) struct Entry {
     pub seq: u64,
 }
 
+/// Blocking keys of many records: `keys[n * rules + i]` is rule `i`'s key
+/// of `slots[n]`.
+#[derive(Debug, Default)]
+pub(crate) struct BlockKeys {
+    pub rules: usize,
+    pub slots: Vec<u32>,
+    pub keys: Vec<Option<u64>>,
+}
+
+impl BlockKeys {
+    fn of_rule(&self, i: usize) -> Vec<(u64, u32)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &slot)| self.keys[n * self.rules + i].map(|k| (k, slot)))
+            .collect()
+    }
+}
+
 /// Marks a record being added, before it has an identity.
 const PENDING: IdentityId = IdentityId::MAX;
 
@@ -86,6 +105,13 @@ pub(crate) struct Parts {
 impl State {
     /// Checks the model and builds the derived parts (index, counts).
     pub fn build(p: Parts) -> Result<State> {
+        State::build_keyed(p, None)
+    }
+
+    /// `build`, with every live record's blocking keys already known
+    /// (`keys`: rule by rule for each live slot in order, as the durable
+    /// store keeps them).
+    pub fn build_keyed(p: Parts, keys: Option<&BlockKeys>) -> Result<State> {
         p.settings.validate()?;
         if !p.settings.trained || p.settings.comparisons.is_empty() {
             return Err(Error::UntrainedModel);
@@ -99,11 +125,12 @@ impl State {
             .enumerate()
             .filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, &e.norm)))
             .collect();
-        let index = BlockIndex::build(
-            p.settings.blocking.rules.clone(),
-            p.settings.blocking.max_block_size,
-            &live,
-        );
+        let rules = p.settings.blocking.rules.clone();
+        let max_block = p.settings.blocking.max_block_size;
+        let index = match keys {
+            Some(k) => BlockIndex::build_with(rules, max_block, |i, _| k.of_rule(i)),
+            None => BlockIndex::build(rules, max_block, &live),
+        };
         let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
         let counts = ValueCounts::build(&p.settings.comparisons, &norms);
         let org_words = OrgTokenCounts::build(norms.iter().copied());
