@@ -618,7 +618,22 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
         sources: sources.len(),
         rules,
     };
-    let decoded = read_records(conn, writer, &ctx)?;
+    // The identities are read beside the records (by a connection of
+    // their own when this process is the writer).
+    let path = conn.path().map(str::to_string).unwrap_or_default();
+    let (decoded, identity_rows) = if writer && !path.is_empty() {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| read_identities(&open_reader(&path)?));
+            let decoded = read_records(conn, writer, &ctx);
+            let rows = other
+                .join()
+                .unwrap_or_else(|_| Err("a reading thread failed".into()));
+            (decoded, rows)
+        })
+    } else {
+        (read_records(conn, writer, &ctx), read_identities(conn))
+    };
+    let decoded = decoded?;
     // Stored keys are used only when this build computes the same keys
     // (a changed blocking rule or normalizer changes the fingerprint).
     let fingerprint = key_fingerprint(&settings);
@@ -638,44 +653,21 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
         slots[slot as usize] = Some(Box::new(e));
     }
     let mut identities = BTreeMap::new();
-    {
-        let mut st = conn
-            .prepare("SELECT id, members, crc FROM identities ORDER BY id")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Vec<u8>>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(sql)?;
-        for row in rows {
-            let (id, members, sum) = row.map_err(sql)?;
-            if sum != pair_crc(id, &members) || members.len() % 4 != 0 {
-                return Err(format!("corrupt store: identity {id} fails its checksum"));
-            }
-            let members: Vec<u32> = members
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            let id = id as IdentityId;
-            if members.is_empty() || id >= next_identity {
-                return Err(format!("identity {id} is empty or out of range"));
-            }
-            for &m in &members {
-                let e = slots
-                    .get_mut(m as usize)
-                    .and_then(|e| e.as_mut())
-                    .ok_or_else(|| format!("identity {id} names record slot {m}, not stored"))?;
-                if e.identity != IdentityId::MAX {
-                    return Err(format!("record slot {m} belongs to two identities"));
-                }
-                e.identity = id;
-            }
-            identities.insert(id, members);
+    for (id, members) in identity_rows? {
+        if members.is_empty() || id >= next_identity {
+            return Err(format!("identity {id} is empty or out of range"));
         }
+        for &m in &members {
+            let e = slots
+                .get_mut(m as usize)
+                .and_then(|e| e.as_mut())
+                .ok_or_else(|| format!("identity {id} names record slot {m}, not stored"))?;
+            if e.identity != IdentityId::MAX {
+                return Err(format!("record slot {m} belongs to two identities"));
+            }
+            e.identity = id;
+        }
+        identities.insert(id, members);
     }
     if let Some(slot) = slots
         .iter()
@@ -751,6 +743,44 @@ pub(crate) fn rewrite_keys(conn: &mut Connection, s: &State) -> Result<(), Reaso
     tx.commit().map_err(sql)
 }
 
+/// The identities' rows, checksums checked: id and member slots.
+fn read_identities(conn: &Connection) -> Result<Vec<(IdentityId, Vec<u32>)>, Reason> {
+    let mut st = conn
+        .prepare("SELECT id, members, crc FROM identities ORDER BY id")
+        .map_err(sql)?;
+    let mut rows = st.query([]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sql)? {
+        let id: i64 = r.get(0).map_err(sql)?;
+        let members = r
+            .get_ref(1)
+            .and_then(|v| Ok(v.as_blob()?))
+            .map_err(sql)?;
+        let sum: i64 = r.get(2).map_err(sql)?;
+        if sum != pair_crc(id, members) || members.len() % 4 != 0 {
+            return Err(format!("corrupt store: identity {id} fails its checksum"));
+        }
+        let members = members
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        out.push((id as IdentityId, members));
+    }
+    Ok(out)
+}
+
+/// A read-only connection of its own (for reading beside another).
+fn open_reader(path: &str) -> Result<Connection, Reason> {
+    let c = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    c.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(sql)?;
+    Ok(c)
+}
+
 /// What decoding a record row needs to know.
 struct RowContext {
     slot_count: u64,
@@ -786,14 +816,7 @@ fn read_records(
             .map(|t| {
                 let path = &path;
                 scope.spawn(move || -> Result<Vec<Decoded>, Reason> {
-                    let c = Connection::open_with_flags(
-                        path,
-                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    )
-                    .map_err(sql)?;
-                    c.busy_timeout(std::time::Duration::from_secs(5))
-                        .map_err(sql)?;
+                    let c = open_reader(path)?;
                     let from = lo + t * step;
                     read_range(&c, from, (from + step - 1).min(hi), ctx)
                 })

@@ -321,13 +321,18 @@ fn writer_loop(
         } else {
             scrub_pending |= jobs.iter().any(|j| j.rows.scrub);
         }
-        // A removal's bytes leave the file before the caller is told
-        // it is done (a reader elsewhere may hold the checkpoint off; it
-        // is retried after the next commit and at close).
+        // A removal's bytes leave the file before its caller is told;
+        // the other changes of the batch are answered first (a reader
+        // elsewhere may hold the checkpoint off; it is retried after the
+        // next commit and at close).
+        let (removals, others): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.rows.scrub);
+        for j in others {
+            let _ = j.done.send(result.clone());
+        }
         if scrub_pending && result.is_ok() {
             scrub_pending = !matches!(db::scrub(&conn), Ok(true));
         }
-        for j in jobs {
+        for j in removals {
             let _ = j.done.send(result.clone());
         }
         commits += 1;

@@ -127,24 +127,43 @@ impl State {
             .collect();
         let rules = p.settings.blocking.rules.clone();
         let max_block = p.settings.blocking.max_block_size;
-        let index = match keys {
-            Some(k) => BlockIndex::build_with(rules, max_block, |i, _| k.of_rule(i)),
-            None => BlockIndex::build(rules, max_block, &live),
-        };
-        let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
-        let counts = ValueCounts::build(&p.settings.comparisons, &norms);
-        let org_words = OrgTokenCounts::build(norms.iter().copied());
-        drop(norms);
+        // The index, the value counts and the id maps are independent:
+        // built side by side.
+        let ((index, (counts, org_words)), by_key) = rayon::join(
+            || {
+                rayon::join(
+                    || match keys {
+                        Some(k) => BlockIndex::build_with(rules, max_block, |i, _| k.of_rule(i)),
+                        None => BlockIndex::build(rules, max_block, &live),
+                    },
+                    || {
+                        let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
+                        (
+                            ValueCounts::build(&p.settings.comparisons, &norms),
+                            OrgTokenCounts::build(norms.iter().copied()),
+                        )
+                    },
+                )
+            },
+            || {
+                let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
+                let mut per_source = vec![0usize; p.sources.len()];
+                for e in p.slots.iter().flatten() {
+                    per_source[e.record.source as usize] += 1;
+                }
+                for (m, n) in by_key.iter_mut().zip(per_source) {
+                    m.reserve(with_headroom(n));
+                }
+                for (slot, e) in p.slots.iter().enumerate() {
+                    if let Some(e) = e {
+                        by_key[e.record.source as usize]
+                            .insert(e.record.id.as_str().into(), slot as u32);
+                    }
+                }
+                by_key
+            },
+        );
         drop(live);
-        let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
-        for (slot, e) in p.slots.iter().enumerate() {
-            if let Some(e) = e {
-                by_key[e.record.source as usize].insert(e.record.id.as_str().into(), slot as u32);
-            }
-        }
-        for m in &mut by_key {
-            m.reserve(with_headroom(m.len()) - m.len());
-        }
         let mut p = p;
         p.slots
             .reserve(with_headroom(p.slots.len()) - p.slots.len());
