@@ -78,7 +78,9 @@ fn fields_json(r: &Record) -> Value {
         .fields
         .iter()
         .map(|(k, v)| {
-            let k = serde_json::to_value(k).ok().and_then(|k| k.as_str().map(String::from));
+            let k = serde_json::to_value(k)
+                .ok()
+                .and_then(|k| k.as_str().map(String::from));
             (k.unwrap_or_default(), Value::String(v.clone()))
         })
         .collect();
@@ -210,7 +212,10 @@ fn report(tallies: &[Tally], wall: Duration) {
             .flat_map(|t| t.lat.get(&op).into_iter().flatten().copied())
             .collect();
         d.sort();
-        let failed: usize = tallies.iter().map(|t| t.failed.get(&op).copied().unwrap_or(0)).sum();
+        let failed: usize = tallies
+            .iter()
+            .map(|t| t.failed.get(&op).copied().unwrap_or(0))
+            .sum();
         println!(
             "| {op:?} | {} | {failed} | {:.2} | {:.2} | {:.2} |",
             d.len(),
@@ -228,7 +233,9 @@ struct Server {
 
 fn start_server(serve: &Path, args: &[String], token_file: &Path) -> Result<Server, String> {
     let port = free_port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().map_err(|e| format!("{e}"))?;
+    let addr: SocketAddr = format!("127.0.0.1:{port}")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     let log = std::env::temp_dir().join(format!("linkage-load-server-{}.log", std::process::id()));
     let log = std::fs::OpenOptions::new()
         .create(true)
@@ -253,7 +260,9 @@ fn start_server(serve: &Path, args: &[String], token_file: &Path) -> Result<Serv
             return Err(format!("the server exited at start ({status})"));
         }
         let mut c = Client::new(addr, Some(token.trim().to_string()));
-        if c.send("GET", "/health", None).is_ok_and(|r| r.status == 200) {
+        if c.send("GET", "/health", None)
+            .is_ok_and(|r| r.status == 200)
+        {
             return Ok(server);
         }
         if start.elapsed() > Duration::from_secs(900) {
@@ -301,7 +310,9 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let token: String = {
         let mut r = Rng(std::process::id() as u64 ^ Instant::now().elapsed().as_nanos() as u64);
-        (0..32).map(|_| char::from(b"0123456789abcdef"[r.below(16)])).collect()
+        (0..32)
+            .map(|_| char::from(b"0123456789abcdef"[r.below(16)]))
+            .collect()
     };
     let token_file = dir.join("token");
     std::fs::write(&token_file, format!("{token}\n"))?;
@@ -313,7 +324,10 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
     });
     let pool = Arc::new(extra.dataset.records);
     let (store, mut args) = match &o.store {
-        Some(p) => (p.clone(), vec!["--store".to_string(), p.display().to_string()]),
+        Some(p) => (
+            p.clone(),
+            vec!["--store".to_string(), p.display().to_string()],
+        ),
         None => {
             let data = generate(&SynthOptions {
                 customers: o.customers,
@@ -329,7 +343,11 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
                 &csv,
             )?;
             let store = dir.join("store.db");
-            let mut a = vec!["--store".to_string(), store.display().to_string(), "--seed".into()];
+            let mut a = vec![
+                "--store".to_string(),
+                store.display().to_string(),
+                "--seed".into(),
+            ];
             for s in ["crm", "pos", "web", "billing"] {
                 a.push(csv.join(format!("{s}.csv")).display().to_string());
             }
@@ -357,10 +375,7 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let addr = server.addr;
     let fault = {
         let (o2, token2, pool2, stop2) = (
-            Options {
-                store: None,
-                ..*o
-            },
+            Options { store: None, ..*o },
             token.clone(),
             pool.clone(),
             stop.clone(),

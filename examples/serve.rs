@@ -85,9 +85,13 @@ fn parse_args() -> Result<Options, String> {
                 }
             }
             "--max-concurrent" => {
-                o.max_concurrent = value()?.parse().map_err(|e| format!("--max-concurrent: {e}"))?
+                o.max_concurrent = value()?
+                    .parse()
+                    .map_err(|e| format!("--max-concurrent: {e}"))?
             }
-            "--max-body" => o.max_body = value()?.parse().map_err(|e| format!("--max-body: {e}"))?,
+            "--max-body" => {
+                o.max_body = value()?.parse().map_err(|e| format!("--max-body: {e}"))?
+            }
             "--seed" => {
                 while let Some(f) = args.next_if(|a| !a.starts_with("--")) {
                     o.seed.push(f.into());
@@ -119,11 +123,29 @@ type Shared = Arc<App>;
 
 /// A JSON error: `{"error": "..."}` with a status. Messages name the
 /// problem (a field kind, a record id the caller sent), never a value.
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+struct ApiError {
+    status: StatusCode,
+    message: String,
 }
 
-fn store_error(e: Error) -> Response {
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> ApiError {
+    ApiError {
+        status,
+        message: message.into(),
+    }
+}
+
+fn fail(status: StatusCode, message: impl Into<String>) -> Response {
+    error(status, message).into_response()
+}
+
+fn store_error(e: Error) -> ApiError {
     let status = match &e {
         Error::UnknownRecord { .. } => StatusCode::NOT_FOUND,
         Error::DuplicateRecord { .. } => StatusCode::CONFLICT,
@@ -136,7 +158,7 @@ fn store_error(e: Error) -> Response {
     error(status, e.to_string())
 }
 
-fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, Response> {
+fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(|r| {
         let status = r.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -160,7 +182,7 @@ fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, Response> {
 }
 
 /// `{"given_name": "Ann", ...}` -> the record's fields.
-fn fields_of(v: Option<&Value>) -> Result<Vec<(FieldKind, String)>, Response> {
+fn fields_of(v: Option<&Value>) -> Result<Vec<(FieldKind, String)>, ApiError> {
     let Some(Value::Object(map)) = v else {
         return Err(error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -195,7 +217,7 @@ fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> Result<&'a str, Response> {
+fn text<'a>(v: &'a Value, key: &str) -> Result<&'a str, ApiError> {
     match v.get(key) {
         Some(Value::String(s)) if !s.is_empty() && s.len() <= 256 => Ok(s),
         _ => Err(error(
@@ -205,7 +227,7 @@ fn text<'a>(v: &'a Value, key: &str) -> Result<&'a str, Response> {
     }
 }
 
-fn record_of(store: &IdentityStore, v: &Value) -> Result<Record, Response> {
+fn record_of(store: &IdentityStore, v: &Value) -> Result<Record, ApiError> {
     let source = text(v, "source")?;
     let id = text(v, "id")?;
     let mut r = Record::new(store.add_source(source), id);
@@ -216,7 +238,9 @@ fn record_of(store: &IdentityStore, v: &Value) -> Result<Record, Response> {
 }
 
 /// Runs store work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"))
@@ -243,7 +267,7 @@ fn change_json(c: &linkage::store::Change) -> Value {
 async fn add_records(State(app): State<Shared>, body: Result<Bytes, BytesRejection>) -> Response {
     let v = match body_json(body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let store = app.store.clone();
     let batch = v.is_array();
@@ -252,7 +276,10 @@ async fn add_records(State(app): State<Shared>, body: Result<Bytes, BytesRejecti
         one => vec![one],
     };
     if items.is_empty() || items.len() > 1000 {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "a batch holds 1 to 1000 records");
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a batch holds 1 to 1000 records",
+        );
     }
     let result = blocking(move || {
         // Each record is its own change (committed before the next).
@@ -262,18 +289,18 @@ async fn add_records(State(app): State<Shared>, body: Result<Bytes, BytesRejecti
                 let r = record_of(&store, item)?;
                 store.add(r).map_err(store_error).map(|c| change_json(&c))
             })
-            .collect::<Vec<Result<Value, Response>>>()
+            .collect::<Vec<Result<Value, ApiError>>>()
     })
     .await;
     let results = match result {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if !batch {
         return match results.into_iter().next() {
             Some(Ok(v)) => Json(v).into_response(),
-            Some(Err(r)) => r,
-            None => error(StatusCode::INTERNAL_SERVER_ERROR, "no result"),
+            Some(Err(r)) => r.into_response(),
+            None => error(StatusCode::INTERNAL_SERVER_ERROR, "no result").into_response(),
         };
     }
     // A batch answers per record: its change, or its error and status.
@@ -282,15 +309,9 @@ async fn add_records(State(app): State<Shared>, body: Result<Bytes, BytesRejecti
     for r in results {
         match r {
             Ok(v) => out.push(v),
-            Err(resp) => {
+            Err(e) => {
                 failed += 1;
-                let status = resp.status().as_u16();
-                let body = axum::body::to_bytes(resp.into_body(), 1 << 16)
-                    .await
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                    .unwrap_or(Value::Null);
-                out.push(json!({ "status": status, "error": body.get("error") }));
+                out.push(json!({ "status": e.status.as_u16(), "error": e.message }));
             }
         }
     }
@@ -309,7 +330,7 @@ async fn update_record(
 ) -> Response {
     let v = match body_json(body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let store = app.store.clone();
     blocking(move || {
@@ -321,11 +342,14 @@ async fn update_record(
         for (k, value) in fields {
             r.set(k, value);
         }
-        store.update(r).map_err(store_error).map(|c| change_json(&c))
+        store
+            .update(r)
+            .map_err(store_error)
+            .map(|c| change_json(&c))
     })
     .await
     .and_then(|r| r)
-    .map_or_else(|e| e, |v| Json(v).into_response())
+    .map_or_else(IntoResponse::into_response, |v| Json(v).into_response())
 }
 
 async fn remove_record(
@@ -333,10 +357,15 @@ async fn remove_record(
     UrlPath((source, id)): UrlPath<(String, String)>,
 ) -> Response {
     let store = app.store.clone();
-    blocking(move || store.remove(&source, &id).map_err(store_error).map(|c| change_json(&c)))
-        .await
-        .and_then(|r| r)
-        .map_or_else(|e| e, |v| Json(v).into_response())
+    blocking(move || {
+        store
+            .remove(&source, &id)
+            .map_err(store_error)
+            .map(|c| change_json(&c))
+    })
+    .await
+    .and_then(|r| r)
+    .map_or_else(IntoResponse::into_response, |v| Json(v).into_response())
 }
 
 async fn get_record(
@@ -351,36 +380,35 @@ async fn get_record(
             .fields
             .iter()
             .map(|(k, v)| {
-                let k = serde_json::to_value(k).ok().and_then(|k| k.as_str().map(String::from));
+                let k = serde_json::to_value(k)
+                    .ok()
+                    .and_then(|k| k.as_str().map(String::from));
                 (k.unwrap_or_default(), Value::String(v.clone()))
             })
             .collect();
         Some(json!({ "source": source, "id": id, "identity": identity, "fields": fields }))
     })
     .await
-    .map_or_else(
-        |e| e,
-        |v| match v {
-            Some(v) => Json(v).into_response(),
-            None => error(StatusCode::NOT_FOUND, "no such record"),
-        },
-    )
+    .map_or_else(IntoResponse::into_response, |v| match v {
+        Some(v) => Json(v).into_response(),
+        None => error(StatusCode::NOT_FOUND, "no such record").into_response(),
+    })
 }
 
 async fn match_record(State(app): State<Shared>, body: Result<Bytes, BytesRejection>) -> Response {
     let v = match body_json(body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let k = match v.get("k") {
         None => 5,
         Some(k) => match k.as_u64() {
             Some(k @ 1..=100) => k as usize,
-            _ => return error(StatusCode::UNPROCESSABLE_ENTITY, "'k' must be 1 to 100"),
+            _ => return fail(StatusCode::UNPROCESSABLE_ENTITY, "'k' must be 1 to 100"),
         },
     };
     let Some(rec) = v.get("record") else {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "'record' is required");
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, "'record' is required");
     };
     let store = app.store.clone();
     let rec = rec.clone();
@@ -429,7 +457,9 @@ async fn match_record(State(app): State<Shared>, body: Result<Bytes, BytesReject
     })
     .await
     .and_then(|r| r)
-    .map_or_else(|e| e, |v| Json(json!({ "matches": v })).into_response())
+    .map_or_else(IntoResponse::into_response, |v| {
+        Json(json!({ "matches": v })).into_response()
+    })
 }
 
 #[derive(Deserialize)]
@@ -443,10 +473,10 @@ async fn identity(
     query: Result<Query<IdentityQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(id) = id.parse::<u64>() else {
-        return error(StatusCode::BAD_REQUEST, "an identity id is a number");
+        return fail(StatusCode::BAD_REQUEST, "an identity id is a number");
     };
     let Ok(Query(q)) = query else {
-        return error(StatusCode::BAD_REQUEST, "unknown query parameters");
+        return fail(StatusCode::BAD_REQUEST, "unknown query parameters");
     };
     let mut rules = SurvivorshipRules::default();
     if let Some(list) = q.survivorship {
@@ -457,7 +487,7 @@ async fn identity(
         match parsed {
             Ok(r) if !r.is_empty() => rules.default = r,
             _ => {
-                return error(
+                return fail(
                     StatusCode::BAD_REQUEST,
                     "survivorship: a comma-separated list of valid_only, most_recent, \
                      most_frequent, longest, most_complete, source_priority",
@@ -478,13 +508,10 @@ async fn identity(
         }))
     })
     .await
-    .map_or_else(
-        |e| e,
-        |v| match v {
-            Some(v) => Json(v).into_response(),
-            None => error(StatusCode::NOT_FOUND, "no such identity"),
-        },
-    )
+    .map_or_else(IntoResponse::into_response, |v| match v {
+        Some(v) => Json(v).into_response(),
+        None => error(StatusCode::NOT_FOUND, "no such identity").into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -498,7 +525,7 @@ async fn events(
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
-        return error(StatusCode::BAD_REQUEST, "since and limit are numbers");
+        return fail(StatusCode::BAD_REQUEST, "since and limit are numbers");
     };
     let since = q.since.unwrap_or(0);
     let limit = q.limit.unwrap_or(100).clamp(1, 10_000);
@@ -506,24 +533,21 @@ async fn events(
     blocking(move || store.events(since, limit).map_err(store_error))
         .await
         .and_then(|r| r)
-        .map_or_else(
-            |e| e,
-            |ev| {
-                let next = ev.last().map_or(since, |e| e.seq + 1);
-                Json(json!({ "events": ev, "next": next })).into_response()
-            },
-        )
+        .map_or_else(IntoResponse::into_response, |ev| {
+            let next = ev.last().map_or(since, |e| e.seq + 1);
+            Json(json!({ "events": ev, "next": next })).into_response()
+        })
 }
 
 async fn health(State(app): State<Shared>) -> Response {
     let store = app.store.clone();
     blocking(move || json!({ "status": "ok", "records": store.len(), "identities": store.identity_count() }))
         .await
-        .map_or_else(|e| e, |v| Json(v).into_response())
+        .map_or_else(IntoResponse::into_response, |v| Json(v).into_response())
 }
 
 async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "no such endpoint")
+    fail(StatusCode::NOT_FOUND, "no such endpoint")
 }
 
 /// Bearer token check, in constant time over the token's bytes.
@@ -551,7 +575,10 @@ async fn auth(State(app): State<Shared>, req: Request, next: Next) -> Response {
 async fn limit(State(app): State<Shared>, req: Request, next: Next) -> Response {
     match app.slots.clone().try_acquire_owned() {
         Ok(_permit) => next.run(req).await,
-        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "too many requests in flight"),
+        Err(_) => fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests in flight",
+        ),
     }
 }
 
@@ -585,7 +612,11 @@ fn open_store(o: &Options) -> Result<IdentityStore, Box<dyn std::error::Error>> 
         return Ok(IdentityStore::open(&o.store, &options)?);
     }
     if o.seed.is_empty() {
-        return Err(format!("{} does not exist: give --seed CSV files", o.store.display()).into());
+        return Err(format!(
+            "{} does not exist: give --seed CSV files",
+            o.store.display()
+        )
+        .into());
     }
     let t = Instant::now();
     let (data, _, _) = input::read_csv_files(&o.seed, &input::CsvOptions::default())?;
@@ -602,8 +633,7 @@ fn open_store(o: &Options) -> Result<IdentityStore, Box<dyn std::error::Error>> 
 }
 
 fn read_token(path: &Path) -> Result<Vec<u8>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let token = text.lines().next().unwrap_or("").trim();
     if token.len() < 16 {
         return Err(format!(

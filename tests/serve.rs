@@ -56,13 +56,21 @@ fn start(dir: &Path, extra: &[&str]) -> Server {
     let t = Instant::now();
     loop {
         let mut c = Client::new(addr, Some(TOKEN.into()));
-        if c.send("GET", "/health", None).is_ok_and(|r| r.status == 200) {
+        if c.send("GET", "/health", None)
+            .is_ok_and(|r| r.status == 200)
+        {
             return server;
         }
         if let Ok(Some(s)) = server.child.try_wait() {
-            panic!("the server exited: {s}: {}", std::fs::read_to_string(&server.log).unwrap());
+            panic!(
+                "the server exited: {s}: {}",
+                std::fs::read_to_string(&server.log).unwrap()
+            );
         }
-        assert!(t.elapsed() < Duration::from_secs(120), "the server did not start");
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -90,7 +98,11 @@ fn every_endpoint_refuses_a_request_without_the_token() {
         ("PUT", "/records/web/T-0", Some(&body)),
         ("DELETE", "/records/web/T-0", None),
         ("GET", "/records/web/T-0", None),
-        ("POST", "/match", Some(r#"{"record": {"fields": {"surname": "Lee"}}}"#)),
+        (
+            "POST",
+            "/match",
+            Some(r#"{"record": {"fields": {"surname": "Lee"}}}"#),
+        ),
         ("GET", "/identities/0", None),
         ("GET", "/identities/0?survivorship=most_recent", None),
         ("GET", "/events?since=0&limit=5", None),
@@ -98,7 +110,12 @@ fn every_endpoint_refuses_a_request_without_the_token() {
         ("GET", "/no-such-endpoint", None),
     ];
     let wrong = Some(format!("{}x", &TOKEN[..TOKEN.len() - 1]));
-    for token in [None, wrong, Some(String::new()), Some(TOKEN[..8].to_string())] {
+    for token in [
+        None,
+        wrong,
+        Some(String::new()),
+        Some(TOKEN[..8].to_string()),
+    ] {
         let mut c = Client::new(server.addr, token.clone());
         for (method, path, body) in endpoints {
             let r = c.send(method, path, body).unwrap();
@@ -135,7 +152,9 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     let mut server = start(&dir, &["--max-body", "4096"]);
     let mut c = Client::new(server.addr, Some(TOKEN.into()));
 
-    let r = c.send("POST", "/records", Some(&record_body("T-1"))).unwrap();
+    let r = c
+        .send("POST", "/records", Some(&record_body("T-1")))
+        .unwrap();
     assert_eq!(r.status, 200);
     let added = r.json();
     assert_eq!(added["outcome"], "created");
@@ -152,14 +171,24 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     let r = c.send("GET", "/records/web/T-1", None).unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["fields"]["given_name"], SECRET);
-    let probe = format!(r#"{{"record": {{"fields": {{"given_name": "{SECRET}", "surname": "Vantreek", "email": "{MAIL}"}}}}, "k": 3}}"#);
+    let probe = format!(
+        r#"{{"record": {{"fields": {{"given_name": "{SECRET}", "surname": "Vantreek", "email": "{MAIL}"}}}}, "k": 3}}"#
+    );
     let r = c.send("POST", "/match", Some(&probe)).unwrap();
     assert_eq!(r.status, 200);
     let best = &r.json()["matches"][0];
     assert_eq!(best["identity"].as_u64(), Some(identity));
     assert_eq!(best["is_match"], true);
-    assert!(best["deciding_fields"].as_array().is_some_and(|f| !f.is_empty()));
-    let r = c.send("GET", &format!("/identities/{identity}?survivorship=longest,most_recent"), None).unwrap();
+    assert!(best["deciding_fields"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty()));
+    let r = c
+        .send(
+            "GET",
+            &format!("/identities/{identity}?survivorship=longest,most_recent"),
+            None,
+        )
+        .unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["members"].as_array().map(Vec::len), Some(2));
     let r = c.send("GET", "/events?since=1&limit=2", None).unwrap();
@@ -170,7 +199,10 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     let update = r#"{"fields": {"given_name": "Quennimore", "surname": "Vantreek"}}"#;
     let r = c.send("PUT", "/records/web/T-2", Some(update)).unwrap();
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    assert_eq!(c.send("DELETE", "/records/web/T-2", None).unwrap().status, 200);
+    assert_eq!(
+        c.send("DELETE", "/records/web/T-2", None).unwrap().status,
+        200
+    );
 
     // Errors: JSON, a status that says what, never the values sent.
     let cases: Vec<(&str, String, Option<String>, u16)> = vec![
@@ -191,16 +223,37 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     ];
     for (method, path, body, want) in cases {
         let r = c.send(method, &path, body.as_deref()).unwrap();
-        assert_eq!(r.status, want, "{method} {path}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            want,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         let text = String::from_utf8_lossy(&r.body);
         assert!(r.json()["error"].is_string(), "{method} {path}: {text}");
-        assert!(!text.contains(SECRET) && !text.contains("xyloquintia"), "{method} {path}: {text}");
+        assert!(
+            !text.contains(SECRET) && !text.contains("xyloquintia"),
+            "{method} {path}: {text}"
+        );
     }
     let log = stop(&mut server);
     // Logs: routes and statuses, never ids or values.
-    assert!(log.contains("request method=POST route=/records status=200"), "{log}");
-    assert!(log.contains("route=/records/{source}/{id} status=404"), "{log}");
-    for leak in [SECRET, "xyloquintia", "Vantreek", "T-1", "T-2", "Quennimore"] {
+    assert!(
+        log.contains("request method=POST route=/records status=200"),
+        "{log}"
+    );
+    assert!(
+        log.contains("route=/records/{source}/{id} status=404"),
+        "{log}"
+    );
+    for leak in [
+        SECRET,
+        "xyloquintia",
+        "Vantreek",
+        "T-1",
+        "T-2",
+        "Quennimore",
+    ] {
         assert!(!log.contains(leak), "'{leak}' in the server log");
     }
 
@@ -209,7 +262,14 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     let mut cmd = Command::new(serve_binary());
     let addr = format!("127.0.0.1:{}", free_port());
     let mut again = cmd
-        .args(["--store", dir.join("store.db").to_str().unwrap(), "--listen", &addr, "--token-file", token.to_str().unwrap()])
+        .args([
+            "--store",
+            dir.join("store.db").to_str().unwrap(),
+            "--listen",
+            &addr,
+            "--token-file",
+            token.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -241,7 +301,12 @@ fn the_service_refuses_to_start_without_a_token_or_no_auth() {
     // A token too short to be a secret is refused too.
     std::fs::write(dir.join("t"), "short\n").unwrap();
     let out = Command::new(serve_binary())
-        .args(["--store", dir.join("s.db").to_str().unwrap(), "--token-file", dir.join("t").to_str().unwrap()])
+        .args([
+            "--store",
+            dir.join("s.db").to_str().unwrap(),
+            "--token-file",
+            dir.join("t").to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

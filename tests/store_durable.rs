@@ -32,7 +32,10 @@ fn person(source: u32, id: &str, fields: &[(K, &str)]) -> Record {
 
 /// The store's content, comparable across stores: identities (members by
 /// source and id, join order) and every record's values.
-fn content(store: &IdentityStore) -> Vec<(u64, Vec<(String, String, Vec<(K, String)>)>)> {
+/// A member: source, id and values.
+type Member = (String, String, Vec<(K, String)>);
+
+fn content(store: &IdentityStore) -> Vec<(u64, Vec<Member>)> {
     store
         .identity_ids()
         .into_iter()
@@ -63,18 +66,28 @@ fn changes(store: &IdentityStore, data: &Dataset) {
         .add(person(
             web,
             "S-2",
-            &[(K::GivenName, "Quillon"), (K::Surname, "Vastrebeck"), (K::Email, "qv@example.org")],
+            &[
+                (K::GivenName, "Quillon"),
+                (K::Surname, "Vastrebeck"),
+                (K::Email, "qv@example.org"),
+            ],
         ))
         .unwrap();
     store
         .update(person(
             web,
             "S-2",
-            &[(K::GivenName, "Quillon"), (K::Surname, "Vastrebeck"), (K::Email, "qv2@example.org")],
+            &[
+                (K::GivenName, "Quillon"),
+                (K::Surname, "Vastrebeck"),
+                (K::Email, "qv2@example.org"),
+            ],
         ))
         .unwrap();
     let r = &data.records[10];
-    store.remove(&data.sources[r.source as usize], &r.id).unwrap();
+    store
+        .remove(&data.sources[r.source as usize], &r.id)
+        .unwrap();
 }
 
 #[test]
@@ -106,7 +119,11 @@ fn a_durable_store_reopens_exactly_as_it_was_left() {
     let later = person(
         0,
         "late-1",
-        &[(K::GivenName, "Quillon"), (K::Surname, "Vastrebeck"), (K::Email, "qv2@example.org")],
+        &[
+            (K::GivenName, "Quillon"),
+            (K::Surname, "Vastrebeck"),
+            (K::Email, "qv2@example.org"),
+        ],
     );
     let a = reopened.add(later.clone()).unwrap();
     let b = memory.add(later).unwrap();
@@ -180,7 +197,11 @@ fn a_removed_record_leaves_no_value_in_the_file() {
         .add(person(
             web,
             "forget-me",
-            &[(K::GivenName, secret), (K::Surname, "Prendergast"), (K::Email, mail)],
+            &[
+                (K::GivenName, secret),
+                (K::Surname, "Prendergast"),
+                (K::Email, mail),
+            ],
         ))
         .unwrap();
     assert!(file_holds(&path, secret), "the value is written");
@@ -217,7 +238,10 @@ fn opening_a_snapshot_imports_it() {
     // And exported again as a snapshot.
     let export = path.with_extension("export");
     again.save(&export).unwrap();
-    assert_eq!(content(&IdentityStore::load(&export).unwrap()), content(&memory));
+    assert_eq!(
+        content(&IdentityStore::load(&export).unwrap()),
+        content(&memory)
+    );
 }
 
 #[test]
@@ -240,7 +264,14 @@ fn a_damaged_store_file_is_a_clear_error() {
             Err(e) => panic!("{what}: unexpected error {e}"),
         }
     };
-    for cut in [0, 10, 100, good.len() / 3, good.len() / 2, good.len() - 4096] {
+    for cut in [
+        0,
+        10,
+        100,
+        good.len() / 3,
+        good.len() / 2,
+        good.len() - 4096,
+    ] {
         let reason = refused(&good[..cut], &format!("truncated to {cut}"));
         assert!(!reason.is_empty());
     }
@@ -264,7 +295,12 @@ fn a_damaged_store_file_is_a_clear_error() {
                 .iter()
                 .map(|r| s.record(&data.sources[r.source as usize], &r.id))
                 .collect();
-            assert!(all.iter().zip(&data.records).all(|(a, b)| a.as_ref() == Some(b)), "page {page}");
+            assert!(
+                all.iter()
+                    .zip(&data.records)
+                    .all(|(a, b)| a.as_ref() == Some(b)),
+                "page {page}"
+            );
         }
     }
     let reason = refused(b"not a store at all, just some text here", "text");

@@ -323,19 +323,15 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
             }
             for (id, members) in &rows.identities {
                 match members {
-                    Some(m) => put_identity.execute(params![
-                        *id as i64,
-                        m,
-                        pair_crc(*id as i64, m)
-                    ]),
+                    Some(m) => {
+                        put_identity.execute(params![*id as i64, m, pair_crc(*id as i64, m)])
+                    }
                     None => del_identity.execute([*id as i64]),
                 }
                 .map_err(sql)?;
             }
             for (from, into) in &rows.merges {
-                put_merge
-                    .execute(merge_params(*from, *into))
-                    .map_err(sql)?;
+                put_merge.execute(merge_params(*from, *into)).map_err(sql)?;
             }
             for (seq, e) in &rows.events {
                 put_event
@@ -535,9 +531,7 @@ pub(crate) fn events(
     limit: usize,
 ) -> Result<Vec<LoggedEvent>, Reason> {
     let mut st = conn
-        .prepare_cached(
-            "SELECT seq, event, crc FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
-        )
+        .prepare_cached("SELECT seq, event, crc FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2")
         .map_err(sql)?;
     let since = since.min(i64::MAX as u64) as i64;
     let limit = limit.min(i64::MAX as usize) as i64;
@@ -556,8 +550,8 @@ pub(crate) fn events(
         if sum != pair_crc(seq, json.as_bytes()) {
             return Err(format!("corrupt store: event {seq} fails its checksum"));
         }
-        let event = serde_json::from_str(&json)
-            .map_err(|e| format!("event {seq} cannot be read: {e}"))?;
+        let event =
+            serde_json::from_str(&json).map_err(|e| format!("event {seq} cannot be read: {e}"))?;
         out.push(LoggedEvent {
             seq: seq as u64,
             event,
@@ -700,17 +694,17 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
     let event_base = event_count(conn)?;
     State::build_keyed(
         Parts {
-        settings,
-        sources,
-        slots,
-        identities,
-        merged_into,
-        next_identity,
-        clock,
-        placeholders,
-        events: Vec::new(),
-        event_base,
-    },
+            settings,
+            sources,
+            slots,
+            identities,
+            merged_into,
+            next_identity,
+            clock,
+            placeholders,
+            events: Vec::new(),
+            event_base,
+        },
         keys_valid.then_some(&keys),
     )
     .map(|s| (s, keys_valid))
@@ -752,10 +746,7 @@ fn read_identities(conn: &Connection) -> Result<Vec<(IdentityId, Vec<u32>)>, Rea
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(sql)? {
         let id: i64 = r.get(0).map_err(sql)?;
-        let members = r
-            .get_ref(1)
-            .and_then(|v| Ok(v.as_blob()?))
-            .map_err(sql)?;
+        let members = r.get_ref(1).and_then(|v| Ok(v.as_blob()?)).map_err(sql)?;
         let sum: i64 = r.get(2).map_err(sql)?;
         if sum != pair_crc(id, members) || members.len() % 4 != 0 {
             return Err(format!("corrupt store: identity {id} fails its checksum"));
@@ -790,11 +781,7 @@ struct RowContext {
 
 /// The records, read and decoded by two connections in parallel (halves
 /// of the slot range) when the store is large.
-fn read_records(
-    conn: &Connection,
-    writer: bool,
-    ctx: &RowContext,
-) -> Result<Vec<Decoded>, Reason> {
+fn read_records(conn: &Connection, writer: bool, ctx: &RowContext) -> Result<Vec<Decoded>, Reason> {
     let (lo, hi): (Option<i64>, Option<i64>) = conn
         .query_row("SELECT min(slot), max(slot) FROM records", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -938,8 +925,10 @@ fn decode_keys(bytes: &[u8], rules: usize) -> Option<Vec<Option<u64>>> {
     let mut rest = bytes[8..].chunks_exact(8);
     let keys = (0..rules)
         .map(|i| {
-            (i < 64 && mask & (1 << i) != 0)
-                .then(|| rest.next().map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))))
+            (i < 64 && mask & (1 << i) != 0).then(|| {
+                rest.next()
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            })
         })
         .collect::<Vec<_>>();
     if rest.next().is_some() || !rest.remainder().is_empty() {

@@ -9,7 +9,6 @@
 //! write-ahead log into the main file (passively, beside the commits)
 //! every [`CHECKPOINT_EVERY`] commits, so no caller waits for one.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -73,26 +72,28 @@ pub(crate) fn lock_path(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// Takes the writer lock (an exclusive `flock` on `<path>.lock`, held
-/// while the store is open and released by the OS when the process dies,
-/// however it dies).
-pub(crate) fn lock(path: &Path) -> Result<File> {
+/// Takes the writer lock: an exclusive transaction held open on a small
+/// SQLite file `<path>.lock` (SQLite's file locks: released by the OS when
+/// the process dies, however it dies, and honoured between connections
+/// of one process too).
+pub(crate) fn lock(path: &Path) -> Result<Connection> {
     let lp = lock_path(path);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lp)
-        .map_err(|source| Error::Io {
-            path: lp.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::StoreLocked {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(source)) => Err(Error::Io { path: lp, source }),
+    let fail = |e: rusqlite::Error| store_error(&lp, format!("the writer lock: {e}"));
+    let conn = Connection::open(&lp).map_err(fail)?;
+    conn.busy_timeout(std::time::Duration::ZERO).map_err(fail)?;
+    match conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;") {
+        Ok(()) => Ok(conn),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(Error::StoreLocked {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => Err(fail(e)),
     }
 }
 
@@ -132,7 +133,8 @@ pub(crate) struct Durable {
     /// Sources already written (a source is written with the first change
     /// after it is registered).
     pub sources_written: std::sync::atomic::AtomicUsize,
-    _lock: Option<File>,
+    /// The writer lock's connection (in a mutex only to be `Sync`).
+    _lock: Option<Mutex<Connection>>,
 }
 
 impl std::fmt::Debug for Durable {
@@ -157,7 +159,7 @@ impl Durable {
         path: &Path,
         conn: Connection,
         options: &StoreOptions,
-        lock: Option<File>,
+        lock: Option<Connection>,
         sources_written: usize,
     ) -> Result<Durable> {
         let reader = connect(
@@ -175,8 +177,7 @@ impl Durable {
         } else {
             let (tx, rx) = mpsc::sync_channel::<Job>(4 * MAX_BATCH);
             let flag = failed.clone();
-            let checkpoints = connect(path, options)
-                .map_err(|reason| store_error(path, reason))?;
+            let checkpoints = connect(path, options).map_err(|reason| store_error(path, reason))?;
             let handle = std::thread::Builder::new()
                 .name("linkage-store-writer".into())
                 .spawn(move || {
@@ -204,7 +205,7 @@ impl Durable {
             writer,
             failed,
             sources_written: sources_written.into(),
-            _lock: lock,
+            _lock: lock.map(Mutex::new),
         })
     }
 
@@ -230,9 +231,10 @@ impl Durable {
     /// the order of the changes) and returns what to wait on.
     pub fn enqueue(&self, rows: ChangeRows) -> Result<Receiver<std::result::Result<(), Reason>>> {
         let (done, wait) = mpsc::sync_channel(1);
-        let queue = self.queue.as_ref().ok_or_else(|| {
-            store_error(&self.path, "the store is open read-only".into())
-        })?;
+        let queue = self
+            .queue
+            .as_ref()
+            .ok_or_else(|| store_error(&self.path, "the store is open read-only".into()))?;
         queue.send(Job { rows, done }).map_err(|_| {
             self.failed.store(true, Ordering::SeqCst);
             store_error(&self.path, "the store's writer has stopped".into())

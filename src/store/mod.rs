@@ -37,9 +37,9 @@ mod db;
 mod durable;
 pub mod event;
 mod frequency;
-mod open;
 pub mod golden;
 mod index;
+mod open;
 mod persist;
 mod state;
 
@@ -306,7 +306,8 @@ impl IdentityStore {
     /// A stored record's values (as given to `add` or `update`).
     pub fn record(&self, source: &str, id: &str) -> Option<Record> {
         let s = self.read();
-        s.slot_of(source, id).map(|slot| s.entry(slot).record.clone())
+        s.slot_of(source, id)
+            .map(|slot| s.entry(slot).record.clone())
     }
 
     /// The identity holding a record.
@@ -370,11 +371,7 @@ impl IdentityStore {
         }
         let s = self.read();
         let from = since.min(s.data.events.len() as u64) as usize;
-        Ok(s.data.events[from..]
-            .iter()
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(s.data.events[from..].iter().take(limit).cloned().collect())
     }
 
     /// The golden record of an identity (after following merges).

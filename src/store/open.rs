@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use super::db;
-use super::durable::{self, connect, store_error, Durable, Durability, StoreOptions};
+use super::durable::{self, connect, store_error, Durability, Durable, StoreOptions};
 use super::state::State;
 use super::IdentityStore;
 use crate::error::{Error, Result};
@@ -105,7 +105,11 @@ impl IdentityStore {
 
     /// Creates an empty durable store using a trained model; the file
     /// must not exist yet.
-    pub fn create(path: &Path, settings: Settings, options: &StoreOptions) -> Result<IdentityStore> {
+    pub fn create(
+        path: &Path,
+        settings: Settings,
+        options: &StoreOptions,
+    ) -> Result<IdentityStore> {
         IdentityStore::new(settings)?.persist(path, options)
     }
 
@@ -147,7 +151,7 @@ impl IdentityStore {
         self,
         path: &Path,
         options: &StoreOptions,
-        lock: std::fs::File,
+        lock: Connection,
     ) -> Result<IdentityStore> {
         let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let tmp = sibling(path, ".creating");
@@ -179,7 +183,7 @@ impl IdentityStore {
         state: State,
         conn: Connection,
         options: &StoreOptions,
-        lock: Option<std::fs::File>,
+        lock: Option<Connection>,
     ) -> Result<IdentityStore> {
         let sources = state.data.sources.len();
         let durable = Durable::start(path, conn, options, lock, sources)?;
