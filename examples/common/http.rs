@@ -37,7 +37,34 @@ impl Client {
     }
 
     /// Sends a request with an optional JSON body and reads the reply.
+    ///
+    /// A kept-alive connection the server has closed meanwhile (it may
+    /// close one after answering without reading a body, as for a 401)
+    /// is opened again once, when nothing of the reply arrived.
     pub fn send(&mut self, method: &str, path: &str, body: Option<&str>) -> std::io::Result<Reply> {
+        let reused = self.conn.is_some();
+        match self.send_once(method, path, body) {
+            Err(e)
+                if reused
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::UnexpectedEof
+                            | std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::BrokenPipe
+                    ) =>
+            {
+                self.send_once(method, path, body)
+            }
+            r => r,
+        }
+    }
+
+    fn send_once(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> std::io::Result<Reply> {
         if self.conn.is_none() {
             let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))?;
             s.set_read_timeout(Some(Duration::from_secs(60)))?;
