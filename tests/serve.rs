@@ -29,6 +29,14 @@ struct Server {
     log: PathBuf,
 }
 
+/// A server is stopped however the test ends (a failed assertion too).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn start(dir: &Path, extra: &[&str]) -> Server {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
     let token = dir.join("token");
@@ -287,6 +295,7 @@ fn the_service_resolves_records_and_answers_bad_input_without_values() {
     assert_eq!(c.send("GET", "/records/web/T-2", None).unwrap().status, 404);
     let _ = again.kill();
     let _ = again.wait();
+    drop(server);
 }
 
 #[test]
