@@ -2,17 +2,19 @@
 //! from a resolved batch of N records, then `match_record` and `add`
 //! latency (p50, p99, max) for held-out records, concurrent
 //! `match_record` throughput from 1 and 2 threads, and save and load time
-//! with the file size.
+//! with the file size. Then the durable store: written to a database,
+//! opened again (timed), `match_record` and `add` latency with
+//! `Durability::Normal` and `Full`, adds from 2 threads, file size.
 //!
 //! ```text
-//! cargo run --release --example store_bench -- --records 1000000
+//! cargo run --release --example store_bench -- --records 1000000 [--keep-db PATH]
 //! ```
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use linkage::eval::{evaluate, Truth};
-use linkage::store::{IdentityStore, Outcome};
+use linkage::store::{Durability, IdentityStore, Outcome, StoreOptions};
 use linkage::synth::{generate, SynthOptions};
 use linkage::{Dataset, Record, Resolver, Settings};
 
@@ -22,6 +24,17 @@ struct Options {
     records: usize,
     probes: usize,
     seed: u64,
+    keep_db: Option<std::path::PathBuf>,
+}
+
+/// Records held out for the durable part: per durability, `probes` to
+/// match and add one by one, then `2 * threaded` to add from 2 threads.
+fn durable_holdout(o: &Options) -> usize {
+    2 * (o.probes + 2 * threaded(o))
+}
+
+fn threaded(o: &Options) -> usize {
+    (o.probes * 3 / 2).max(1)
 }
 
 fn percentiles(mut d: Vec<Duration>) -> String {
@@ -44,23 +57,31 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
         ..SynthOptions::default()
     });
     // Every k-th record is held out to be matched and added later.
-    let step = (synth.dataset.len() / o.probes.max(1)).max(2);
+    let held = o.probes + durable_holdout(o);
+    let step = (synth.dataset.len() / held.max(1)).max(2);
     let mut base = Dataset {
         sources: synth.dataset.sources.clone(),
         records: Vec::new(),
     };
     let mut probes: Vec<Record> = Vec::new();
+    let mut later: Vec<Record> = Vec::new();
     for (i, r) in synth.dataset.records.into_iter().enumerate() {
-        if i % step == step / 2 && probes.len() < o.probes {
-            probes.push(r);
+        if i % step == step / 2 && probes.len() + later.len() < held {
+            if probes.len() < o.probes && i % (2 * step) == step / 2 {
+                probes.push(r);
+            } else if later.len() < durable_holdout(o) {
+                later.push(r);
+            } else {
+                probes.push(r);
+            }
         } else {
             base.records.push(r);
         }
     }
     println!(
         "generated {} records ({} held out) in {:.1?}",
-        base.len() + probes.len(),
-        probes.len(),
+        base.len() + probes.len() + later.len(),
+        probes.len() + later.len(),
         t.elapsed()
     );
 
@@ -170,6 +191,7 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
     // Quality of the store after the adds, against the generator's truth.
     let mut all = base;
     all.records.extend(probes);
+    all.records.extend(later.iter().cloned());
     let truth = Truth::from_triples(
         synth
             .truth
@@ -181,17 +203,126 @@ fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
         .records
         .iter()
         .map(|r| {
-            let id = store.identity_of(&all.sources[r.source as usize], &r.id);
+            // A record not in this store (held for the durable part) is
+            // a cluster of its own.
+            let id = store
+                .identity_of(&all.sources[r.source as usize], &r.id)
+                .map_or((1, dense.len()), |id| (0, id as usize));
             let n = dense.len() as u32;
             *dense.entry(id).or_insert(n)
         })
         .collect();
+    // The later records are not in this store: each is its own cluster.
     println!(
-        "F1 of the store vs truth: {:.4}",
+        "F1 of the store vs truth (the durable part's records not added): {:.4}",
         evaluate(&all, &cluster_of, &truth).f1
     );
+    durable(store, later, o)?;
 
     println!("peak RSS {}", common::peak_rss());
+    Ok(())
+}
+
+/// The durable store: written, opened, matched, added to from 1 and 2
+/// threads with each durability.
+fn durable(
+    store: IdentityStore,
+    later: Vec<Record>,
+    o: &Options,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("linkage-store-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = o.keep_db.clone().unwrap_or_else(|| dir.join("store.db"));
+    let records = store.len();
+    let t = Instant::now();
+    let store = store.persist(&path, &StoreOptions::default())?;
+    println!("durable: written to a new database in {:.2?}", t.elapsed());
+    store.close()?;
+    let size = std::fs::metadata(&path)?.len();
+    println!(
+        "durable: file {:.1} MB for {records} records ({:.0} bytes/record)",
+        size as f64 / 1e6,
+        size as f64 / records as f64
+    );
+    let mut groups = later.chunks(later.len().div_ceil(2));
+    for durability in [Durability::Normal, Durability::Full] {
+        let group = groups.next().unwrap_or_default();
+        let (one, rest) = group.split_at(o.probes.min(group.len()));
+        let t = Instant::now();
+        let store = IdentityStore::open(&path, &StoreOptions::durability(durability))?;
+        println!(
+            "durable {durability:?}: open {:.2?} ({} records, {} identities)",
+            t.elapsed(),
+            store.len(),
+            store.identity_count()
+        );
+        let mut lat = Vec::with_capacity(one.len());
+        for p in one {
+            let t = Instant::now();
+            store.match_record(p, 5)?;
+            lat.push(t.elapsed());
+        }
+        println!(
+            "durable {durability:?}: match_record (top 5), {} probes: {}",
+            one.len(),
+            percentiles(lat)
+        );
+        let mut lat = Vec::with_capacity(one.len());
+        for p in one {
+            let t = Instant::now();
+            store.add(p.clone())?;
+            lat.push(t.elapsed());
+        }
+        println!(
+            "durable {durability:?}: add, {} records: {}",
+            one.len(),
+            percentiles(lat)
+        );
+        // Two threads adding; each add returns once committed.
+        let (a, b) = rest.split_at(rest.len() / 2);
+        let t = Instant::now();
+        let store = &store;
+        let lats: Vec<Vec<Duration>> = std::thread::scope(|s| {
+            let handles: Vec<_> = [a, b]
+                .into_iter()
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|p| {
+                                let t = Instant::now();
+                                store.add(p.clone()).map(|_| t.elapsed())
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("adding thread").expect("add"))
+                .collect()
+        });
+        let wall = t.elapsed();
+        let all: Vec<Duration> = lats.into_iter().flatten().collect();
+        println!(
+            "durable {durability:?}: adds from 2 threads: {} in {:.2?} = {:.0}/s; per add {}",
+            all.len(),
+            wall,
+            all.len() as f64 / wall.as_secs_f64(),
+            percentiles(all)
+        );
+    }
+    let size = std::fs::metadata(&path)?.len();
+    let store = IdentityStore::open(&path, &StoreOptions::read_only())?;
+    println!(
+        "durable: after the adds, file {:.1} MB for {} records ({:.0} bytes/record)",
+        size as f64 / 1e6,
+        store.len(),
+        size as f64 / store.len() as f64
+    );
+    drop(store);
+    if o.keep_db.is_none() {
+        std::fs::remove_dir_all(&dir).ok();
+    }
     Ok(())
 }
 
@@ -200,6 +331,7 @@ fn main() -> ExitCode {
         records: 100_000,
         probes: 2_000,
         seed: 7,
+        keep_db: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -208,10 +340,14 @@ fn main() -> ExitCode {
             ("--records", Some(v)) => v.replace('_', "").parse().map(|x| o.records = x).is_ok(),
             ("--probes", Some(v)) => v.parse().map(|x| o.probes = x).is_ok(),
             ("--seed", Some(v)) => v.parse().map(|x| o.seed = x).is_ok(),
+            ("--keep-db", Some(v)) => {
+                o.keep_db = Some(v.into());
+                true
+            }
             _ => false,
         };
         if !ok {
-            eprintln!("usage: store_bench [--records N] [--probes P] [--seed S]");
+            eprintln!("usage: store_bench [--records N] [--probes P] [--seed S] [--keep-db PATH]");
             return ExitCode::from(2);
         }
     }

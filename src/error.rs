@@ -129,6 +129,13 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A durable store that another process (or another handle in this
+    /// one) has open for writing.
+    #[error("{path}: the store is open for writing elsewhere (one writer at a time; open it read-only to read)")]
+    StoreLocked {
+        /// The store.
+        path: PathBuf,
+    },
     /// A thread pool could not be built.
     #[error("thread pool: {0}")]
     ThreadPool(String),

@@ -328,17 +328,49 @@ fn suppress_splits_prospects_into_known_and_new() {
 
 #[test]
 fn store_bench_reports_latency_and_file_size() {
-    let out = cargo_example("store_bench", &["--records", "3000", "--probes", "200"]);
+    let out = cargo_example("store_bench", &["--records", "3000", "--probes", "100"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "match_record (top 5)",
         "p99",
-        "add, 200 records",
+        "add, 100 records",
+        "durable Normal: open",
+        "durable Full: add, 100 records",
+        "adds from 2 threads",
         "2 threads",
         "save",
         "load",
         "bytes/record",
         "F1",
+    ] {
+        assert!(stdout.contains(needle), "no '{needle}' in {stdout}");
+    }
+}
+
+#[test]
+fn load_drives_the_service_kills_it_and_finds_every_acknowledged_write() {
+    // The service binary the load test starts.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(cargo);
+    build
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--quiet", "--example", "serve"]);
+    if !cfg!(debug_assertions) {
+        build.arg("--release");
+    }
+    assert!(build.status().expect("cargo runs").success());
+    let out = cargo_example(
+        "load",
+        &["--clients", "2", "--requests", "300", "--customers", "300"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "| Match |",
+        "| Add |",
+        "server RSS",
+        "SIGKILL after",
+        "0 lost",
+        "SIGTERM: server exited with exit status: 0",
     ] {
         assert!(stdout.contains(needle), "no '{needle}' in {stdout}");
     }

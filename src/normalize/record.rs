@@ -594,6 +594,69 @@ pub(crate) fn normalized(r: &Record) -> NormalizedRecord {
     )
 }
 
+impl NormalizedRecord {
+    /// The record as compact bytes (for the durable store, which keeps
+    /// normalized values so that opening does not normalize again):
+    /// the attribute ends (`u16` each, little endian), the date of birth
+    /// (a flag byte, year, month, day), then the value buffer.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        for end in self.ends {
+            out.extend_from_slice(&end.to_le_bytes());
+        }
+        match self.dob {
+            None => out.extend_from_slice(&[0, 0, 0, 0, 0]),
+            Some(d) => {
+                out.push(1 + u8::from(d.approximate));
+                out.extend_from_slice(&d.year.to_le_bytes());
+                out.push(d.month);
+                out.push(d.day);
+            }
+        }
+        out.extend_from_slice(self.buf.as_bytes());
+    }
+
+    /// Reads bytes written by [`NormalizedRecord::encode`]; `None` when
+    /// they are not such a record (wrong length, ends out of order or
+    /// inside a character, invalid UTF-8, an unknown flag).
+    pub(crate) fn decode(bytes: &[u8]) -> Option<NormalizedRecord> {
+        let head = Attr::COUNT * 2 + 5;
+        if bytes.len() < head {
+            return None;
+        }
+        let mut ends = [0u16; Attr::COUNT];
+        for (i, end) in ends.iter_mut().enumerate() {
+            *end = u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]);
+        }
+        let d = &bytes[Attr::COUNT * 2..head];
+        let dob = match d[0] {
+            0 => None,
+            1 | 2 => Some(Date {
+                year: u16::from_le_bytes([d[1], d[2]]),
+                month: d[3],
+                day: d[4],
+                approximate: d[0] == 2,
+            }),
+            _ => return None,
+        };
+        let buf = std::str::from_utf8(&bytes[head..]).ok()?;
+        let mut prev = 0u16;
+        for &end in &ends {
+            if end < prev || !buf.is_char_boundary(end as usize) {
+                return None;
+            }
+            prev = end;
+        }
+        if prev as usize != buf.len() {
+            return None;
+        }
+        Some(NormalizedRecord {
+            buf: buf.into(),
+            ends,
+            dob,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

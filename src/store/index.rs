@@ -79,13 +79,26 @@ impl BlockIndex {
         max_block_size: usize,
         records: &[(u32, &NormalizedRecord)],
     ) -> BlockIndex {
+        BlockIndex::build_with(rules, max_block_size, |_, rule| {
+            records
+                .iter()
+                .filter_map(|(slot, r)| rule.key(r).map(|k| (k, *slot)))
+                .collect()
+        })
+    }
+
+    /// The index from keys already known: `keyed(i, rule)` lists rule
+    /// `i`'s (key, slot) pairs, in any order.
+    pub fn build_with(
+        rules: Vec<BlockingRule>,
+        max_block_size: usize,
+        keyed: impl Fn(usize, &BlockingRule) -> Vec<(u64, u32)> + Sync,
+    ) -> BlockIndex {
         let maps = rules
             .par_iter()
-            .map(|rule| {
-                let mut keyed: Vec<(u64, u32)> = records
-                    .iter()
-                    .filter_map(|(slot, r)| rule.key(r).map(|k| (k, *slot)))
-                    .collect();
+            .enumerate()
+            .map(|(i, rule)| {
+                let mut keyed = keyed(i, rule);
                 keyed.sort_unstable();
                 let blocks: Vec<(u64, Block)> = keyed
                     .chunk_by(|a, b| a.0 == b.0)

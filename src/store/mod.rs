@@ -33,18 +33,23 @@
 //! # Ok(()) }
 //! ```
 
+mod db;
+mod durable;
 pub mod event;
 mod frequency;
 pub mod golden;
 mod index;
+mod open;
 mod persist;
 mod state;
 
 use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::{Deserialize, Serialize};
 
+pub use durable::{Durability, StoreOptions};
 pub use event::{Event, IdentityId, LoggedEvent};
 pub use golden::{
     golden_record, golden_records, Conflict, FieldRules, GoldenRecord, GoldenValue, Member,
@@ -57,6 +62,8 @@ use crate::explain::{PairExplanation, RecordRef};
 use crate::pipeline::Resolution;
 use crate::record::{Dataset, Record};
 use crate::settings::Settings;
+use db::ChangeRows;
+use durable::{store_error, Durable};
 use state::{Entry, Parts, State};
 
 /// What a change did to the record's identity.
@@ -124,6 +131,8 @@ pub struct IdentityMatch {
 #[derive(Debug)]
 pub struct IdentityStore {
     state: RwLock<State>,
+    /// The database of a durable store (`open`, `create`, `persist`).
+    durable: Option<Durable>,
 }
 
 impl IdentityStore {
@@ -139,6 +148,7 @@ impl IdentityStore {
             clock: 0,
             placeholders: Vec::new(),
             events: Vec::new(),
+            event_base: 0,
         })?))
     }
 
@@ -182,6 +192,7 @@ impl IdentityStore {
             clock: n as u64,
             placeholders: resolution.normalize_report.placeholders.clone(),
             events: Vec::new(),
+            event_base: 0,
         })?;
         state.data.events.push(LoggedEvent {
             seq: 0,
@@ -196,6 +207,7 @@ impl IdentityStore {
     fn from_state(state: State) -> IdentityStore {
         IdentityStore {
             state: RwLock::new(state),
+            durable: None,
         }
     }
 
@@ -231,8 +243,11 @@ impl IdentityStore {
     /// Adds a new record: attaches it to the identity it matches, creates
     /// one, or merges the identities it bridges. Errors when its source is
     /// unknown or its (source, id) is already stored.
+    ///
+    /// A durable store returns once the change is committed to its
+    /// database (see [`IdentityStore::open`]).
     pub fn add(&self, record: Record) -> Result<Change> {
-        self.write().add(record)
+        self.change(|s| s.add(record).map(|c| (c, None)))
     }
 
     /// The `k` identities most likely to hold `record`, strongest first,
@@ -245,14 +260,54 @@ impl IdentityStore {
     /// Replaces a stored record's values (same source and id). Its identity
     /// is re-checked: it may split off, or bridge into other identities.
     pub fn update(&self, record: Record) -> Result<Change> {
-        self.write().update(record)
+        self.change(|s| s.update(record).map(|c| (c, None)))
     }
 
     /// Removes a record and everything derived from it (index entries,
     /// value counts). An identity it held together splits; the larger part
     /// keeps the id. The event log names the record by source and id only.
+    ///
+    /// In a durable store the record's values are also erased from the
+    /// database file before this returns (overwritten with zeros; see
+    /// [`IdentityStore::open`]).
     pub fn remove(&self, source: &str, id: &str) -> Result<Change> {
-        self.write().remove(source, id)
+        self.change(|s| {
+            let slot = s.slot_of(source, id);
+            s.remove(source, id).map(|c| (c, slot))
+        })
+    }
+
+    /// Applies one change; in a durable store, queues its rows in the
+    /// order of the changes and waits for their commit.
+    fn change(
+        &self,
+        op: impl FnOnce(&mut State) -> Result<(Change, Option<u32>)>,
+    ) -> Result<Change> {
+        let Some(d) = &self.durable else {
+            return op(&mut self.write()).map(|(c, _)| c);
+        };
+        d.check_writable()?;
+        let (change, wait) = {
+            let mut s = self.write();
+            let (change, removed) = op(&mut s)?;
+            let written = d.sources_written.load(Ordering::SeqCst);
+            let rows = ChangeRows::of(&s, &change, removed, written);
+            d.sources_written
+                .store(s.data.sources.len(), Ordering::SeqCst);
+            // The log lives in the database; memory keeps its next number.
+            s.data.event_base += s.data.events.len() as u64;
+            s.data.events.clear();
+            (change, d.enqueue(rows)?)
+        };
+        d.wait(wait)?;
+        Ok(change)
+    }
+
+    /// A stored record's values (as given to `add` or `update`).
+    pub fn record(&self, source: &str, id: &str) -> Option<Record> {
+        let s = self.read();
+        s.slot_of(source, id)
+            .map(|slot| s.entry(slot).record.clone())
     }
 
     /// The identity holding a record.
@@ -301,14 +356,22 @@ impl IdentityStore {
         self.read().data.identities.is_empty()
     }
 
-    /// The events from position `seq` on (0: the whole log).
+    /// The events from position `seq` on (0: the whole log). A durable
+    /// store reads them from its database (committed events only); a
+    /// read error gives no events here, see [`IdentityStore::events`].
     pub fn events_since(&self, seq: u64) -> Vec<LoggedEvent> {
+        self.events(seq, usize::MAX).unwrap_or_default()
+    }
+
+    /// At most `limit` events from position `since` on, in order: a
+    /// consumer resumes from the number after the last one it saw.
+    pub fn events(&self, since: u64, limit: usize) -> Result<Vec<LoggedEvent>> {
+        if let Some(d) = &self.durable {
+            return d.events(since, limit);
+        }
         let s = self.read();
-        s.data
-            .events
-            .get(seq.min(s.data.events.len() as u64) as usize..)
-            .unwrap_or_default()
-            .to_vec()
+        let from = since.min(s.data.events.len() as u64) as usize;
+        Ok(s.data.events[from..].iter().take(limit).cloned().collect())
     }
 
     /// The golden record of an identity (after following merges).
@@ -336,7 +399,27 @@ impl IdentityStore {
 
     /// The store as bytes in the file format (see [`IdentityStore::save`]).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        persist::to_bytes(&self.read()).map_err(|reason| Error::StoreFile {
+        self.snapshot().map_err(|e| match e {
+            Error::StoreFile { reason, .. } => Error::StoreFile {
+                path: "<bytes>".into(),
+                reason,
+            },
+            e => e,
+        })
+    }
+
+    /// The snapshot image (a durable store's events read from its database).
+    fn snapshot(&self) -> Result<Vec<u8>> {
+        let s = self.read();
+        let stored;
+        let events = match &self.durable {
+            Some(d) => {
+                stored = d.events(0, usize::MAX)?;
+                &stored
+            }
+            None => &s.data.events,
+        };
+        persist::to_bytes(&s, events).map_err(|reason| Error::StoreFile {
             path: "<bytes>".into(),
             reason,
         })
@@ -354,10 +437,13 @@ impl IdentityStore {
 
     /// Saves to a file (written beside it as `<name>.tmp`, then renamed
     /// into place, so a crash never leaves half a store under the name).
+    ///
+    /// For a durable store this is an export (a backup, or a file to move
+    /// the store elsewhere): [`IdentityStore::open`] imports it again.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let bytes = persist::to_bytes(&self.read()).map_err(|reason| Error::StoreFile {
-            path: path.to_path_buf(),
-            reason,
+        let bytes = self.snapshot().map_err(|e| match e {
+            Error::StoreFile { reason, .. } => store_error(path, reason),
+            e => e,
         })?;
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");

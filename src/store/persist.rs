@@ -46,7 +46,7 @@ struct Image {
 
 /// Serializes a store (compacting removed slots away); `Err` carries the
 /// reason (never a partial image).
-pub(crate) fn to_bytes(s: &State) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn to_bytes(s: &State, events: &[LoggedEvent]) -> std::result::Result<Vec<u8>, String> {
     let mut new_index = vec![u32::MAX; s.data.slots.len()];
     let mut records = Vec::new();
     for (slot, e) in s.data.slots.iter().enumerate() {
@@ -72,7 +72,7 @@ pub(crate) fn to_bytes(s: &State) -> std::result::Result<Vec<u8>, String> {
         next_identity: s.data.next_identity,
         clock: s.data.clock,
         placeholders: s.data.placeholders.clone(),
-        events: s.data.events.clone(),
+        events: events.to_vec(),
     };
     let payload =
         postcard::to_stdvec(&image).map_err(|e| format!("the store could not be encoded: {e}"))?;
@@ -211,6 +211,7 @@ fn build(image: Image) -> std::result::Result<State, String> {
         clock: image.clock,
         placeholders,
         events: image.events,
+        event_base: 0,
     })
     .map_err(|e| format!("stored model cannot be used: {e}"))
 }

@@ -34,6 +34,25 @@ pub(crate) struct Entry {
     pub seq: u64,
 }
 
+/// Blocking keys of many records: `keys[n * rules + i]` is rule `i`'s key
+/// of `slots[n]`.
+#[derive(Debug, Default)]
+pub(crate) struct BlockKeys {
+    pub rules: usize,
+    pub slots: Vec<u32>,
+    pub keys: Vec<Option<u64>>,
+}
+
+impl BlockKeys {
+    fn of_rule(&self, i: usize) -> Vec<(u64, u32)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &slot)| self.keys[n * self.rules + i].map(|k| (k, slot)))
+            .collect()
+    }
+}
+
 /// Marks a record being added, before it has an identity.
 const PENDING: IdentityId = IdentityId::MAX;
 
@@ -75,12 +94,23 @@ pub(crate) struct Parts {
     pub next_identity: IdentityId,
     pub clock: u64,
     pub placeholders: Vec<Placeholder>,
+    /// The event log from `event_base` on (a durable store keeps the log
+    /// in its database and here only the events not yet written).
     pub events: Vec<LoggedEvent>,
+    /// Sequence number of `events[0]`.
+    pub event_base: u64,
 }
 
 impl State {
     /// Checks the model and builds the derived parts (index, counts).
     pub fn build(p: Parts) -> Result<State> {
+        State::build_keyed(p, None)
+    }
+
+    /// `build`, with every live record's blocking keys already known
+    /// (`keys`: rule by rule for each live slot in order, as the durable
+    /// store keeps them).
+    pub fn build_keyed(p: Parts, keys: Option<&BlockKeys>) -> Result<State> {
         p.settings.validate()?;
         if !p.settings.trained || p.settings.comparisons.is_empty() {
             return Err(Error::UntrainedModel);
@@ -94,25 +124,45 @@ impl State {
             .enumerate()
             .filter_map(|(i, e)| e.as_ref().map(|e| (i as u32, &e.norm)))
             .collect();
-        let index = BlockIndex::build(
-            p.settings.blocking.rules.clone(),
-            p.settings.blocking.max_block_size,
-            &live,
+        let rules = p.settings.blocking.rules.clone();
+        let max_block = p.settings.blocking.max_block_size;
+        // The index, the value counts and the id maps are independent:
+        // built side by side.
+        let ((index, (counts, org_words)), by_key) = rayon::join(
+            || {
+                rayon::join(
+                    || match keys {
+                        Some(k) => BlockIndex::build_with(rules, max_block, |i, _| k.of_rule(i)),
+                        None => BlockIndex::build(rules, max_block, &live),
+                    },
+                    || {
+                        let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
+                        (
+                            ValueCounts::build(&p.settings.comparisons, &norms),
+                            OrgTokenCounts::build(norms.iter().copied()),
+                        )
+                    },
+                )
+            },
+            || {
+                let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
+                let mut per_source = vec![0usize; p.sources.len()];
+                for e in p.slots.iter().flatten() {
+                    per_source[e.record.source as usize] += 1;
+                }
+                for (m, n) in by_key.iter_mut().zip(per_source) {
+                    m.reserve(with_headroom(n));
+                }
+                for (slot, e) in p.slots.iter().enumerate() {
+                    if let Some(e) = e {
+                        by_key[e.record.source as usize]
+                            .insert(e.record.id.as_str().into(), slot as u32);
+                    }
+                }
+                by_key
+            },
         );
-        let norms: Vec<&NormalizedRecord> = live.iter().map(|x| x.1).collect();
-        let counts = ValueCounts::build(&p.settings.comparisons, &norms);
-        let org_words = OrgTokenCounts::build(norms.iter().copied());
-        drop(norms);
         drop(live);
-        let mut by_key: Vec<KeyMap> = vec![KeyMap::default(); p.sources.len()];
-        for (slot, e) in p.slots.iter().enumerate() {
-            if let Some(e) = e {
-                by_key[e.record.source as usize].insert(e.record.id.as_str().into(), slot as u32);
-            }
-        }
-        for m in &mut by_key {
-            m.reserve(with_headroom(m.len()) - m.len());
-        }
         let mut p = p;
         p.slots
             .reserve(with_headroom(p.slots.len()) - p.slots.len());
@@ -320,7 +370,7 @@ impl State {
 
     fn log(&mut self, event: Event, out: &mut Vec<LoggedEvent>) {
         let e = LoggedEvent {
-            seq: self.data.events.len() as u64,
+            seq: self.data.event_base + self.data.events.len() as u64,
             event,
         };
         out.push(e.clone());

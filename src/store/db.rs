@@ -1,0 +1,1007 @@
+//! The durable store's tables in SQLite: what each holds, how a change is
+//! written, and how a whole store is read back.
+//!
+//! ```text
+//! meta(key, value)                    format version, model (JSON), placeholders,
+//!                                     next identity id, clock, slot count
+//! sources(idx, name)                  source systems, by the index records use
+//! records(slot, source, id, seq,      one row per stored record: raw values as a
+//!         fields, norm)               JSON array of [kind, value], normalized values
+//!                                     as compact bytes (so opening does not normalize)
+//! identities(id, members)             live identities: member slots in join order (JSON)
+//! merges(from_id, into_id)            absorbed identity -> the one that absorbed it
+//! events(seq, event)                  the event log (JSON), records named by source and id
+//! ```
+//!
+//! Only the record rows hold personal values; the database runs with
+//! `secure_delete`, so a removed record's bytes are overwritten with zeros
+//! in the page that held them, and a commit that removed records is
+//! followed by a truncating checkpoint (see [`scrub`]), which moves the
+//! zeroed pages into the main file and empties the write-ahead log.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::event::{Event, IdentityId, LoggedEvent};
+use super::state::{BlockKeys, Entry, Parts, State};
+use super::Change;
+use crate::normalize::placeholder::Placeholder;
+use crate::normalize::NormalizedRecord;
+use crate::record::Record;
+use crate::schema::FieldKind;
+use crate::settings::Settings;
+
+/// The schema version this build writes and reads (`meta.format`).
+pub(crate) const DB_FORMAT: i64 = 1;
+
+/// A reason, for [`crate::Error::StoreFile`] (never a personal value).
+pub(crate) type Reason = String;
+
+/// CRC-32 of a row's columns (each row carries one, so a flipped byte
+/// anywhere in a row is found when the store is opened, not read as a
+/// different value).
+fn crc(parts: &[&[u8]]) -> i64 {
+    let mut h = crc32fast::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    i64::from(h.finalize())
+}
+
+fn record_crc(
+    slot: i64,
+    source: i64,
+    id: &str,
+    seq: i64,
+    fields: &str,
+    norm: &[u8],
+    keys: &[u8],
+) -> i64 {
+    crc(&[
+        &slot.to_le_bytes(),
+        &source.to_le_bytes(),
+        id.as_bytes(),
+        &seq.to_le_bytes(),
+        fields.as_bytes(),
+        norm,
+        keys,
+    ])
+}
+
+fn pair_crc(a: i64, b: &[u8]) -> i64 {
+    crc(&[&a.to_le_bytes(), b])
+}
+
+fn sql(e: rusqlite::Error) -> Reason {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => "not a linkage store (not a database)".into(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            "corrupt store database (SQLite: the database disk image is malformed)".into()
+        }
+        _ => format!("database error: {e}"),
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY NOT NULL) WITHOUT ROWID, STRICT;
+CREATE TABLE sources (idx INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;
+CREATE TABLE records (
+    slot INTEGER PRIMARY KEY,
+    source INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    norm BLOB NOT NULL,
+    keys BLOB NOT NULL,
+    crc INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX records_key ON records (source, id);
+CREATE TABLE identities (id INTEGER PRIMARY KEY, members BLOB NOT NULL, crc INTEGER NOT NULL) STRICT;
+CREATE TABLE merges (from_id INTEGER PRIMARY KEY, into_id INTEGER NOT NULL, crc INTEGER NOT NULL) STRICT;
+CREATE TABLE events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL, crc INTEGER NOT NULL) STRICT;
+";
+
+/// Connection settings every connection gets; `synchronous` is the
+/// durability choice (`FULL`: the log is synced at every commit;
+/// `NORMAL`: at checkpoints only, so a commit survives the process but
+/// not the machine).
+pub(crate) fn configure(conn: &Connection, synchronous_full: bool) -> Result<(), Reason> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(sql)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(sql)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!(
+            "the database could not be put in WAL mode ({mode})"
+        ));
+    }
+    // Checkpoints run on a thread of their own (see `durable`), not in
+    // the commit that happens to fill the log.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .map_err(sql)?;
+    conn.execute_batch(if synchronous_full {
+        "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536;"
+    } else {
+        "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536;"
+    })
+    .map_err(sql)
+}
+
+/// A record's row, encoded (done under the store's lock, written later).
+pub(crate) struct RecordRow {
+    slot: u32,
+    source: u32,
+    id: String,
+    seq: u64,
+    fields: String,
+    norm: Vec<u8>,
+    keys: Vec<u8>,
+}
+
+impl RecordRow {
+    fn params(&self) -> impl rusqlite::Params + '_ {
+        let crc = record_crc(
+            i64::from(self.slot),
+            i64::from(self.source),
+            &self.id,
+            self.seq as i64,
+            &self.fields,
+            &self.norm,
+            &self.keys,
+        );
+        (
+            self.slot,
+            self.source,
+            self.id.as_str(),
+            self.seq as i64,
+            self.fields.as_str(),
+            self.norm.as_slice(),
+            self.keys.as_slice(),
+            crc,
+        )
+    }
+}
+
+fn record_row(slot: u32, e: &Entry, rules: &[crate::block::BlockingRule]) -> RecordRow {
+    let mut norm = Vec::with_capacity(96);
+    e.norm.encode(&mut norm);
+    let keys: Vec<Option<u64>> = rules.iter().map(|r| r.key(&e.norm)).collect();
+    RecordRow {
+        keys: encode_keys(&keys),
+        slot,
+        source: e.record.source,
+        id: e.record.id.clone(),
+        seq: e.seq,
+        // A Vec of (enum, String) always encodes.
+        fields: fields_json(&e.record.fields),
+        norm,
+    }
+}
+
+fn merge_params(from: IdentityId, into: IdentityId) -> [i64; 3] {
+    let (from, into) = (from as i64, into as i64);
+    [from, into, pair_crc(from, &into.to_le_bytes())]
+}
+
+/// Member slots in join order, `u32` little endian each.
+fn members_bytes(members: &[u32]) -> Vec<u8> {
+    members.iter().flat_map(|m| m.to_le_bytes()).collect()
+}
+
+/// Everything one change writes.
+#[derive(Default)]
+pub(crate) struct ChangeRows {
+    records: Vec<RecordRow>,
+    deleted: Vec<u32>,
+    /// Identity and its members now (`None`: no longer live).
+    identities: Vec<(IdentityId, Option<Vec<u8>>)>,
+    merges: Vec<(IdentityId, IdentityId)>,
+    events: Vec<(u64, String)>,
+    /// Sources from this index on are new.
+    new_sources: Vec<(u32, String)>,
+    next_identity: IdentityId,
+    clock: u64,
+    slot_count: u64,
+    /// A record was removed: its bytes must leave the file.
+    pub scrub: bool,
+}
+
+impl ChangeRows {
+    /// The rows a change wrote in `s` (read from its events: each names
+    /// the identities it touched), `removed`: the slot of a removed record.
+    pub fn of(
+        s: &State,
+        change: &Change,
+        removed: Option<u32>,
+        sources_written: usize,
+    ) -> ChangeRows {
+        let mut rows = ChangeRows {
+            next_identity: s.data.next_identity,
+            clock: s.data.clock,
+            slot_count: s.data.slots.len() as u64,
+            new_sources: s
+                .data
+                .sources
+                .iter()
+                .enumerate()
+                .skip(sources_written)
+                .map(|(i, n)| (i as u32, n.clone()))
+                .collect(),
+            ..ChangeRows::default()
+        };
+        match removed {
+            Some(slot) => {
+                rows.deleted.push(slot);
+                rows.scrub = true;
+            }
+            None => {
+                if let Some(slot) = s.slot_of(&change.record.source, &change.record.id) {
+                    rows.records.push(record_row(
+                        slot,
+                        s.entry(slot),
+                        &s.data.settings.blocking.rules,
+                    ));
+                }
+            }
+        }
+        let mut touched = Vec::new();
+        for e in &change.events {
+            match &e.event {
+                Event::Created { identity, .. }
+                | Event::Attached { identity, .. }
+                | Event::Updated { identity, .. }
+                | Event::Removed { identity, .. }
+                | Event::Retired { identity } => touched.push(*identity),
+                Event::Merged { into, from, .. } => {
+                    touched.extend([*into, *from]);
+                    rows.merges.push((*from, *into));
+                }
+                Event::Split { from, into, .. } => touched.extend([*from, *into]),
+                Event::Seeded { .. } => {}
+            }
+            rows.events.push((e.seq, event_json(&e.event)));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        rows.identities = touched
+            .into_iter()
+            .map(|id| (id, s.data.identities.get(&id).map(|m| members_bytes(m))))
+            .collect();
+        rows
+    }
+}
+
+fn event_json(e: &Event) -> String {
+    serde_json::to_string(e).unwrap_or_default()
+}
+
+/// Writes a batch of changes in one transaction.
+pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), Reason> {
+    let tx = conn.transaction().map_err(sql)?;
+    {
+        let mut put_record = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(sql)?;
+        let mut del_record = tx
+            .prepare_cached("DELETE FROM records WHERE slot = ?1")
+            .map_err(sql)?;
+        let mut put_identity = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO identities (id, members, crc) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(sql)?;
+        let mut del_identity = tx
+            .prepare_cached("DELETE FROM identities WHERE id = ?1")
+            .map_err(sql)?;
+        let mut put_merge = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO merges (from_id, into_id, crc) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(sql)?;
+        let mut put_event = tx
+            .prepare_cached("INSERT INTO events (seq, event, crc) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
+        let mut put_source = tx
+            .prepare_cached("INSERT OR IGNORE INTO sources (idx, name) VALUES (?1, ?2)")
+            .map_err(sql)?;
+        for rows in batch {
+            for (i, name) in &rows.new_sources {
+                put_source.execute(params![i, name]).map_err(sql)?;
+            }
+            for &slot in &rows.deleted {
+                del_record.execute([slot]).map_err(sql)?;
+            }
+            for r in &rows.records {
+                put_record.execute(r.params()).map_err(sql)?;
+            }
+            for (id, members) in &rows.identities {
+                match members {
+                    Some(m) => {
+                        put_identity.execute(params![*id as i64, m, pair_crc(*id as i64, m)])
+                    }
+                    None => del_identity.execute([*id as i64]),
+                }
+                .map_err(sql)?;
+            }
+            for (from, into) in &rows.merges {
+                put_merge.execute(merge_params(*from, *into)).map_err(sql)?;
+            }
+            for (seq, e) in &rows.events {
+                put_event
+                    .execute(params![*seq as i64, e, pair_crc(*seq as i64, e.as_bytes())])
+                    .map_err(sql)?;
+            }
+        }
+        if let Some(last) = batch.last() {
+            put_counters(&tx, last.next_identity, last.clock, last.slot_count)?;
+        }
+    }
+    tx.commit().map_err(sql)
+}
+
+fn put_meta(conn: &Connection, key: &str, value: rusqlite::types::Value) -> Result<(), Reason> {
+    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")
+        .and_then(|mut st| st.execute(params![key, value]))
+        .map(drop)
+        .map_err(sql)
+}
+
+fn put_counters(
+    conn: &Connection,
+    next_identity: IdentityId,
+    clock: u64,
+    slots: u64,
+) -> Result<(), Reason> {
+    use rusqlite::types::Value::Integer;
+    put_meta(conn, "next_identity", Integer(next_identity as i64))?;
+    put_meta(conn, "clock", Integer(clock as i64))?;
+    put_meta(conn, "slot_count", Integer(slots as i64))
+}
+
+/// After a commit that removed records: a truncating checkpoint copies
+/// every page (the zeroed ones included) into the main file and empties
+/// the write-ahead log, so no older copy of a removed record's page is
+/// left in either. `Ok(false)` when a reader in another process kept the
+/// checkpoint from finishing (retried after the next commit).
+pub(crate) fn scrub(conn: &Connection) -> Result<bool, Reason> {
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .map_err(sql)?;
+    Ok(busy == 0)
+}
+
+/// A passive checkpoint: copies committed pages from the log into the
+/// main file without waiting for readers or blocking the writer.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<(), Reason> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        .map_err(sql)
+}
+
+/// Writes a whole store into an empty database (one transaction).
+pub(crate) fn write_all(
+    conn: &mut Connection,
+    s: &State,
+    events: &[LoggedEvent],
+) -> Result<(), Reason> {
+    use rusqlite::types::Value::{Integer, Text};
+    let records: Vec<RecordRow> = s
+        .data
+        .slots
+        .par_iter()
+        .enumerate()
+        .filter_map(|(slot, e)| {
+            e.as_ref()
+                .map(|e| record_row(slot as u32, e, &s.data.settings.blocking.rules))
+        })
+        .collect();
+    let tx = conn.transaction().map_err(sql)?;
+    tx.execute_batch(SCHEMA).map_err(sql)?;
+    put_meta(&tx, "format", Integer(DB_FORMAT))?;
+    put_meta(
+        &tx,
+        "key_fingerprint",
+        Integer(key_fingerprint(&s.data.settings) as i64),
+    )?;
+    put_meta(&tx, "settings", Text(s.data.settings.to_json()))?;
+    put_meta(
+        &tx,
+        "placeholders",
+        Text(serde_json::to_string(&s.data.placeholders).map_err(|e| e.to_string())?),
+    )?;
+    put_counters(
+        &tx,
+        s.data.next_identity,
+        s.data.clock,
+        s.data.slots.len() as u64,
+    )?;
+    {
+        let mut st = tx
+            .prepare("INSERT INTO sources (idx, name) VALUES (?1, ?2)")
+            .map_err(sql)?;
+        for (i, name) in s.data.sources.iter().enumerate() {
+            st.execute(params![i as i64, name]).map_err(sql)?;
+        }
+        let mut st = tx
+            .prepare(
+                "INSERT INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(sql)?;
+        for r in &records {
+            st.execute(r.params()).map_err(sql)?;
+        }
+        drop(records);
+        let mut st = tx
+            .prepare("INSERT INTO identities (id, members, crc) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
+        for (id, m) in &s.data.identities {
+            let m = members_bytes(m);
+            st.execute(params![*id as i64, m, pair_crc(*id as i64, &m)])
+                .map_err(sql)?;
+        }
+        let mut st = tx
+            .prepare("INSERT INTO merges (from_id, into_id, crc) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
+        for (from, into) in &s.data.merged_into {
+            st.execute(merge_params(*from, *into)).map_err(sql)?;
+        }
+        let mut st = tx
+            .prepare("INSERT INTO events (seq, event, crc) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
+        for e in events {
+            let json = event_json(&e.event);
+            let seq = e.seq as i64;
+            st.execute(params![seq, json, pair_crc(seq, json.as_bytes())])
+                .map_err(sql)?;
+        }
+    }
+    tx.commit().map_err(sql)
+}
+
+fn meta_int(conn: &Connection, key: &str) -> Result<u64, Reason> {
+    let v: Option<i64> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(sql)?;
+    match v {
+        Some(v) if v >= 0 => Ok(v as u64),
+        Some(_) => Err(format!("store metadata '{key}' is negative")),
+        None => Err(format!("store metadata '{key}' is missing")),
+    }
+}
+
+fn meta_text(conn: &Connection, key: &str) -> Result<String, Reason> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(sql)?
+        .ok_or_else(|| format!("store metadata '{key}' is missing"))
+}
+
+/// Checks that the database is a linkage store of this build's format.
+pub(crate) fn check_format(conn: &Connection) -> Result<(), Reason> {
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(sql)?
+        > 0;
+    if !has_meta {
+        return Err("not a linkage store (a database without the store's tables)".into());
+    }
+    let format = meta_int(conn, "format")?;
+    if format != DB_FORMAT as u64 {
+        return Err(format!(
+            "store database format {format}, this build reads format {DB_FORMAT}"
+        ));
+    }
+    Ok(())
+}
+
+/// The number of events logged (the next sequence number), checking that
+/// the log is contiguous from 0.
+pub(crate) fn event_count(conn: &Connection) -> Result<u64, Reason> {
+    let (n, max): (i64, Option<i64>) = conn
+        .query_row("SELECT count(*), max(seq) FROM events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(sql)?;
+    let min: Option<i64> = conn
+        .query_row("SELECT min(seq) FROM events", [], |r| r.get(0))
+        .map_err(sql)?;
+    match (min, max) {
+        (None, None) => Ok(0),
+        (Some(0), Some(max)) if max + 1 == n => Ok(n as u64),
+        _ => Err("event log out of sequence".into()),
+    }
+}
+
+/// Up to `limit` events from sequence number `since` on.
+pub(crate) fn events(
+    conn: &Connection,
+    since: u64,
+    limit: usize,
+) -> Result<Vec<LoggedEvent>, Reason> {
+    let mut st = conn
+        .prepare_cached("SELECT seq, event, crc FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2")
+        .map_err(sql)?;
+    let since = since.min(i64::MAX as u64) as i64;
+    let limit = limit.min(i64::MAX as usize) as i64;
+    let rows = st
+        .query_map(params![since, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, json, sum) = row.map_err(sql)?;
+        if sum != pair_crc(seq, json.as_bytes()) {
+            return Err(format!("corrupt store: event {seq} fails its checksum"));
+        }
+        let event =
+            serde_json::from_str(&json).map_err(|e| format!("event {seq} cannot be read: {e}"))?;
+        out.push(LoggedEvent {
+            seq: seq as u64,
+            event,
+        });
+    }
+    Ok(out)
+}
+
+/// A record as read: its slot, entry and blocking keys (one per rule).
+type Decoded = (u32, Entry, Vec<Option<u64>>);
+
+/// Reads a whole store and checks it as a snapshot load does: every live
+/// record in exactly one identity, merges pointing to older ids, the event
+/// log contiguous. The derived parts are built by [`State::build`].
+/// Everything is read in one read transaction (one consistent state);
+/// `writer`: this process holds the writer lock, so no commit can come in
+/// between and the records may be read by two connections at once.
+/// With the state: whether the stored blocking keys were used (false:
+/// computed again, see [`rewrite_keys`]).
+pub(crate) fn read(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
+    let tx = conn.unchecked_transaction().map_err(sql)?;
+    let state = read_in(&tx, writer);
+    drop(tx);
+    state
+}
+
+fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
+    check_format(conn)?;
+    let settings = Settings::from_json(&meta_text(conn, "settings")?)
+        .map_err(|e| format!("stored model is not valid: {e}"))?;
+    let placeholders: Vec<Placeholder> = serde_json::from_str(&meta_text(conn, "placeholders")?)
+        .map_err(|e| format!("stored placeholders cannot be read: {e}"))?;
+    let next_identity = meta_int(conn, "next_identity")?;
+    let clock = meta_int(conn, "clock")?;
+    let slot_count = meta_int(conn, "slot_count")?;
+    if slot_count > u32::MAX as u64 {
+        return Err(format!("slot count {slot_count} out of range"));
+    }
+    let mut sources = Vec::new();
+    {
+        let mut st = conn
+            .prepare("SELECT idx, name FROM sources ORDER BY idx")
+            .map_err(sql)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (i, name) = row.map_err(sql)?;
+            if i != sources.len() as i64 {
+                return Err(format!("source {i} out of sequence"));
+            }
+            sources.push(name);
+        }
+    }
+    let rules = settings.blocking.rules.len();
+    let ctx = RowContext {
+        slot_count,
+        sources: sources.len(),
+        rules,
+    };
+    // The identities are read beside the records (by a connection of
+    // their own when this process is the writer).
+    let path = conn.path().map(str::to_string).unwrap_or_default();
+    let (decoded, identity_rows) = if writer && !path.is_empty() {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| read_identities(&open_reader(&path)?));
+            let decoded = read_records(conn, writer, &ctx);
+            let rows = other
+                .join()
+                .unwrap_or_else(|_| Err("a reading thread failed".into()));
+            (decoded, rows)
+        })
+    } else {
+        (read_records(conn, writer, &ctx), read_identities(conn))
+    };
+    let decoded = decoded?;
+    // Stored keys are used only when this build computes the same keys
+    // (a changed blocking rule or normalizer changes the fingerprint).
+    let fingerprint = key_fingerprint(&settings);
+    let keys_valid = meta_int(conn, "key_fingerprint").ok() == Some(fingerprint);
+    let mut keys = BlockKeys {
+        rules,
+        slots: Vec::with_capacity(decoded.len()),
+        keys: Vec::with_capacity(if keys_valid { decoded.len() * rules } else { 0 }),
+    };
+    let mut slots: Vec<Option<Box<Entry>>> = Vec::new();
+    slots.resize_with(slot_count as usize, || None);
+    for (slot, e, k) in decoded {
+        if keys_valid {
+            keys.slots.push(slot);
+            keys.keys.extend(k);
+        }
+        slots[slot as usize] = Some(Box::new(e));
+    }
+    let mut identities = BTreeMap::new();
+    for (id, members) in identity_rows? {
+        if members.is_empty() || id >= next_identity {
+            return Err(format!("identity {id} is empty or out of range"));
+        }
+        for &m in &members {
+            let e = slots
+                .get_mut(m as usize)
+                .and_then(|e| e.as_mut())
+                .ok_or_else(|| format!("identity {id} names record slot {m}, not stored"))?;
+            if e.identity != IdentityId::MAX {
+                return Err(format!("record slot {m} belongs to two identities"));
+            }
+            e.identity = id;
+        }
+        identities.insert(id, members);
+    }
+    if let Some(slot) = slots
+        .iter()
+        .position(|e| e.as_ref().is_some_and(|e| e.identity == IdentityId::MAX))
+    {
+        return Err(format!("record slot {slot} belongs to no identity"));
+    }
+    let mut merged_into = HashMap::new();
+    {
+        let mut st = conn
+            .prepare("SELECT from_id, into_id, crc FROM merges")
+            .map_err(sql)?;
+        let rows = st
+            .query_map([], |r| Ok([r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?]))
+            .map_err(sql)?;
+        for row in rows {
+            let [from, into, sum] = row.map_err(sql)?;
+            if sum != pair_crc(from, &into.to_le_bytes()) {
+                return Err(format!("corrupt store: merge of {from} fails its checksum"));
+            }
+            let (from, into) = (from as IdentityId, into as IdentityId);
+            if identities.contains_key(&from) || into >= from || from >= next_identity {
+                return Err(format!(
+                    "merge of identity {from} into {into} is inconsistent"
+                ));
+            }
+            merged_into.insert(from, into);
+        }
+    }
+    let event_base = event_count(conn)?;
+    State::build_keyed(
+        Parts {
+            settings,
+            sources,
+            slots,
+            identities,
+            merged_into,
+            next_identity,
+            clock,
+            placeholders,
+            events: Vec::new(),
+            event_base,
+        },
+        keys_valid.then_some(&keys),
+    )
+    .map(|s| (s, keys_valid))
+    .map_err(|e| format!("stored model cannot be used: {e}"))
+}
+
+/// Writes every record's blocking keys again as this build computes them
+/// (after an upgrade changed how keys are made), in one transaction.
+pub(crate) fn rewrite_keys(conn: &mut Connection, s: &State) -> Result<(), Reason> {
+    let tx = conn.transaction().map_err(sql)?;
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT OR REPLACE INTO records (slot, source, id, seq, fields, norm, keys, crc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(sql)?;
+        for (slot, e) in s.data.slots.iter().enumerate() {
+            if let Some(e) = e {
+                let row = record_row(slot as u32, e, &s.data.settings.blocking.rules);
+                st.execute(row.params()).map_err(sql)?;
+            }
+        }
+    }
+    put_meta(
+        &tx,
+        "key_fingerprint",
+        rusqlite::types::Value::Integer(key_fingerprint(&s.data.settings) as i64),
+    )?;
+    tx.commit().map_err(sql)
+}
+
+/// The identities' rows, checksums checked: id and member slots.
+fn read_identities(conn: &Connection) -> Result<Vec<(IdentityId, Vec<u32>)>, Reason> {
+    let mut st = conn
+        .prepare("SELECT id, members, crc FROM identities ORDER BY id")
+        .map_err(sql)?;
+    let mut rows = st.query([]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sql)? {
+        let id: i64 = r.get(0).map_err(sql)?;
+        let members = r.get_ref(1).and_then(|v| Ok(v.as_blob()?)).map_err(sql)?;
+        let sum: i64 = r.get(2).map_err(sql)?;
+        if sum != pair_crc(id, members) || members.len() % 4 != 0 {
+            return Err(format!("corrupt store: identity {id} fails its checksum"));
+        }
+        let members = members
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        out.push((id as IdentityId, members));
+    }
+    Ok(out)
+}
+
+/// A read-only connection of its own (for reading beside another).
+fn open_reader(path: &str) -> Result<Connection, Reason> {
+    let c = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    c.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(sql)?;
+    Ok(c)
+}
+
+/// What decoding a record row needs to know.
+struct RowContext {
+    slot_count: u64,
+    sources: usize,
+    rules: usize,
+}
+
+/// The records, read and decoded by two connections in parallel (halves
+/// of the slot range) when the store is large.
+fn read_records(conn: &Connection, writer: bool, ctx: &RowContext) -> Result<Vec<Decoded>, Reason> {
+    let (lo, hi): (Option<i64>, Option<i64>) = conn
+        .query_row("SELECT min(slot), max(slot) FROM records", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(sql)?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(Vec::new());
+    };
+    let path = conn.path().map(str::to_string).unwrap_or_default();
+    let threads = rayon::current_num_threads().clamp(1, 4) as i64;
+    if !writer || threads == 1 || hi - lo < 100_000 || path.is_empty() {
+        return read_range(conn, lo, hi, ctx);
+    }
+    // Other read-only connections see the same committed state: no other
+    // process can write while this one holds the writer lock.
+    let step = (hi - lo) / threads + 1;
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads)
+            .map(|t| {
+                let path = &path;
+                scope.spawn(move || -> Result<Vec<Decoded>, Reason> {
+                    let c = open_reader(path)?;
+                    let from = lo + t * step;
+                    read_range(&c, from, (from + step - 1).min(hi), ctx)
+                })
+            })
+            .collect();
+        let mut all = read_range(conn, lo, lo + step - 1, ctx);
+        for h in others {
+            let part = h
+                .join()
+                .unwrap_or_else(|_| Err("a reading thread failed".into()));
+            all = all.and_then(|mut a| {
+                a.extend(part?);
+                Ok(a)
+            });
+        }
+        all
+    })
+}
+
+fn read_range(
+    conn: &Connection,
+    lo: i64,
+    hi: i64,
+    ctx: &RowContext,
+) -> Result<Vec<Decoded>, Reason> {
+    let mut st = conn
+        .prepare(
+            "SELECT slot, source, id, seq, fields, norm, keys, crc FROM records
+             WHERE slot BETWEEN ?1 AND ?2 ORDER BY slot",
+        )
+        .map_err(sql)?;
+    let mut rows = st.query([lo, hi]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sql)? {
+        let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
+        let blob = |i| r.get_ref(i).and_then(|v| Ok(v.as_blob()?));
+        let row = Row {
+            slot: r.get(0).map_err(sql)?,
+            source: r.get(1).map_err(sql)?,
+            id: text(2).map_err(sql)?,
+            seq: r.get(3).map_err(sql)?,
+            fields: text(4).map_err(sql)?,
+            norm: blob(5).map_err(sql)?,
+            keys: blob(6).map_err(sql)?,
+            crc: r.get(7).map_err(sql)?,
+        };
+        out.push(decode_record(&row, ctx)?);
+    }
+    Ok(out)
+}
+
+/// A record row, borrowed from the statement.
+struct Row<'a> {
+    slot: i64,
+    source: i64,
+    id: &'a str,
+    seq: i64,
+    fields: &'a str,
+    norm: &'a [u8],
+    keys: &'a [u8],
+    crc: i64,
+}
+
+fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
+    if r.crc != record_crc(r.slot, r.source, r.id, r.seq, r.fields, r.norm, r.keys) {
+        return Err(format!(
+            "corrupt store: record slot {} fails its checksum",
+            r.slot
+        ));
+    }
+    if r.slot < 0 || r.slot as u64 >= ctx.slot_count {
+        return Err(format!(
+            "record slot {} out of range ({} slots)",
+            r.slot, ctx.slot_count
+        ));
+    }
+    if r.source < 0 || r.source as usize >= ctx.sources {
+        return Err(format!("record slot {} names an unknown source", r.slot));
+    }
+    let fields: Fields = serde_json::from_str(r.fields)
+        .map_err(|_| format!("record slot {}: values cannot be read", r.slot))?;
+    let norm = NormalizedRecord::decode(r.norm)
+        .ok_or_else(|| format!("record slot {}: normalized values are corrupt", r.slot))?;
+    let keys = decode_keys(r.keys, ctx.rules)
+        .ok_or_else(|| format!("record slot {}: blocking keys are corrupt", r.slot))?;
+    Ok((
+        r.slot as u32,
+        Entry {
+            record: Record {
+                source: r.source as u32,
+                id: r.id.to_string(),
+                fields: fields.0,
+            },
+            norm,
+            identity: IdentityId::MAX,
+            seq: r.seq.max(0) as u64,
+        },
+        keys,
+    ))
+}
+
+/// A record's blocking keys: a mask (u64, bit i: rule i has a key), then
+/// the keys present (u64 each), little endian.
+fn encode_keys(keys: &[Option<u64>]) -> Vec<u8> {
+    let mut mask = 0u64;
+    let mut out = vec![0; 8];
+    for (i, k) in keys.iter().enumerate().take(64) {
+        if let Some(k) = k {
+            mask |= 1 << i;
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+    }
+    out[..8].copy_from_slice(&mask.to_le_bytes());
+    out
+}
+
+fn decode_keys(bytes: &[u8], rules: usize) -> Option<Vec<Option<u64>>> {
+    let mask = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let mut rest = bytes[8..].chunks_exact(8);
+    let keys = (0..rules)
+        .map(|i| {
+            (i < 64 && mask & (1 << i) != 0).then(|| {
+                rest.next()
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            })
+        })
+        .collect::<Vec<_>>();
+    if rest.next().is_some() || !rest.remainder().is_empty() {
+        return None;
+    }
+    keys.into_iter()
+        .map(|k| match k {
+            None => Some(None),
+            Some(Some(k)) => Some(Some(k)),
+            Some(None) => None,
+        })
+        .collect()
+}
+
+/// A fingerprint of how this build computes blocking keys for a model:
+/// the rules and the keys of a fixed set of synthetic records. Stored
+/// keys are trusted only under the same fingerprint.
+fn key_fingerprint(settings: &Settings) -> u64 {
+    let synth = crate::synth::generate(&crate::synth::SynthOptions {
+        customers: 40,
+        seed: 20261201,
+        ..Default::default()
+    });
+    let mut h = crc32fast::Hasher::new();
+    h.update(
+        serde_json::to_string(&settings.blocking.rules)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    for r in &synth.dataset.records {
+        let n = NormalizedRecord::from_record(
+            r,
+            &settings.normalize,
+            &mut crate::normalize::record::NormalizeReport::default(),
+        );
+        for rule in &settings.blocking.rules {
+            h.update(&rule.key(&n).unwrap_or(u64::MAX).to_le_bytes());
+        }
+    }
+    u64::from(h.finalize())
+}
+
+/// A record's raw values as a JSON object in their order
+/// (`{"given_name": "Ann", "email": "ann@example.org"}`), so that other
+/// tools can query them (`json_extract(fields, '$.email')`).
+struct Fields(Vec<(FieldKind, String)>);
+
+fn fields_json(fields: &[(FieldKind, String)]) -> String {
+    struct Ordered<'a>(&'a [(FieldKind, String)]);
+    impl serde::Serialize for Ordered<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+    serde_json::to_string(&Ordered(fields)).unwrap_or_default()
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of field kinds to values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Fields, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                while let Some(entry) = m.next_entry::<FieldKind, String>()? {
+                    out.push(entry);
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
