@@ -229,8 +229,9 @@ fn year_from(year: u16, offset: i32) -> u16 {
 }
 
 /// Makes `m` a member of `host`'s household (family name, address, mostly
-/// the phone) in one of the relations: spouse, child, father or son of one
-/// given name, twin. May mark the host as father or son.
+/// the phone) in one of the relations: spouse (40%), child (30%, and the
+/// father-and-son draws a woman or a marked man cannot take), father or son
+/// of one given name (24%), twin (6%). May mark the host as father or son.
 fn join_household(
     m: &mut Member,
     host: &mut Member,
@@ -260,7 +261,7 @@ fn join_household(
         m.male = !host.male;
         p.given = names.other_than(&h.given, m.male, rng);
         p.dob.0 = year_from(year, rng.below(13) as i32 - 6);
-    } else if relation < 0.88 && relation >= 0.70 && can_be_father_or_son {
+    } else if (0.70..0.94).contains(&relation) && can_be_father_or_son {
         // Father and son of one given name.
         m.male = true;
         p.given = h.given.clone();
@@ -276,7 +277,7 @@ fn join_household(
             host.person.generation = Some(("Jr", JR_SHOWN));
             host.person.dob_missing = SON_DOB_MISSING;
         }
-    } else if relation >= 0.88 {
+    } else if relation >= 0.94 {
         // Twin: same birth date, another given name.
         m.male = rng.chance(0.5);
         p.given = names.other_than(&h.given, m.male, rng);
