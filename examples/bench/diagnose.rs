@@ -134,6 +134,21 @@ fn date(s: &str) -> Option<(u32, u32, u32)> {
     }
 }
 
+/// Whether two names (word pairs in letter order) are one name written two
+/// ways: equal, or one word equal and the other two of one initial; with
+/// `strict`, one of those two must be the initial alone (`R`, `Robert`:
+/// at one address, `Mark` and `Mary` are two people).
+fn same_name(a: &(String, String), b: &(String, String), strict: bool) -> bool {
+    let initial = |x: &str, y: &str| {
+        x.chars().next() == y.chars().next() && (!strict || x.len() == 1 || y.len() == 1)
+    };
+    a == b
+        || (a.0 == b.0 && initial(&a.1, &b.1))
+        || (a.1 == b.1 && initial(&a.0, &b.0))
+        || (a.0 == b.1 && initial(&a.1, &b.0))
+        || (a.1 == b.0 && initial(&a.0, &b.1))
+}
+
 /// How two people a cross link joins relate, from their records.
 fn relation(a: &Person, b: &Person) -> &'static str {
     let (na, nb) = (a.name(), b.name());
@@ -149,23 +164,23 @@ fn relation(a: &Person, b: &Person) -> &'static str {
         let wa: HashSet<&str> = [na.0.as_str(), na.1.as_str()].into();
         wa.contains(nb.0.as_str()) || wa.contains(nb.1.as_str())
     };
-    if na == nb && share_place {
+    if share_place && same_name(&na, &nb, true) {
         if a.has_suffix() || b.has_suffix() || apart.is_some_and(|y| y >= 15) {
             "father and son (one name, one address)"
         } else {
-            "one name, one address, no suffix"
+            "one name, one address, no suffix or age gap seen"
         }
     } else if share_place && same_birth && shared_word {
         "twins (one family name, address, birth date)"
     } else if share_place && shared_word {
         "household (one family name and address)"
-    } else if na == nb && !a.towns().is_disjoint(&b.towns()) {
+    } else if same_name(&na, &nb, false) && !a.towns().is_disjoint(&b.towns()) {
         if !years(&ba).is_disjoint(&years(&bb)) {
             "namesakes, one town and birth year"
         } else {
             "namesakes, one town"
         }
-    } else if na == nb {
+    } else if same_name(&na, &nb, false) {
         "namesakes, other towns"
     } else if share_place {
         "one address, other names"

@@ -37,7 +37,7 @@ use crate::record::{Dataset, Record};
 use crate::rng::SplitMix;
 use crate::schema::FieldKind;
 use person::{Person, Rng};
-use render::{render, Nicknames};
+use render::{render, Style};
 
 /// Who the generated people are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,7 +87,7 @@ impl Default for SynthOptions {
             household_rate: 0.15,
             noise: 0.12,
             population: Population::Default,
-            namesake_share: 0.05,
+            namesake_share: 0.02,
         }
     }
 }
@@ -133,7 +133,7 @@ pub fn generate(options: &SynthOptions) -> SynthData {
             records(
                 &people,
                 options.noise,
-                Nicknames::Few,
+                Style::Default,
                 &mut rng,
                 |_, p, rng| person::new_address(p, rng),
             )
@@ -143,7 +143,7 @@ pub fn generate(options: &SynthOptions) -> SynthData {
             records(
                 &people,
                 options.noise,
-                Nicknames::Table,
+                Style::Namesakes,
                 &mut rng,
                 |e, p, rng| namesakes::move_house(p, towns[e], rng),
             )
@@ -157,7 +157,7 @@ pub fn generate(options: &SynthOptions) -> SynthData {
 fn records(
     people: &[Person],
     noise: f64,
-    nicknames: Nicknames,
+    style: Style,
     rng: &mut Rng,
     mut move_house: impl FnMut(usize, &mut Person, &mut Rng),
 ) -> Vec<Vec<(usize, Fields)>> {
@@ -170,7 +170,7 @@ fn records(
                 move_house(e, &mut p, rng);
             }
             let source = rng.below(SOURCES.len());
-            let fields = render(&p, source, rng, noise, nicknames);
+            let fields = render(&p, source, rng, noise, style);
             per_source[source].push((e, fields));
         }
     }

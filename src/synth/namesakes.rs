@@ -17,18 +17,20 @@ use super::person::{unique_email, Person, Rng};
 use super::render::capitalised;
 use super::{SynthOptions, Used};
 
-/// Towns: a fixed geography whatever the number of people, so a larger
-/// population puts more people, and more namesakes, in every town.
-pub(super) const TOWNS: usize = 2_000;
+/// Towns: a fixed geography whatever the number of people (a regional
+/// customer base), so a larger population puts more people, and more
+/// namesakes, in every town.
+pub(super) const TOWNS: usize = 400;
 /// Family names by rank: the 100 common ones, then composed ones.
 const SURNAME_RANKS: usize = 200_000;
 /// Zipf-Mandelbrot offsets: the commonest family name is about 1.7% of
 /// people, the commonest given name about 4.5% of one sex, the largest
-/// town about 5%.
+/// town about 7.6%.
 const SURNAME_Q: f64 = 5.0;
 const GIVEN_Q: f64 = 3.0;
 const TOWN_Q: f64 = 2.0;
-/// Birth years: 1930 to 2005.
+/// Birth years: 1930 to 2005, most around 1967 (the sum of two uniform
+/// draws: a triangle).
 const FIRST_YEAR: u16 = 1930;
 const LAST_YEAR: u16 = 2005;
 /// Share of a son's records that write `Jr`, of a father's that write
@@ -208,7 +210,7 @@ fn fresh(names: &GivenNames, rng: &mut Rng, used: &mut Used) -> Member {
         city: String::new(),
         zip: String::new(),
         dob: (
-            FIRST_YEAR + rng.below(usize::from(LAST_YEAR - FIRST_YEAR) + 1) as u16,
+            FIRST_YEAR + birth_year_offset(rng),
             1 + rng.below(12) as u8,
             1 + rng.below(28) as u8,
         ),
@@ -223,6 +225,12 @@ fn fresh(names: &GivenNames, rng: &mut Rng, used: &mut Used) -> Member {
     }
 }
 
+/// Years after `FIRST_YEAR` of a birth: a triangle over the span.
+fn birth_year_offset(rng: &mut Rng) -> u16 {
+    let span = usize::from(LAST_YEAR - FIRST_YEAR) / 2 + 1;
+    (rng.below(span) + rng.below(span)) as u16
+}
+
 /// A birth year `offset` years from `year`, kept within the population's.
 fn year_from(year: u16, offset: i32) -> u16 {
     (i32::from(year) + offset).clamp(i32::from(FIRST_YEAR), i32::from(LAST_YEAR)) as u16
@@ -231,7 +239,7 @@ fn year_from(year: u16, offset: i32) -> u16 {
 /// Makes `m` a member of `host`'s household (family name, address, mostly
 /// the phone) in one of the relations: spouse (40%), child (30%, and the
 /// father-and-son draws a woman or a marked man cannot take), father or son
-/// of one given name (24%), twin (6%). May mark the host as father or son.
+/// of one given name (27%), twin (3%). May mark the host as father or son.
 fn join_household(
     m: &mut Member,
     host: &mut Member,
@@ -261,7 +269,7 @@ fn join_household(
         m.male = !host.male;
         p.given = names.other_than(&h.given, m.male, rng);
         p.dob.0 = year_from(year, rng.below(13) as i32 - 6);
-    } else if (0.70..0.94).contains(&relation) && can_be_father_or_son {
+    } else if (0.70..0.97).contains(&relation) && can_be_father_or_son {
         // Father and son of one given name.
         m.male = true;
         p.given = h.given.clone();
@@ -277,7 +285,7 @@ fn join_household(
             host.person.generation = Some(("Jr", JR_SHOWN));
             host.person.dob_missing = SON_DOB_MISSING;
         }
-    } else if relation >= 0.94 {
+    } else if relation >= 0.97 {
         // Twin: same birth date, another given name.
         m.male = rng.chance(0.5);
         p.given = names.other_than(&h.given, m.male, rng);
@@ -362,10 +370,11 @@ mod tests {
         for _ in 0..200_000 {
             counts[rng.zipf(TOWNS, TOWN_Q)] += 1;
         }
-        // Rank 0 holds about ln(1.5) / ln(1001) = 5.9% of draws.
+        // Rank 0 holds ln(1 + 1/q) / ln((n + q) / q) of draws.
+        let expected = (1.0 + 1.0 / TOWN_Q).ln() / ((TOWNS as f64 + TOWN_Q) / TOWN_Q).ln();
         let top = counts[0] as f64 / 200_000.0;
-        assert!((0.05..0.07).contains(&top), "{top}");
-        assert!(counts[0] > counts[10] && counts[10] > counts[1000]);
+        assert!((top - expected).abs() < 0.005, "{top} {expected}");
+        assert!(counts[0] > counts[10] && counts[10] > counts[300]);
         assert!(counts[TOWNS - 1] > 0);
     }
 }

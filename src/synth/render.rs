@@ -7,13 +7,16 @@ use super::person::{Person, Rng};
 use super::Fields;
 use crate::schema::FieldKind;
 
-/// Where nicknames come from.
+/// How the sources write a population.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Nicknames {
-    /// The default population's short list (`NICK`).
-    Few,
-    /// Every nickname the normalizer's table lists for the given name.
-    Table,
+pub(super) enum Style {
+    /// The default population's: nicknames from a short list (`NICK`).
+    Default,
+    /// The namesake population's: every nickname the normalizer's table
+    /// lists for the given name, and a till that often keeps only the
+    /// name and the town (street and phone left out of 45% of its records,
+    /// not 10%): the sparse records that can stand for any namesake.
+    Namesakes,
 }
 
 /// One typo: a letter substituted, dropped, doubled or swapped with its neighbour.
@@ -107,23 +110,17 @@ fn render_dob(d: (u16, u8, u8), rng: &mut Rng) -> String {
 /// Draws nothing for what a person lacks (a generational suffix, a share
 /// of records without birth date), so the default population's records
 /// stay the same whatever the other populations add.
-pub(super) fn render(
-    p: &Person,
-    source: usize,
-    rng: &mut Rng,
-    noise: f64,
-    nicknames: Nicknames,
-) -> Fields {
+pub(super) fn render(p: &Person, source: usize, rng: &mut Rng, noise: f64, style: Style) -> Fields {
     let mut given = p.given.clone();
     let mut surname = p.surname.clone();
     if rng.chance(noise) {
-        match nicknames {
-            Nicknames::Few => {
+        match style {
+            Style::Default => {
                 if let Some((_, nick)) = NICK.iter().find(|(full, _)| *full == given) {
                     given = nick.to_string();
                 }
             }
-            Nicknames::Table => {
+            Style::Namesakes => {
                 if let Some(nick) = table_nickname(&given, rng) {
                     given = nick;
                 }
@@ -163,7 +160,9 @@ pub(super) fn render(
             out.push((FieldKind::Email, e));
         }
     }
-    if keep(rng, 0.1) {
+    let sparse_till = style == Style::Namesakes && source == 1;
+    let till_gap = if sparse_till { 0.45 } else { 0.1 };
+    if keep(rng, till_gap) {
         let mut d = p.phone.clone();
         if rng.chance(noise * 0.3) {
             d = typo(&d, rng).chars().filter(char::is_ascii_digit).collect();
@@ -173,7 +172,7 @@ pub(super) fn render(
         }
         out.push((FieldKind::Phone, render_phone(&d, rng)));
     }
-    if keep(rng, 0.1) {
+    if keep(rng, till_gap) {
         let mut s = render_street(p, rng);
         if rng.chance(noise * 0.4) {
             s = typo(&s, rng);
