@@ -15,6 +15,8 @@ use linkage::{Dataset, FieldKind, Record, Resolution};
 /// Clusters printed in full.
 const EXAMPLES: usize = 4;
 
+const NO_BIRTH: &str = "a cross link has a record without birth date";
+
 /// Counts over the sampled impure clusters, printed as a report.
 #[derive(Default)]
 struct Tally {
@@ -24,6 +26,8 @@ struct Tally {
     cross_links: usize,
     /// Relation of the two people joined by each cluster's strongest cross link.
     relation: BTreeMap<&'static str, usize>,
+    /// Of those, clusters where a cross link has a record without birth date.
+    relation_bridged: BTreeMap<&'static str, usize>,
     /// Clusters with at least one cross link of the kind.
     flags: BTreeMap<&'static str, usize>,
     /// What agreed and disagreed on each cluster's strongest cross link.
@@ -312,7 +316,7 @@ pub fn impure_clusters(
             );
             let no_birth = |r: usize| dataset.records[r].get(FieldKind::DateOfBirth).is_none();
             if no_birth(*a) || no_birth(*b) {
-                flags.insert("a cross link has a record without birth date");
+                flags.insert(NO_BIRTH);
             }
             let (ba, bb) = (pa.births(), pb.births());
             if !ba.is_empty() && !bb.is_empty() && ba.is_disjoint(&bb) {
@@ -325,6 +329,7 @@ pub fn impure_clusters(
         if people.len() > 2 {
             flags.insert("three or more people in the cluster");
         }
+        let bridged = flags.contains(NO_BIRTH);
         for f in flags {
             *tally.flags.entry(f).or_default() += 1;
         }
@@ -340,6 +345,7 @@ pub fn impure_clusters(
                 &people[entity[*b].unwrap_or("?")],
             );
             *tally.relation.entry(rel).or_default() += 1;
+            *tally.relation_bridged.entry(rel).or_default() += usize::from(bridged);
             *tally.patterns.entry(pattern(link)).or_default() += 1;
             if k % (n / EXAMPLES).max(1) == 0 && k / (n / EXAMPLES).max(1) < EXAMPLES {
                 let _ = writeln!(tally.examples, "\ncluster {c} ({rel}):");
@@ -383,12 +389,13 @@ impl Tally {
         );
         let _ = writeln!(
             out,
-            "  how the two people of the strongest cross link relate:"
+            "  how the two people of the strongest cross link relate [of them, with a record without birth date across]:"
         );
         let mut rel: Vec<_> = self.relation.iter().collect();
         rel.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (r, n) in rel {
-            let _ = writeln!(out, "    {n:>5} ({:>5.1}%)  {r}", pct(*n));
+            let bridged = self.relation_bridged.get(r).copied().unwrap_or(0);
+            let _ = writeln!(out, "    {n:>5} ({:>5.1}%)  {r} [{bridged}]", pct(*n));
         }
         let _ = writeln!(out, "  clusters with:");
         for (f, n) in &self.flags {

@@ -183,6 +183,7 @@ pub(super) fn move_house(p: &mut Person, home: usize, rng: &mut Rng) {
     settle(p, &town(t), rng);
 }
 
+/// A phone number with the town's area code.
 fn phone_in(t: &Town, rng: &mut Rng) -> String {
     format!("{}{:03}{:04}", t.area, rng.below(1000), rng.below(10_000))
 }

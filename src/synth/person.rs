@@ -63,10 +63,13 @@ pub(super) struct Person {
     pub(super) dob_missing: f64,
 }
 
+/// A town name of the default population (`Spring` + `field`).
 pub(super) fn city_name(rng: &mut Rng) -> String {
     format!("{}{}", rng.pick(CITY_PARTS), rng.pick(CITY_ENDS))
 }
 
+/// A new address anywhere (the default population; postcode and town drawn
+/// apart).
 pub(super) fn new_address(p: &mut Person, rng: &mut Rng) {
     p.number = 1 + rng.below(9999) as u32;
     p.dir = rng.chance(0.3).then(|| rng.below(DIRS.len()));
@@ -77,6 +80,7 @@ pub(super) fn new_address(p: &mut Person, rng: &mut Rng) {
     p.zip = format!("{:05}", 1000 + rng.below(98_000));
 }
 
+/// An email address made from the name, as people choose them.
 pub(super) fn email_for(given: &str, surname: &str, rng: &mut Rng) -> String {
     let g = crate::normalize::text::fold_name(given).replace(' ', "");
     let s = crate::normalize::text::fold_name(surname).replace(' ', "");
@@ -113,6 +117,7 @@ pub(super) fn surname(rng: &mut Rng) -> String {
     }
 }
 
+/// A person of the default population.
 pub(super) fn new_person(rng: &mut Rng, used: &mut Used) -> Person {
     let given = GIVEN[rng.skewed(GIVEN.len())].to_string();
     let surname = surname(rng);

@@ -20,7 +20,7 @@ pub(super) enum Style {
 }
 
 /// One typo: a letter substituted, dropped, doubled or swapped with its neighbour.
-pub(super) fn typo(s: &str, rng: &mut Rng) -> String {
+fn typo(s: &str, rng: &mut Rng) -> String {
     let mut c: Vec<char> = s.chars().collect();
     if c.len() < 3 {
         return s.to_string();
@@ -37,6 +37,7 @@ pub(super) fn typo(s: &str, rng: &mut Rng) -> String {
     c.into_iter().collect()
 }
 
+/// Upper case at `upper_rate`, now and then lower case, else as written.
 fn casing(s: &str, rng: &mut Rng, upper_rate: f64) -> String {
     if rng.chance(upper_rate) {
         s.to_uppercase()
@@ -47,6 +48,7 @@ fn casing(s: &str, rng: &mut Rng, upper_rate: f64) -> String {
     }
 }
 
+/// Ten digits in one of the ways exports write a phone number.
 fn render_phone(d: &str, rng: &mut Rng) -> String {
     let (a, b, c) = (&d[..3], &d[3..6], &d[6..]);
     match rng.below(6) {
@@ -59,6 +61,7 @@ fn render_phone(d: &str, rng: &mut Rng) -> String {
     }
 }
 
+/// The street line, abbreviated or written out, with the unit if any.
 fn render_street(p: &Person, rng: &mut Rng) -> String {
     let abbreviate = rng.chance(0.5);
     let mut s = p.number.to_string();
@@ -86,6 +89,7 @@ fn render_street(p: &Person, rng: &mut Rng) -> String {
     s
 }
 
+/// An email address as typed: provider variants (dots, `+tags`) and case.
 fn render_email(e: &str, rng: &mut Rng) -> String {
     let (local, domain) = e.split_once('@').unwrap_or((e, ""));
     match rng.below(5) {
@@ -96,6 +100,7 @@ fn render_email(e: &str, rng: &mut Rng) -> String {
     }
 }
 
+/// A birth date in one of three formats.
 fn render_dob(d: (u16, u8, u8), rng: &mut Rng) -> String {
     let (y, m, day) = d;
     match rng.below(4) {
