@@ -287,6 +287,63 @@ fn bench_reports_a_row_per_size() {
 }
 
 #[test]
+fn bench_runs_both_populations_and_diagnoses_impure_clusters() {
+    let out = cargo_example(
+        "bench",
+        &[
+            "--sizes",
+            "3000",
+            "--variants",
+            "default,namesakes",
+            "--diagnose",
+            "20",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| records"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert_eq!((rows[0][1], rows[1][1]), ("default", "namesakes"), "{text}");
+    for row in &rows {
+        let figures: Vec<f64> = row[row.len() - 3..]
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let (precision, recall, f1) = (figures[0], figures[1], figures[2]);
+        assert!(precision > 0.8 && recall > 0.9, "{row:?}");
+        let harmonic = 2.0 * precision * recall / (precision + recall);
+        assert!((f1 - harmonic).abs() < 1e-3, "{row:?}");
+    }
+    // One diagnosis per run, after the table.
+    assert_eq!(text.matches("impure clusters of").count(), 2, "{text}");
+    assert!(text.contains("how the two people of the strongest cross link relate"));
+}
+
+#[test]
+fn generate_namesakes_is_deterministic_and_differs_from_the_default() {
+    let dir = std::env::temp_dir().join(format!("linkage-namesakes-{}", std::process::id()));
+    for (sub, extra) in [("a", true), ("b", true), ("c", false)] {
+        let out = dir.join(sub);
+        let mut args = vec!["--customers", "400", "--out", out.to_str().unwrap()];
+        if extra {
+            args.push("--namesakes");
+        }
+        cargo_example("generate", &args);
+    }
+    for f in ["crm.csv", "pos.csv", "web.csv", "billing.csv", "truth.csv"] {
+        let read = |sub: &str| std::fs::read(dir.join(sub).join(f)).unwrap();
+        assert!(read("a") == read("b"), "{f} differs between runs");
+        if f != "truth.csv" {
+            assert!(read("a") != read("c"), "{f}: namesakes same as default");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn suppress_splits_prospects_into_known_and_new() {
     let dir = std::env::temp_dir().join(format!("linkage-suppress-{}", std::process::id()));
     let out = cargo_example("suppress", &["--out-dir", dir.to_str().unwrap()]);
