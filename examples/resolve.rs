@@ -503,7 +503,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Writes the clusters to `path`: Parquet for `.parquet` (feature
 /// `parquet`), else CSV.
-fn write_clusters(res: &linkage::Resolution, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+fn write_clusters(
+    res: &linkage::Resolution,
+    path: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
     let parquet = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));

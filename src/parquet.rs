@@ -96,8 +96,7 @@ fn parquet_as_csv(path: &Path) -> Result<Vec<u8>> {
             out.write_record(&row).map_err(|e| parquet_error(path, e))?;
         }
     }
-    out.into_inner()
-        .map_err(|e| parquet_error(path, e.error()))
+    out.into_inner().map_err(|e| parquet_error(path, e.error()))
 }
 
 /// Writes the cluster id of every record (`refs` and `cluster_of` in input
@@ -122,10 +121,13 @@ pub fn write_clusters<W: Write + Send>(
             Arc::new(StringArray::from_iter_values(
                 refs.iter().map(|r| r.source.as_str()),
             )),
-            Arc::new(StringArray::from_iter_values(refs.iter().map(|r| r.id.as_str()))),
+            Arc::new(StringArray::from_iter_values(
+                refs.iter().map(|r| r.id.as_str()),
+            )),
             Arc::new(UInt32Array::from(clusters.to_vec())),
         ];
-        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| parquet_error(path, e))?;
+        let batch =
+            RecordBatch::try_new(schema.clone(), columns).map_err(|e| parquet_error(path, e))?;
         writer.write(&batch).map_err(|e| parquet_error(path, e))?;
     }
     writer.close().map_err(|e| parquet_error(path, e))?;
@@ -150,7 +152,8 @@ pub fn read_clusters(path: &Path) -> Result<Vec<(String, String, u64)>> {
             let c = batch
                 .column_by_name(name)
                 .ok_or_else(|| parquet_error(path, format!("no column '{name}'")))?;
-            arrow_cast::cast(c, to).map_err(|e| parquet_error(path, format!("column '{name}': {e}")))
+            arrow_cast::cast(c, to)
+                .map_err(|e| parquet_error(path, format!("column '{name}': {e}")))
         };
         let (s, r, c) = (
             column("source", &DataType::Utf8)?,
@@ -158,15 +161,24 @@ pub fn read_clusters(path: &Path) -> Result<Vec<(String, String, u64)>> {
             column("cluster_id", &DataType::UInt64)?,
         );
         let downcast_err = || parquet_error(path, "unexpected column types");
-        let s = s.as_any().downcast_ref::<StringArray>().ok_or_else(downcast_err)?;
-        let r = r.as_any().downcast_ref::<StringArray>().ok_or_else(downcast_err)?;
+        let s = s
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(downcast_err)?;
+        let r = r
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(downcast_err)?;
         let c = c
             .as_any()
             .downcast_ref::<arrow_array::UInt64Array>()
             .ok_or_else(downcast_err)?;
         for i in 0..batch.num_rows() {
             if s.is_null(i) || r.is_null(i) || c.is_null(i) {
-                return Err(parquet_error(path, format!("row {}: a null value", out.len() + 1)));
+                return Err(parquet_error(
+                    path,
+                    format!("row {}: a null value", out.len() + 1),
+                ));
             }
             out.push((s.value(i).to_string(), r.value(i).to_string(), c.value(i)));
         }
@@ -193,8 +205,16 @@ mod tests {
             vec![
                 Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3])),
                 Arc::new(StringArray::from(vec![Some("Ann"), Some("Bill"), None])),
-                Arc::new(StringArray::from(vec![Some("Lee"), Some("Smith"), Some("Jones")])),
-                Arc::new(StringArray::from(vec![Some("ann@lee.org"), None, Some("j@x.com")])),
+                Arc::new(StringArray::from(vec![
+                    Some("Lee"),
+                    Some("Smith"),
+                    Some("Jones"),
+                ])),
+                Arc::new(StringArray::from(vec![
+                    Some("ann@lee.org"),
+                    None,
+                    Some("j@x.com"),
+                ])),
             ],
         )
         .unwrap();

@@ -19,7 +19,7 @@ use linkage_datafusion::{resolve, write_clusters, Engine, Options};
 
 const USAGE: &str = "usage: distributed FILE... [--out FILE.parquet|FILE.csv] [--truth FILE]
                    [--cluster df://HOST:PORT] [--memory-limit SIZE] [--partitions N]
-                   [--work-dir DIR] [--threshold P] [--link-only] [--quiet]
+                   [--work-dir DIR] [--keep-tables] [--threshold P] [--link-only] [--quiet]
 
   --cluster URL      run on the Ballista scheduler at URL (its executors must be
                      linkage's: examples/executor.rs); default: in this process
@@ -27,7 +27,8 @@ const USAGE: &str = "usage: distributed FILE... [--out FILE.parquet|FILE.csv] [-
                      default half the machine's memory)
   --partitions N     in process: partitions per stage (default: the cores)
   --work-dir DIR     where the run's tables go (default: the temporary directory;
-                     on a cluster, a path every executor sees)";
+                     on a cluster, a path every executor sees)
+  --keep-tables      leave the run's tables (Parquet) in the work directory";
 
 struct Args {
     files: Vec<PathBuf>,
@@ -39,6 +40,7 @@ struct Args {
     work_dir: Option<PathBuf>,
     threshold: Option<f64>,
     link_only: bool,
+    keep_tables: bool,
     quiet: bool,
 }
 
@@ -68,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
         work_dir: None,
         threshold: None,
         link_only: false,
+        keep_tables: false,
         quiet: false,
     };
     let mut it = std::env::args().skip(1);
@@ -83,13 +86,20 @@ fn parse_args() -> Result<Args, String> {
             }
             "--partitions" => {
                 let v = value("--partitions")?;
-                args.partitions = Some(v.parse().map_err(|_| format!("--partitions: '{v}' is not a count"))?);
+                args.partitions = Some(
+                    v.parse()
+                        .map_err(|_| format!("--partitions: '{v}' is not a count"))?,
+                );
             }
             "--threshold" => {
                 let v = value("--threshold")?;
-                args.threshold = Some(v.parse().map_err(|_| format!("--threshold: '{v}' is not a number"))?);
+                args.threshold = Some(
+                    v.parse()
+                        .map_err(|_| format!("--threshold: '{v}' is not a number"))?,
+                );
             }
             "--link-only" => args.link_only = true,
+            "--keep-tables" => args.keep_tables = true,
             "--quiet" | "-q" => args.quiet = true,
             "--help" | "-h" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
@@ -123,6 +133,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.link_only {
         options.settings.link_mode = linkage::block::LinkMode::LinkOnly;
     }
+    options.keep_tables = args.keep_tables;
     if let Some(d) = &args.work_dir {
         options.work_dir = d.clone();
     }
@@ -165,7 +176,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     for r in &res.settings.blocking.rules {
         say(format!("    {}", r.name));
     }
-    let names: Vec<&str> = res.settings.comparisons.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = res
+        .settings
+        .comparisons
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     say(format!("comparisons: {}", names.join(", ")));
     let n = &res.normalize_report;
     say(format!(
@@ -180,7 +196,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             r.new_pairs,
             r.largest_block,
             if r.oversized_blocks > 0 {
-                format!(" ({} oversized blocks windowed to {})", r.oversized_blocks, r.limit.window)
+                format!(
+                    " ({} oversized blocks windowed to {})",
+                    r.oversized_blocks, r.limit.window
+                )
             } else {
                 String::new()
             }
@@ -253,7 +272,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -54,7 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .insert(f.name().to_string(), Arc::new(f));
     }
     config.override_function_registry = Some(Arc::new(registry));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(start_executor_process(Arc::new(config)))?;
     Ok(())
 }

@@ -42,11 +42,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .with_config(config)
                 .with_default_features()
                 .with_scalar_functions(
-                    linkage_datafusion::udf::udfs().into_iter().map(Arc::new).collect(),
+                    linkage_datafusion::udf::udfs()
+                        .into_iter()
+                        .map(Arc::new)
+                        .collect(),
                 )
                 .build())
         }));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let cluster = BallistaCluster::new_from_config(&config).await?;
         start_server(cluster, addr, Arc::new(config)).await

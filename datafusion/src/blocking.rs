@@ -76,9 +76,8 @@ pub(crate) async fn candidates(
             rules.len()
         )));
     }
-    let rules_json = sql_text(
-        &serde_json::to_string(rules).map_err(|e| Error::table("settings", e))?,
-    );
+    let rules_json =
+        sql_text(&serde_json::to_string(rules).map_err(|e| Error::table("settings", e))?);
     let mut cols = vec!["idx".to_string(), "src".into(), "rec".into()];
     for r in 0..rules.len() {
         cols.push(format!("linkage_block_key({rules_json}, {r}, rec) AS k{r}"));
@@ -96,7 +95,7 @@ pub(crate) async fn candidates(
             ctx,
             &format!(
                 "SELECT size, count(*) AS blocks FROM \
-                 (SELECT count(*) AS size FROM keys WHERE k{r} IS NOT NULL GROUP BY k{r}) \
+                 (SELECT count(*) AS size FROM keys WHERE k{r} IS NOT NULL GROUP BY k{r}) s \
                  GROUP BY size ORDER BY size"
             ),
         )
@@ -132,13 +131,19 @@ pub(crate) async fn candidates(
                    CAST(linkage_unseen_per_edge(b.size, b.size * (b.size - 1) / 2 - b.same, {w}) AS BIGINT) AS unseen \
                  FROM keys k JOIN \
                    (SELECT bk, CAST(sum(c) AS BIGINT) AS size, CAST({same} AS BIGINT) AS same FROM \
-                     (SELECT k{r} AS bk, src, count(*) AS c FROM keys WHERE k{r} IS NOT NULL GROUP BY k{r}, src) \
+                     (SELECT k{r} AS bk, src, count(*) AS c FROM keys WHERE k{r} IS NOT NULL GROUP BY k{r}, src) bs \
                     GROUP BY bk HAVING sum(c) > {cap}) b \
                  ON k.k{r} = b.bk",
                 w = limit.window,
                 cap = limit.cap,
             );
-            materialize(ctx, &sql, &work.table(&format!("win{r}")), &format!("win{r}")).await?;
+            materialize(
+                ctx,
+                &sql,
+                &work.table(&format!("win{r}")),
+                &format!("win{r}"),
+            )
+            .await?;
             // The offsets of a record's window neighbours, 1..=window.
             let schema = Arc::new(Schema::new(vec![Field::new("d", DataType::Int64, false)]));
             let offsets = Int64Array::from_iter_values(1..=limit.window.max(1) as i64);
@@ -151,7 +156,11 @@ pub(crate) async fn candidates(
     }
 
     // Every record with each rule's key and window place.
-    let mut cols = vec!["k.idx AS idx".to_string(), "k.src AS src".into(), "k.rec AS rec".into()];
+    let mut cols = vec![
+        "k.idx AS idx".to_string(),
+        "k.src AS src".into(),
+        "k.rec AS rec".into(),
+    ];
     let mut joins = String::new();
     for (r, s) in stats.iter().enumerate() {
         cols.push(format!("k.k{r} AS k{r}"));
@@ -178,7 +187,13 @@ pub(crate) async fn candidates(
     let windowed = blocking.windowed();
     let cand = work.table("cand");
     for r in 0..rules.len() {
-        let sql = rule_pairs_sql(r, &blocking.rules, &windowed, &comparisons, settings.link_mode);
+        let sql = rule_pairs_sql(
+            r,
+            &blocking.rules,
+            &windowed,
+            &comparisons,
+            settings.link_mode,
+        );
         let n = materialize(ctx, &sql, &cand, "cand").await?;
         blocking.rules[r].new_pairs = n;
         blocking.pairs += n;
@@ -186,7 +201,9 @@ pub(crate) async fn candidates(
     Ok(blocking)
 }
 
-fn as_u64(a: &datafusion::arrow::array::ArrayRef) -> Result<&datafusion::arrow::array::UInt64Array> {
+fn as_u64(
+    a: &datafusion::arrow::array::ArrayRef,
+) -> Result<&datafusion::arrow::array::UInt64Array> {
     a.as_any()
         .downcast_ref::<datafusion::arrow::array::UInt64Array>()
         .ok_or_else(|| Error::table("block sizes", "not integers"))

@@ -99,7 +99,10 @@ pub(crate) async fn components(
             for b in collect(ctx, &format!("SELECT n, l FROM {new}")).await? {
                 let n = crate::tables::column(&b, 0, &DataType::UInt32, "components")?;
                 let l = crate::tables::column(&b, 1, &DataType::UInt32, "components")?;
-                let (n, l) = (n.as_primitive::<UInt32Type>(), l.as_primitive::<UInt32Type>());
+                let (n, l) = (
+                    n.as_primitive::<UInt32Type>(),
+                    l.as_primitive::<UInt32Type>(),
+                );
                 for i in 0..b.num_rows() {
                     if !n.is_null(i) && !l.is_null(i) {
                         labels.insert(n.value(i), l.value(i));
@@ -149,7 +152,9 @@ pub(crate) fn cluster(
     // Records outside every component are clusters of their own: their
     // label is their index with no cluster part (a component's label is a
     // member's index, never theirs).
-    let mut label: Vec<u64> = (0..records.len() as u64).map(|r| (r << 32) | u64::from(u32::MAX)).collect();
+    let mut label: Vec<u64> = (0..records.len() as u64)
+        .map(|r| (r << 32) | u64::from(u32::MAX))
+        .collect();
     let mut out = Clustering::default();
     for (component, members, c) in parts {
         for (i, &r) in members.iter().enumerate() {

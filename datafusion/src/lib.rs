@@ -174,8 +174,7 @@ pub async fn resolve(files: &[PathBuf], options: &Options) -> Result<Outcome> {
     let training_report = if settings.trained {
         TrainingReport::default()
     } else {
-        let table =
-            training::pattern_table(&ctx, settings.comparisons.len(), &blocking).await?;
+        let table = training::pattern_table(&ctx, settings.comparisons.len(), &blocking).await?;
         train(&mut settings, &records, &sources, &table)
     };
     timings.train = t.elapsed();

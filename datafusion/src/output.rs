@@ -18,7 +18,8 @@ pub fn write_clusters(outcome: &Outcome, path: &Path) -> Result<()> {
     }
     let mut w = csv::Writer::from_writer(BufWriter::new(file));
     let bad = |e: csv::Error| Error::file(path, e);
-    w.write_record(["source", "record_id", "cluster_id"]).map_err(bad)?;
+    w.write_record(["source", "record_id", "cluster_id"])
+        .map_err(bad)?;
     for (r, c) in refs.iter().zip(cluster_of) {
         w.write_record([r.source.as_str(), r.id.as_str(), &c.to_string()])
             .map_err(bad)?;

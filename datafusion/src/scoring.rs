@@ -14,7 +14,8 @@ use crate::tables::{collect, column, sql_text};
 /// The links among the pairs of `cand` (the `tfs` table registered),
 /// sorted by record indices (a deterministic order).
 pub(crate) async fn links(ctx: &SessionContext, settings: &Settings) -> Result<Vec<Link>> {
-    let model = sql_text(&serde_json::to_string(settings).map_err(|e| Error::table("settings", e))?);
+    let model =
+        sql_text(&serde_json::to_string(settings).map_err(|e| Error::table("settings", e))?);
     let sql = format!(
         "SELECT a, b, w, kind FROM \
            (SELECT c.a AS a, c.b AS b, linkage_weight({model}, c.levels, t.tf) AS w, \

@@ -57,7 +57,10 @@ fn config(partitions: Option<usize>) -> SessionConfig {
         .with_information_schema(false)
         // Binary and text columns as plain Arrow arrays (the functions cast
         // anything else).
-        .set_bool("datafusion.execution.parquet.schema_force_view_types", false);
+        .set_bool(
+            "datafusion.execution.parquet.schema_force_view_types",
+            false,
+        );
     if let Some(p) = partitions {
         c = c.with_target_partitions(p.max(1));
     }

@@ -55,7 +55,11 @@ impl Drop for WorkDir {
 }
 
 /// Writes batches as one Parquet file `part-0.parquet` of directory `dir`.
-fn write_batches(dir: &Path, schema: Arc<Schema>, batches: impl Iterator<Item = Result<RecordBatch>>) -> Result<()> {
+fn write_batches(
+    dir: &Path,
+    schema: Arc<Schema>,
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
     let path = dir.join("part-0.parquet");
     let file = std::fs::File::create(&path).map_err(|e| Error::file(&path, e))?;
@@ -69,7 +73,11 @@ fn write_batches(dir: &Path, schema: Arc<Schema>, batches: impl Iterator<Item = 
 
 /// The `recs` table: record index, source index, the normalized record's
 /// bytes.
-pub(crate) fn write_records(dir: &Path, records: &[NormalizedRecord], sources: &[u32]) -> Result<()> {
+pub(crate) fn write_records(
+    dir: &Path,
+    records: &[NormalizedRecord],
+    sources: &[u32],
+) -> Result<()> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("idx", DataType::UInt32, false),
         Field::new("src", DataType::UInt32, false),
@@ -122,7 +130,11 @@ pub(crate) fn write_tf(dir: &Path, tf: &TermFrequencies, attrs: &[Attr], n: usiz
 }
 
 /// Writes in-memory batches (small tables: links) as table `dir`.
-pub(crate) fn write_small(dir: &Path, schema: Arc<Schema>, batches: Vec<RecordBatch>) -> Result<()> {
+pub(crate) fn write_small(
+    dir: &Path,
+    schema: Arc<Schema>,
+    batches: Vec<RecordBatch>,
+) -> Result<()> {
     write_batches(dir, schema, batches.into_iter().map(Ok))
 }
 
@@ -138,7 +150,12 @@ pub(crate) async fn register(ctx: &SessionContext, name: &str, dir: &Path) -> Re
 /// Runs `sql` and writes its result as the Parquet directory `dir`
 /// (appending files when it exists), then registers it as `name`. Returns
 /// the rows written.
-pub(crate) async fn materialize(ctx: &SessionContext, sql: &str, dir: &Path, name: &str) -> Result<u64> {
+pub(crate) async fn materialize(
+    ctx: &SessionContext,
+    sql: &str,
+    dir: &Path,
+    name: &str,
+) -> Result<u64> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
     let df = ctx.sql(sql).await?;
     let path = format!("{}/", dir.display());
@@ -174,7 +191,12 @@ pub(crate) async fn collect(ctx: &SessionContext, sql: &str) -> Result<Vec<Recor
 }
 
 /// Column `i` of a batch as `to` (cast when needed), for reading results.
-pub(crate) fn column(batch: &RecordBatch, i: usize, to: &DataType, table: &str) -> Result<ArrayRef> {
+pub(crate) fn column(
+    batch: &RecordBatch,
+    i: usize,
+    to: &DataType,
+    table: &str,
+) -> Result<ArrayRef> {
     let c = batch
         .columns()
         .get(i)

@@ -142,7 +142,12 @@ impl LinkageUdf {
                 | ScalarValue::Utf8View(Some(s))
                 | ScalarValue::LargeUtf8(Some(s)),
             ) => s,
-            _ => return Err(exec_err(self.kind, "the first argument must be a JSON text literal")),
+            _ => {
+                return Err(exec_err(
+                    self.kind,
+                    "the first argument must be a JSON text literal",
+                ))
+            }
         };
         let mut cache = self
             .cache
@@ -189,7 +194,10 @@ fn literal_index(kind: Kind, arg: &ColumnarValue) -> Result<usize> {
     };
     match v {
         Some(ScalarValue::Int64(Some(i))) if i >= 0 => Ok(i as usize),
-        _ => Err(exec_err(kind, "the index argument must be a non-negative integer literal")),
+        _ => Err(exec_err(
+            kind,
+            "the index argument must be a non-negative integer literal",
+        )),
     }
 }
 
@@ -322,8 +330,8 @@ impl ScalarUDFImpl for LinkageUdf {
                     link.append_option(cut.admits(&w).map(i8::from));
                 }
                 match kind {
-                    Kind::Weight => Arc::new(weight.finish()),
-                    _ => Arc::new(link.finish()),
+                    Kind::Weight => Arc::new(weight.finish()) as ArrayRef,
+                    _ => Arc::new(link.finish()) as ArrayRef,
                 }
             }
         };

@@ -48,14 +48,19 @@ fn example(name: &str) -> Option<PathBuf> {
 fn wait_for(addr: SocketAddr, what: &str) {
     let start = Instant::now();
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(60), "{what} did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{what} did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
 
 fn start_cluster() -> Option<(Cluster, String)> {
     let (Some(scheduler), Some(executor)) = (example("scheduler"), example("executor")) else {
-        eprintln!("skipped: the scheduler and executor examples are not built (cargo test builds them)");
+        eprintln!(
+            "skipped: the scheduler and executor examples are not built (cargo test builds them)"
+        );
         return None;
     };
     let work = std::env::temp_dir().join(format!("linkage-ballista-test-{}", std::process::id()));
@@ -130,12 +135,17 @@ fn same_as_core(files: &[PathBuf], url: &str, work: &Path) {
     let df = runtime.block_on(resolve(files, &options)).unwrap();
     assert_eq!(df.blocking.pairs, core.candidate_pairs, "candidate pairs");
     assert_eq!(df.settings.prior, core.settings.prior, "prior");
-    assert_eq!(df.clustering.cluster_of, core.clustering.cluster_of, "clusters");
+    assert_eq!(
+        df.clustering.cluster_of, core.clustering.cluster_of,
+        "clusters"
+    );
 }
 
 #[test]
 fn a_ballista_cluster_gives_the_core_clusters() {
-    let Some((cluster, url)) = start_cluster() else { return };
+    let Some((cluster, url)) = start_cluster() else {
+        return;
+    };
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
     same_as_core(&csv_files(&sample), &url, &cluster.work);
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/customers10k");

@@ -41,15 +41,28 @@ fn same_clusters(files: &[PathBuf], partitions: usize, truth: Option<&Path>) -> 
     assert_eq!(df.blocking.pairs, core.candidate_pairs, "candidate pairs");
     for ((est, new), r) in core.blocking_report.rules.iter().zip(&df.blocking.rules) {
         assert_eq!(*new, r.new_pairs, "new pairs of rule {}", est.rule);
-        assert_eq!(est.largest_block as u64, r.largest_block, "largest block of {}", est.rule);
+        assert_eq!(
+            est.largest_block as u64, r.largest_block,
+            "largest block of {}",
+            est.rule
+        );
     }
     assert_eq!(df.settings.prior, core.settings.prior, "prior");
-    assert_eq!(df.settings.comparisons, core.settings.comparisons, "trained comparisons");
+    assert_eq!(
+        df.settings.comparisons, core.settings.comparisons,
+        "trained comparisons"
+    );
     let core_links = core.links.iter().filter(|l| !l.tentative).count() as u64;
     assert_eq!(df.links, core_links, "links");
     assert_eq!(df.clustering.vetoed, core.clustering.vetoed, "vetoed joins");
-    assert_eq!(df.clustering.ambiguous, core.clustering.ambiguous, "ambiguous");
-    assert_eq!(df.clustering.cluster_of, core.clustering.cluster_of, "clusters");
+    assert_eq!(
+        df.clustering.ambiguous, core.clustering.ambiguous,
+        "ambiguous"
+    );
+    assert_eq!(
+        df.clustering.cluster_of, core.clustering.cluster_of,
+        "clusters"
+    );
     truth.map(|t| {
         let truth = linkage::eval::Truth::from_csv(t).unwrap();
         linkage::eval::evaluate(&df.data, &df.clustering.cluster_of, &truth).f1
@@ -64,7 +77,9 @@ fn the_bundled_sample_gives_the_core_clusters() {
 }
 
 fn shared(set: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(set);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(set);
     if dir.join("truth.csv").is_file() {
         Some(dir)
     } else {
@@ -75,14 +90,18 @@ fn shared(set: &str) -> Option<PathBuf> {
 
 #[test]
 fn customers10k_gives_the_core_clusters() {
-    let Some(dir) = shared("customers10k") else { return };
+    let Some(dir) = shared("customers10k") else {
+        return;
+    };
     let f1 = same_clusters(&csv_files(&dir), 4, Some(&dir.join("truth.csv"))).unwrap();
     eprintln!("customers10k F1 {f1:.4}");
 }
 
 #[test]
 fn messy10k_gives_the_core_clusters() {
-    let Some(dir) = shared("messy10k") else { return };
+    let Some(dir) = shared("messy10k") else {
+        return;
+    };
     let f1 = same_clusters(&csv_files(&dir), 2, Some(&dir.join("truth.csv"))).unwrap();
     eprintln!("messy10k F1 {f1:.4}");
 }

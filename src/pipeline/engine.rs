@@ -21,8 +21,8 @@
 //! [`crate::score::patterns::PatternTable::add_counted`] and
 //! [`crate::pipeline::train`].
 
-use super::pass::Cut;
 use super::clearly_different;
+use super::pass::Cut;
 use crate::cluster::{cluster_checked, ClusterSettings, Clustering, Cross, Link};
 use crate::error::{Error, Result};
 use crate::normalize::record::Attr;
@@ -72,7 +72,10 @@ impl RecordTf {
     pub fn decode(bytes: &[u8]) -> Result<RecordTf> {
         let bad = || Error::Engine {
             context: "term frequencies".into(),
-            reason: format!("{} bytes that are not (attribute, frequency) entries", bytes.len()),
+            reason: format!(
+                "{} bytes that are not (attribute, frequency) entries",
+                bytes.len()
+            ),
         };
         if bytes.len() % 5 != 0 {
             return Err(bad());
@@ -152,10 +155,13 @@ pub fn cluster_component(
     judge: impl Fn(u32, u32) -> Cross,
 ) -> Result<Clustering> {
     let local = |r: u32| {
-        members.binary_search(&r).map(|i| i as u32).map_err(|_| Error::Engine {
-            context: "connected component".into(),
-            reason: format!("a link names record {r}, not a member of its component"),
-        })
+        members
+            .binary_search(&r)
+            .map(|i| i as u32)
+            .map_err(|_| Error::Engine {
+                context: "connected component".into(),
+                reason: format!("a link names record {r}, not a member of its component"),
+            })
     };
     let mut mapped = Vec::with_capacity(links.len());
     for l in links {
