@@ -13,7 +13,8 @@ use std::sync::Arc;
 use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::start_server;
-use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::{FunctionRegistry, SessionState};
+use datafusion::prelude::SessionConfig;
 
 fn value(args: &[String], name: &str) -> Result<Option<String>, String> {
     match args.iter().position(|a| a == name) {
@@ -24,6 +25,15 @@ fn value(args: &[String], name: &str) -> Result<Option<String>, String> {
             .map(Some)
             .ok_or_else(|| format!("{name} needs a value")),
     }
+}
+
+/// Ballista's session state, with linkage's functions.
+fn session_state(config: SessionConfig) -> datafusion::common::Result<SessionState> {
+    let mut state = ballista_core::utils::default_session_builder(config)?;
+    for f in linkage_datafusion::udf::udfs() {
+        state.register_udf(Arc::new(f))?;
+    }
+    Ok(state)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
