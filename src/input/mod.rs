@@ -400,7 +400,7 @@ fn read_file(
 /// whatever the thread count. The first failing file (in that order) is
 /// the error.
 /// A `.parquet` path is read as Parquet (feature `parquet`,
-/// [`crate::parquet::read_parquet_file`]).
+/// `parquet::read_parquet_file`).
 pub fn read_csv_files<P: AsRef<Path> + Sync>(
     paths: &[P],
     options: &CsvOptions,
