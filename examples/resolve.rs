@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example resolve -- crm.csv pos.csv web.csv --out clusters.csv --truth truth.csv
+//! cargo run --release --features parquet --example resolve -- crm.parquet web.csv --out clusters.parquet
 //! ```
 //!
 //! With no files it runs on the bundled sample in `examples/data/` and
@@ -50,7 +51,8 @@ const USAGE: &str = "usage: resolve [FILE.csv ...] [--out FILE] [--truth FILE] [
   --header         the first row of every file names the columns (no detection)
   --no-header      the first row of every file is data: columns are column1, column2, ...
 
-Each FILE is one source system's export: delimiter (, ; tab |), encoding
+Each FILE is one source system's export (.parquet read as Parquet, and --out
+FILE.parquet written as Parquet, when built with --features parquet): delimiter (, ; tab |), encoding
 (UTF-8, UTF-16, Windows-1252) and header row are detected, and what each
 column holds is inferred; all of it is printed, --column / --ignore /
 --header / --no-header correct it, and --save-model / --config let you read
@@ -419,7 +421,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         t.normalize, t.block, t.compare, t.train, t.score, t.cluster, common::peak_rss()
     ));
     if let Some(p) = &args.out {
-        output::write_clusters(&res, std::io::BufWriter::new(std::fs::File::create(p)?))?;
+        write_clusters(&res, p)?;
     }
     if let Some(p) = &args.pairs {
         output::write_pairs(&res, std::io::BufWriter::new(std::fs::File::create(p)?))?;
@@ -497,6 +499,34 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Writes the clusters to `path`: Parquet for `.parquet` (feature
+/// `parquet`), else CSV.
+fn write_clusters(
+    res: &linkage::Resolution,
+    path: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    if parquet {
+        #[cfg(feature = "parquet")]
+        return Ok(linkage::parquet::write_clusters(
+            &res.refs,
+            &res.clustering.cluster_of,
+            file,
+            path,
+        )?);
+        #[cfg(not(feature = "parquet"))]
+        return Err(format!(
+            "{}: this build writes no Parquet (run with --features parquet)",
+            path.display()
+        )
+        .into());
+    }
+    Ok(output::write_clusters(res, file)?)
 }
 
 /// Prints one record's identity: its members and each link's field weights.

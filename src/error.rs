@@ -139,6 +139,24 @@ pub enum Error {
     /// A thread pool could not be built.
     #[error("thread pool: {0}")]
     ThreadPool(String),
+    /// Data an external engine handed back to the pipeline is not what
+    /// the pipeline wrote (see [`crate::pipeline::engine`]).
+    #[error("{context}: {reason}")]
+    Engine {
+        /// What was being read (a table and column).
+        context: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A Parquet file could not be read or written (or this build lacks
+    /// the `parquet` feature).
+    #[error("{path}: {reason}")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// `Result` with [`Error`].

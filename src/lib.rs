@@ -48,6 +48,8 @@ pub mod infer;
 pub mod input;
 pub mod normalize;
 pub mod output;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod pipeline;
 pub mod progress;
 pub mod record;

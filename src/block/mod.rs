@@ -239,6 +239,66 @@ fn limit_for(sizes: &[usize], records: usize, settings: &BlockingSettings) -> Li
     Limit { cap: lo, window }
 }
 
+/// The key record `r` has under `rule` as blocking uses it (`None`: the
+/// record lacks one of the rule's fields). For engines that block outside
+/// [`Blocker`] (see [`crate::pipeline::engine`]): two records share a block
+/// of the rule exactly when their keys are equal and not `None`.
+pub fn block_key(rule: &BlockingRule, r: &NormalizedRecord) -> Option<u64> {
+    // A real key hashing to NO_KEY joins key 1's block: a one-in-2^64
+    // extra candidate pair, never a lost one.
+    rule.key(r).map(|k| k.max(1))
+}
+
+/// How one rule's blocks are compared ([`window_limit`]): blocks of up to
+/// `cap` records in full, larger ones through a window of `window`
+/// neighbours in name order ([`window_order_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowLimit {
+    /// Largest block compared in full.
+    pub cap: usize,
+    /// Neighbours each record of a larger block is compared with.
+    pub window: usize,
+}
+
+/// The limit [`Blocker`] applies to a rule whose blocks have `block_sizes`
+/// records, over `records` records in all: the settings' block size and
+/// window, tightened to the rule's pair budget
+/// ([`BlockingSettings::max_pairs_per_record`]). Depends only on the
+/// multiset of sizes, so an engine can pass a histogram expanded.
+pub fn window_limit(
+    block_sizes: &[usize],
+    records: usize,
+    settings: &BlockingSettings,
+) -> WindowLimit {
+    let l = limit_for(block_sizes, records, settings);
+    WindowLimit {
+        cap: l.cap,
+        window: l.window,
+    }
+}
+
+/// The name order of an oversized block: records sorted by these four
+/// values (a missing value as `""`), then by record index.
+pub fn window_order_key(r: &NormalizedRecord) -> [&str; 4] {
+    [
+        r.get(Attr::Surname).unwrap_or(""),
+        r.get(Attr::Given).unwrap_or(""),
+        r.get(Attr::Organisation).unwrap_or(""),
+        r.get(Attr::DateOfBirth).unwrap_or(""),
+    ]
+}
+
+/// For a windowed block of `size` records holding `full_pairs` comparable
+/// pairs, the never-compared pairs each pair at the window's far edge stands
+/// for (see [`Blocker::far_edge`]); 0 when the window covers the block.
+pub fn unseen_per_edge(size: usize, full_pairs: u64, window: usize) -> u64 {
+    if size <= window {
+        return 0;
+    }
+    let windowed = (size * window - window * (window + 1) / 2) as u64;
+    full_pairs.saturating_sub(windowed) / (size - window) as u64
+}
+
 /// Position of a record whose block is compared in full.
 const IN_FULL: u32 = u32::MAX;
 
@@ -324,9 +384,7 @@ impl<'a> Blocker<'a> {
                 .zip(records.par_iter())
                 .for_each(|(out, r)| {
                     for (k, rule) in out.iter_mut().zip(&settings.rules) {
-                        // A real key hashing to NO_KEY joins key 1's block: a
-                        // one-in-2^64 extra candidate pair, never a lost one.
-                        *k = rule.key(r).map_or(NO_KEY, |k| k.max(1));
+                        *k = block_key(rule, r).unwrap_or(NO_KEY);
                     }
                 });
         }
@@ -409,8 +467,7 @@ impl<'a> Blocker<'a> {
             }
             let end = start + s;
             let full = block_pairs(&blocks.entries[*start..end], self.sources, self.mode);
-            let windowed = (s * w - w * (w + 1) / 2) as u64;
-            let per_edge = full.saturating_sub(windowed) / (s - w) as u64;
+            let per_edge = self::unseen_per_edge(s, full, w);
             for &r in ids {
                 unseen_per_edge[r as usize] = per_edge.min(u64::from(u32::MAX)) as u32;
             }
@@ -547,14 +604,8 @@ impl<'a> Blocker<'a> {
 
     /// Name-order key for windowing an oversized block.
     fn sort_key(&self, r: u32) -> (&str, &str, &str, &str, u32) {
-        let rec = &self.records[r as usize];
-        (
-            rec.get(Attr::Surname).unwrap_or(""),
-            rec.get(Attr::Given).unwrap_or(""),
-            rec.get(Attr::Organisation).unwrap_or(""),
-            rec.get(Attr::DateOfBirth).unwrap_or(""),
-            r,
-        )
+        let [s, g, o, d] = window_order_key(&self.records[r as usize]);
+        (s, g, o, d, r)
     }
 
     /// The pairs rule `rule` makes in its block `start..end` of `entries`.

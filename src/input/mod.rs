@@ -365,6 +365,32 @@ fn open_text<'r, R: Read + 'r>(
     Ok((text, encoding, delimiter))
 }
 
+/// One file, by its extension: `.parquet` as Parquet (feature `parquet`;
+/// without it, an error saying so), anything else as CSV.
+fn read_file(
+    path: &Path,
+    source: &str,
+    options: &CsvOptions,
+    dataset: &mut Dataset,
+    report: &mut LoadReport,
+) -> Result<FileSchema> {
+    #[cfg(feature = "parquet")]
+    if crate::parquet::is_parquet(path) {
+        return crate::parquet::read_parquet_file(path, source, options, dataset, report);
+    }
+    #[cfg(not(feature = "parquet"))]
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
+        return Err(Error::Parquet {
+            path: path.to_path_buf(),
+            reason: "this build reads no Parquet (build linkage with the `parquet` feature)".into(),
+        });
+    }
+    read_csv_file(path, source, options, dataset, report)
+}
+
 /// Reads CSV files, one source each (named after the file), into one dataset.
 ///
 /// Each file is read with [`read_csv_file`] (its schema inferred from rows
@@ -373,6 +399,8 @@ fn open_text<'r, R: Read + 'r>(
 /// in the order given: records and sources come out in the same order
 /// whatever the thread count. The first failing file (in that order) is
 /// the error.
+/// A `.parquet` path is read as Parquet (feature `parquet`,
+/// `parquet::read_parquet_file`).
 pub fn read_csv_files<P: AsRef<Path> + Sync>(
     paths: &[P],
     options: &CsvOptions,
@@ -383,7 +411,7 @@ pub fn read_csv_files<P: AsRef<Path> + Sync>(
             let path = p.as_ref();
             let mut part = Dataset::default();
             let mut report = LoadReport::default();
-            let schema = read_csv_file(path, &source_name(path), options, &mut part, &mut report)?;
+            let schema = read_file(path, &source_name(path), options, &mut part, &mut report)?;
             Ok((part, schema, report))
         })
         .collect();

@@ -259,6 +259,66 @@ impl NormalizedRecord {
     }
 }
 
+/// A compact byte form of a normalized record, for engines that move
+/// records between processes ([`crate::pipeline::engine`]).
+impl NormalizedRecord {
+    /// Appends the record's byte form to `out`: the date of birth (a flag
+    /// byte, then year, month, day, approximate), each attribute's end
+    /// offset, then the values.
+    pub(crate) fn write_bytes(&self, out: &mut Vec<u8>) {
+        match self.dob {
+            None => out.push(0),
+            Some(d) => {
+                out.push(1);
+                out.extend_from_slice(&d.year.to_le_bytes());
+                out.extend_from_slice(&[d.month, d.day, u8::from(d.approximate)]);
+            }
+        }
+        for e in &self.ends {
+            out.extend_from_slice(&e.to_le_bytes());
+        }
+        out.extend_from_slice(self.buf.as_bytes());
+    }
+
+    /// Reads a record written by [`NormalizedRecord::write_bytes`]; `None`
+    /// when the bytes are not one (truncated, offsets out of order or off
+    /// a character boundary, values not UTF-8).
+    pub(crate) fn read_bytes(bytes: &[u8]) -> Option<NormalizedRecord> {
+        let (dob, rest) = match bytes.split_first()? {
+            (0, rest) => (None, rest),
+            (1, rest) if rest.len() >= 5 => (
+                Some(Date {
+                    year: u16::from_le_bytes([rest[0], rest[1]]),
+                    month: rest[2],
+                    day: rest[3],
+                    approximate: rest[4] != 0,
+                }),
+                &rest[5..],
+            ),
+            _ => return None,
+        };
+        let head = 2 * Attr::COUNT;
+        if rest.len() < head {
+            return None;
+        }
+        let buf = std::str::from_utf8(&rest[head..]).ok()?;
+        let mut ends = [0u16; Attr::COUNT];
+        let mut last = 0u16;
+        for (i, e) in ends.iter_mut().enumerate() {
+            *e = u16::from_le_bytes([rest[2 * i], rest[2 * i + 1]]);
+            if *e < last || !buf.is_char_boundary(*e as usize) {
+                return None;
+            }
+            last = *e;
+        }
+        (last as usize == buf.len()).then(|| NormalizedRecord {
+            buf: buf.into(),
+            ends,
+            dob,
+        })
+    }
+}
+
 /// A record's attributes while it is being normalized.
 #[derive(Default)]
 struct Builder {

@@ -1,6 +1,7 @@
 //! The whole pipeline: normalize -> block -> compare -> train -> score ->
 //! cluster, with the reports and timings of each stage.
 
+pub mod engine;
 mod memory;
 mod pass;
 mod stages;

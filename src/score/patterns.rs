@@ -169,6 +169,41 @@ impl PatternTable {
     }
 }
 
+/// Filling from counts an engine aggregated (see [`crate::pipeline::engine`]):
+/// the same table as [`PatternTable::add`] and [`PatternTable::add_unseen`]
+/// make from the pairs themselves, since its entries are sums.
+impl PatternTable {
+    /// Adds `n` pairs whose levels are `levels` (`width` bytes) and which
+    /// agree on the blocking rules whose bits are set in `rules_agreed`
+    /// (bit `r` for rule `r`; rules past 64 cannot be given this way).
+    pub fn add_counted(&mut self, levels: &[u8], rules_agreed: u64, n: u64) {
+        if self.width == 0 || levels.len() != self.width || n == 0 {
+            return;
+        }
+        let mut key = vec![0u8; self.width + self.mask_bytes];
+        key[..self.width].copy_from_slice(levels);
+        for r in 0..(self.mask_bytes * 8).min(64) {
+            if rules_agreed & (1 << r) != 0 {
+                key[self.width + r / 8] |= 1 << (r % 8);
+            }
+        }
+        bump(&mut self.counts, &key, n);
+        self.pairs += n;
+    }
+
+    /// Adds `n` never-compared pairs of rule `rule`'s windowed blocks that
+    /// edge pairs with levels `levels` stand for.
+    pub fn add_unseen_counted(&mut self, levels: &[u8], rule: usize, n: u64) {
+        if self.width == 0 || levels.len() != self.width || n == 0 {
+            return;
+        }
+        let mut key = vec![0u8; self.width + 2];
+        key[..self.width].copy_from_slice(levels);
+        key[self.width..].copy_from_slice(&(rule.min(0xffff) as u16).to_le_bytes());
+        bump(&mut self.unseen, &key, n);
+    }
+}
+
 fn bump(m: &mut PatternMap, key: &[u8], n: u64) {
     match m.get_mut(key) {
         Some(v) => *v += n,
