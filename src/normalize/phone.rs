@@ -146,7 +146,11 @@ fn normalize_one_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
     } else {
         national
     };
-    if national.len() < 4 {
+    // E.164: at most 15 digits, the calling code's included (a national
+    // number longer than that is no number, and could not be written
+    // with its country code).
+    let code_digits = country.checked_ilog10().map_or(1, |d| d as usize + 1);
+    if national.len() < 4 || code_digits + national.len() > 15 {
         return None;
     }
     Some(Phone {
@@ -216,6 +220,12 @@ mod tests {
         assert_eq!(national("12345"), None);
         assert_eq!(national("call me maybe"), None);
         assert_eq!(national("1234567890123456789"), None);
+        // 15 digits, but 16 with the calling code (found by fuzzing).
+        let uk = PhoneRules {
+            default_country: 44,
+        };
+        assert_eq!(normalize_phone("011 44 20 7946 0958", &uk), None);
+        assert!(normalize_phone("+44 20 7946 0958", &uk).is_some());
         assert_eq!(national("n/a"), None);
     }
 }
