@@ -78,8 +78,16 @@ fn write_seed_corpus() {
         let text = std::fs::read_to_string(p).unwrap();
         let head: Vec<&str> = text.lines().take(30).collect();
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-        write("csv_read", format!("seed-{stem}"), head.join("\n").as_bytes());
-        write("csv_read", format!("seed-{stem}-semicolon"), head.join("\n").replace(',', ";").as_bytes());
+        write(
+            "csv_read",
+            format!("seed-{stem}"),
+            head.join("\n").as_bytes(),
+        );
+        write(
+            "csv_read",
+            format!("seed-{stem}-semicolon"),
+            head.join("\n").replace(',', ";").as_bytes(),
+        );
     }
     // Normalizer inputs: the first column of each case file.
     for (file, target) in [
@@ -107,7 +115,11 @@ fn write_seed_corpus() {
     .iter()
     .enumerate()
     {
-        write("normalize_organisation", format!("seed-{i}"), org.as_bytes());
+        write(
+            "normalize_organisation",
+            format!("seed-{i}"),
+            org.as_bytes(),
+        );
     }
     // Records in the targets' text form.
     let data = synth::generate(&synth::SynthOptions {
@@ -132,24 +144,42 @@ fn write_seed_corpus() {
     }
     for (i, chunk) in records.chunks(8).take(12).enumerate() {
         let text: Vec<String> = chunk.iter().map(line).collect();
-        write("resolve_small", format!("seed-{i}"), text.join("\n").as_bytes());
+        write(
+            "resolve_small",
+            format!("seed-{i}"),
+            text.join("\n").as_bytes(),
+        );
     }
     // Settings: defaults, defaults for every kind, a trained model.
-    write("settings_json", "seed-default".into(), Settings::default().to_json().as_bytes());
+    write(
+        "settings_json",
+        "seed-default".into(),
+        Settings::default().to_json().as_bytes(),
+    );
     write(
         "settings_json",
         "seed-all-kinds".into(),
         Settings::for_kinds(&FieldKind::ALL).to_json().as_bytes(),
     );
-    let resolution = Resolver::new(Settings::default()).unwrap().resolve(&data.dataset).unwrap();
-    write("settings_json", "seed-trained".into(), resolution.settings.to_json().as_bytes());
+    let resolution = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&data.dataset)
+        .unwrap();
+    write(
+        "settings_json",
+        "seed-trained".into(),
+        resolution.settings.to_json().as_bytes(),
+    );
     // Store snapshots: raw (first byte even) and payload only (odd).
     let small = synth::generate(&synth::SynthOptions {
         customers: 6,
         seed: 16,
         ..synth::SynthOptions::default()
     });
-    let res = Resolver::new(Settings::default()).unwrap().resolve(&small.dataset).unwrap();
+    let res = Resolver::new(Settings::default())
+        .unwrap()
+        .resolve(&small.dataset)
+        .unwrap();
     let store = linkage::store::IdentityStore::from_resolution(&small.dataset, &res).unwrap();
     let bytes = store.to_bytes().unwrap();
     let mut raw = vec![0u8];

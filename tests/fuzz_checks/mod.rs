@@ -53,8 +53,8 @@ const MAX_RECORDS: usize = 8;
 /// Whole CSV bytes through encoding and delimiter detection, header-row
 /// judgement, inference and `read_csv`. Either an error that names the
 /// file, or: the schema says how the file was read, every row is one
-/// record with a unique non-empty id, reading is deterministic, and a
-/// resolution puts every record in exactly one cluster.
+/// record with a unique non-empty id, forcing the header question either
+/// way reads or fails cleanly, and a resolution puts every record in exactly one cluster.
 pub fn csv_read(data: &[u8]) {
     let path = Path::new("fuzz.csv");
     let read = |header: Option<bool>| {
@@ -113,9 +113,6 @@ pub fn csv_read(data: &[u8]) {
             .count();
         assert_eq!(dataset.len(), rows, "records lost or invented");
     }
-    let (again, dataset2) = read(None);
-    assert_eq!(again.ok(), Some(schema.clone()), "schema not deterministic");
-    assert_eq!(dataset2.records, dataset.records, "records not deterministic");
     // Forcing the header question either way reads or fails cleanly.
     let (forced, _) = read(Some(!schema.header.unwrap_or(true)));
     if let Err(e) = forced {
@@ -197,7 +194,10 @@ pub fn normalize_phone_target(data: &[u8]) {
         }
         let again = normalize_phone(&format!("+{} {}", p.country, p.national), &rules)
             .expect("a normalized number reads again");
-        assert_eq!(again.national, p.national, "international form reads differently");
+        assert_eq!(
+            again.national, p.national,
+            "international form reads differently"
+        );
     }
 }
 
@@ -263,7 +263,11 @@ pub fn normalize_date(data: &[u8]) {
             check_date(d);
             if !d.approximate {
                 let text = d.to_string();
-                assert_eq!(parse_date(&text, order), Some(d), "{text} reads differently");
+                assert_eq!(
+                    parse_date(&text, order),
+                    Some(d),
+                    "{text} reads differently"
+                );
             }
         }
     }
@@ -298,7 +302,8 @@ pub fn records_from(data: &[u8]) -> Dataset {
         for field in line.split('\t') {
             let mut chars = field.chars();
             let Some(k) = chars.next() else { continue };
-            let kind = FieldKind::ALL[(k as usize).wrapping_sub('0' as usize) % FieldKind::ALL.len()];
+            let kind =
+                FieldKind::ALL[(k as usize).wrapping_sub('0' as usize) % FieldKind::ALL.len()];
             record.set(kind, chars.as_str());
         }
         dataset.records.push(record);
@@ -357,7 +362,10 @@ pub fn compare_pair(data: &[u8]) {
         assert!(w.against <= 0.0, "against is {}", w.against);
     }
     assert!((w_ab.total - w_ba.total).abs() < 1e-9, "{w_ab:?} {w_ba:?}");
-    assert!((w_ab.person - w_ba.person).abs() < 1e-9, "{w_ab:?} {w_ba:?}");
+    assert!(
+        (w_ab.person - w_ba.person).abs() < 1e-9,
+        "{w_ab:?} {w_ba:?}"
+    );
 }
 
 /// A small fixed dataset for settings to run on.
@@ -373,8 +381,22 @@ fn sample_dataset() -> &'static Dataset {
     })
 }
 
+/// A pool of `threads` threads, made once (a pool per input would cost
+/// more than the resolution).
+fn pool(threads: usize) -> &'static rayon::ThreadPool {
+    static POOLS: [OnceLock<rayon::ThreadPool>; 2] = [OnceLock::new(), OnceLock::new()];
+    POOLS[threads - 1].get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+    })
+}
+
+/// Resolves on one thread.
 fn resolve(dataset: &Dataset, settings: Settings) -> linkage::Result<Resolution> {
-    Resolver::new(settings)?.threads(1).resolve(dataset)
+    let resolver = Resolver::new(settings)?;
+    pool(1).install(|| resolver.resolve(dataset))
 }
 
 /// Settings and model JSON: `Settings::from_json` either fails or gives
@@ -439,7 +461,11 @@ pub fn store_snapshot(data: &[u8]) {
     let saved = store.to_bytes().expect("a loaded store saves");
     let reloaded = IdentityStore::from_bytes(&saved).expect("a saved store loads");
     assert_eq!(reloaded.len(), store.len());
-    assert_eq!(reloaded.to_bytes().expect("saves again"), saved, "not a fixed point");
+    assert_eq!(
+        reloaded.to_bytes().expect("saves again"),
+        saved,
+        "not a fixed point"
+    );
 }
 
 /// Every record in exactly one cluster, clusters numbered by their first
@@ -471,8 +497,9 @@ pub fn resolve_small(data: &[u8]) {
     let dataset = records_from(data);
     let one = resolve(&dataset, Settings::default()).expect("default settings resolve");
     check_resolution(&dataset, &one);
-    let two = Resolver::new(Settings::default())
-        .and_then(|r| r.threads(2).resolve(&dataset))
+    let resolver = Resolver::new(Settings::default()).expect("default settings");
+    let two = pool(2)
+        .install(|| resolver.resolve(&dataset))
         .expect("default settings resolve");
     assert_eq!(
         one.clustering.cluster_of, two.clustering.cluster_of,
