@@ -175,7 +175,8 @@ fn run_case(case: &str, args: &Args) -> std::io::Result<bool> {
                 // names, emails and phones all differ.
                 writeln!(
                     w,
-                    "{i},Given{i},Lee,p{i}@example.org,555-{:03}-{:04},62704,1980-02-03",
+                    "{i},{},Lee,p{i}@example.org,555-{:03}-{:04},62704,1980-02-03",
+                    letters(i),
                     i / 10_000,
                     i % 10_000
                 )?;
@@ -290,6 +291,16 @@ fn run_model(file: &Path) -> String {
         Ok(r) => format!("resolved, {} clusters", r.clustering.cluster_count()),
         Err(e) => format!("error: {e}"),
     }
+}
+
+/// A distinct given name for each number (`Baaab`: digits are no name).
+fn letters(mut i: u64) -> String {
+    let mut name = String::from("B");
+    for _ in 0..5 {
+        name.push((b'a' + (i % 26) as u8) as char);
+        i /= 26;
+    }
+    name
 }
 
 /// Writes `head`, then `unit` repeated until `n` bytes of it.

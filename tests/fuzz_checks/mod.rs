@@ -32,8 +32,11 @@ use linkage::score::{Scorer, TermFrequencies};
 use linkage::store::IdentityStore;
 use linkage::{Dataset, FieldKind, Record, Resolution, Resolver, Settings};
 
+/// A target's body: panics when an invariant fails.
+pub type Check = fn(&[u8]);
+
 /// Every target by the name of its directory under `tests/data/fuzz/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("csv_read", csv_read),
     ("normalize_name", normalize_name),
     ("normalize_email", normalize_email_target),
