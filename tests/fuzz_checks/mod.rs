@@ -350,7 +350,7 @@ pub fn compare_pair(data: &[u8]) {
     assert_eq!(ab, ba, "comparison levels are not symmetric");
     for (c, level) in comparisons.iter().zip(&ab) {
         assert!(
-            (*level as usize) <= c.levels.len(),
+            (*level as usize) < c.levels.len(),
             "{}: level {level} of {}",
             c.name,
             c.levels.len()
