@@ -150,7 +150,10 @@ fn normalize_one_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
     // number longer than that is no number, and could not be written
     // with its country code).
     let code_digits = country.checked_ilog10().map_or(1, |d| d as usize + 1);
-    if national.len() < 4 || code_digits + national.len() > 15 {
+    // Written back with its calling code, it still has the 6 digits a
+    // number needs (`00 1 02000` is no number: found by fuzzing).
+    let written = code_digits + national.len();
+    if national.len() < 4 || !(6..=15).contains(&written) {
         return None;
     }
     Some(Phone {
@@ -226,6 +229,8 @@ mod tests {
         };
         assert_eq!(normalize_phone("011 44 20 7946 0958", &uk), None);
         assert!(normalize_phone("+44 20 7946 0958", &uk).is_some());
+        // 8 digits, but 5 once the `00` prefix and trunk zero are gone.
+        assert_eq!(national("00 102000"), None);
         assert_eq!(national("n/a"), None);
     }
 }
