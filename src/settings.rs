@@ -87,6 +87,13 @@ pub const MAX_COMPARISONS: usize = 64;
 /// record).
 pub const MAX_BLOCKING_RULES: usize = 64;
 
+/// The most EM iterations a model may ask for (the default is 200; 2
+/// billion with a tolerance of 0 ran for hours: found by fuzzing).
+pub const MAX_EM_ITERATIONS: usize = 10_000;
+
+/// The most random pairs a model may sample for u (the default is 300,000).
+pub const MAX_U_SAMPLE_PAIRS: usize = 10_000_000;
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -165,6 +172,14 @@ impl Settings {
             return bad(format!(
                 "{} blocking rules, more than the {MAX_BLOCKING_RULES} a model may have",
                 self.blocking.rules.len()
+            ));
+        }
+        let t = &self.training;
+        if t.max_iterations > MAX_EM_ITERATIONS || t.u_sample_pairs > MAX_U_SAMPLE_PAIRS {
+            return bad(format!(
+                "training: at most {MAX_EM_ITERATIONS} EM iterations and \
+                 {MAX_U_SAMPLE_PAIRS} u sample pairs (given {} and {})",
+                t.max_iterations, t.u_sample_pairs
             ));
         }
         for c in &self.comparisons {

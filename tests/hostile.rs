@@ -214,3 +214,16 @@ fn a_model_with_too_many_comparisons_is_refused() {
     assert!(all.comparisons.len() <= linkage::settings::MAX_COMPARISONS / 2);
     Resolver::new(all).unwrap();
 }
+
+#[test]
+fn a_model_asking_for_endless_training_is_refused() {
+    // Kept from fuzzing: 2 billion EM iterations with a tolerance of 0.
+    let mut s = Settings::default();
+    s.training.max_iterations = 2_065_624_700;
+    s.training.tolerance = 0.0;
+    let err = Resolver::new(s).unwrap_err();
+    assert!(err.to_string().contains("EM iterations"), "{err}");
+    let mut s = Settings::default();
+    s.training.u_sample_pairs = usize::MAX;
+    assert!(Resolver::new(s).is_err());
+}
