@@ -21,7 +21,10 @@ fn read(bytes: &[u8]) -> linkage::Result<Dataset> {
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("linkage-hostile-test-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "linkage-hostile-test-{}-{name}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
@@ -106,7 +109,7 @@ fn a_wide_file_reads_every_row_from_a_bounded_sample() {
         &mut LoadReport::default(),
     )
     .unwrap();
-    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     assert_eq!(schema.header, Some(true));
     assert_eq!(data.len(), rows);
     assert_eq!(schema.columns.len(), cols + 3);
@@ -192,7 +195,7 @@ fn a_model_file_over_the_size_limit_is_refused_unread() {
         .unwrap();
     drop(f);
     let err = Settings::load(&path).unwrap_err();
-    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     assert!(err.to_string().contains("over the 64 MiB"), "{err}");
 }
 
