@@ -74,6 +74,26 @@ fn default_uncontested_threshold() -> Option<f64> {
     Some(0.5)
 }
 
+/// The largest settings file [`Settings::load`] reads (a trained model
+/// with its schemas is a few hundred kilobytes).
+pub const MAX_SETTINGS_BYTES: u64 = 64 << 20;
+
+/// The most comparisons a model may have: each pair holds one level byte
+/// per comparison (the memory estimate counts about a dozen), and the
+/// defaults use at most a few dozen.
+pub const MAX_COMPARISONS: usize = 64;
+
+/// The most blocking rules a model may have (each is a pass over every
+/// record).
+pub const MAX_BLOCKING_RULES: usize = 64;
+
+/// The most EM iterations a model may ask for (the default is 200; 2
+/// billion with a tolerance of 0 ran for hours: found by fuzzing).
+pub const MAX_EM_ITERATIONS: usize = 10_000;
+
+/// The most random pairs a model may sample for u (the default is 300,000).
+pub const MAX_U_SAMPLE_PAIRS: usize = 10_000_000;
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -142,6 +162,26 @@ impl Settings {
                 return bad(format!("blocking rule '{}' has no keys", r.name));
             }
         }
+        if self.comparisons.len() > MAX_COMPARISONS {
+            return bad(format!(
+                "{} comparisons, more than the {MAX_COMPARISONS} a model may have",
+                self.comparisons.len()
+            ));
+        }
+        if self.blocking.rules.len() > MAX_BLOCKING_RULES {
+            return bad(format!(
+                "{} blocking rules, more than the {MAX_BLOCKING_RULES} a model may have",
+                self.blocking.rules.len()
+            ));
+        }
+        let t = &self.training;
+        if t.max_iterations > MAX_EM_ITERATIONS || t.u_sample_pairs > MAX_U_SAMPLE_PAIRS {
+            return bad(format!(
+                "training: at most {MAX_EM_ITERATIONS} EM iterations and \
+                 {MAX_U_SAMPLE_PAIRS} u sample pairs (given {} and {})",
+                t.max_iterations, t.u_sample_pairs
+            ));
+        }
         for c in &self.comparisons {
             c.validate().map_err(Error::Settings)?;
         }
@@ -158,12 +198,31 @@ impl Settings {
         serde_json::from_str(text)
     }
 
-    /// Reads settings from a JSON file.
+    /// Reads settings from a JSON file. A file over [`MAX_SETTINGS_BYTES`]
+    /// is refused before it is read (a model is kilobytes); JSON nested
+    /// deeper than 128 levels is an error of the parser.
     pub fn load(path: &Path) -> Result<Settings> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len > MAX_SETTINGS_BYTES {
+            return Err(Error::Settings(format!(
+                "{}: {} MiB of settings, over the {} MiB a model may take",
+                path.display(),
+                len >> 20,
+                MAX_SETTINGS_BYTES >> 20
+            )));
+        }
+        let mut text = String::new();
+        // `take`: a file that grows while read stays within the limit.
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MAX_SETTINGS_BYTES + 1),
+            &mut text,
+        )
+        .map_err(io)?;
         let s = Settings::from_json(&text).map_err(|source| Error::Json {
             path: path.to_path_buf(),
             source,

@@ -432,3 +432,23 @@ fn load_drives_the_service_kills_it_and_finds_every_acknowledged_write() {
         assert!(stdout.contains(needle), "no '{needle}' in {stdout}");
     }
 }
+
+#[test]
+fn hostile_runs_every_case_at_a_small_scale() {
+    let dir = std::env::temp_dir().join(format!("linkage-hostile-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = cargo_example(
+        "hostile",
+        &["--scale", "0.0001", "--dir", dir.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The header, its rule, one row per case; no case over budget.
+    assert_eq!(stdout.lines().count(), 2 + 9, "{stdout}");
+    assert!(
+        !stdout.contains("PANIC") && !stdout.contains("(over)"),
+        "{stdout}"
+    );
+    // Each case deleted its file.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,6 +9,7 @@ pub fn peak_rss_mb() -> Option<f64> {
 }
 
 /// Peak RSS formatted for a table cell.
+#[allow(dead_code)] // not every example prints it
 pub fn peak_rss() -> String {
     peak_rss_mb().map_or("n/a".into(), |mb| format!("{mb:.0} MB"))
 }

@@ -2,7 +2,10 @@
 
 pub mod columns;
 pub mod format;
+mod limit;
 pub mod sample;
+
+pub use limit::MAX_ROW_BYTES;
 
 pub use columns::ColumnOverride;
 
@@ -138,7 +141,15 @@ fn read_sampled<R: Read>(
         .has_headers(true)
         .flexible(false)
         .delimiter(delimiter)
-        .from_reader(text);
+        .from_reader(limit::Capped::new(text));
+    let too_long = |row: u64| Error::BadRow {
+        path: path.to_path_buf(),
+        row,
+        reason: format!(
+            "the row is longer than {} MiB (one huge field, or no line breaks?)",
+            MAX_ROW_BYTES >> 20
+        ),
+    };
     let bad = |e: csv::Error, path: &Path| -> Error {
         let row = e.position().map(|p| p.line()).unwrap_or(0);
         match e.kind() {
@@ -168,19 +179,22 @@ fn read_sampled<R: Read>(
         }
     };
     // A UTF-8 byte-order mark stays on the first cell; it is no content.
-    let first: csv::StringRecord = rdr
-        .headers()
-        .map_err(|e| bad(e, path))?
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i == 0 {
-                c.trim_start_matches('\u{feff}')
-            } else {
-                c
-            }
-        })
-        .collect();
+    let header = rdr.headers().cloned();
+    let first: csv::StringRecord = match header {
+        Ok(h) => h,
+        Err(_) if rdr.get_ref().exceeded() => return Err(too_long(1)),
+        Err(e) => return Err(bad(e, path)),
+    }
+    .iter()
+    .enumerate()
+    .map(|(i, c)| {
+        if i == 0 {
+            c.trim_start_matches('\u{feff}')
+        } else {
+            c
+        }
+    })
+    .collect();
     let mut headers: Vec<String> = first.iter().map(|h| h.trim().to_string()).collect();
     if headers.is_empty() || headers.iter().all(String::is_empty) {
         return Err(Error::EmptyFile {
@@ -193,15 +207,33 @@ fn read_sampled<R: Read>(
     let forced_header = options.header.or(given.and_then(|s| s.header));
     let mut row = csv::StringRecord::new();
     let mut more = true;
-    while head.len() < crate::infer::SAMPLE_ROWS {
-        match rdr.read_record(&mut row) {
-            Ok(false) => {
-                more = false;
-                break;
-            }
-            Ok(true) => head.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone())),
-            Err(e) => return Err(bad(e, path)),
+    // Each row read moves the row-length limit past it; a failed read
+    // caused by that limit is reported as such, at the row after the
+    // last whole one.
+    let next = |rdr: &mut csv::Reader<limit::Capped<_>>, row: &mut csv::StringRecord| {
+        let result = rdr.read_record(row);
+        let at = rdr.position().clone();
+        rdr.get_mut().row_ended_at(at.byte());
+        match result {
+            Ok(read) => Ok(read),
+            Err(_) if rdr.get_ref().exceeded() => Err(too_long(at.line())),
+            Err(e) => Err(bad(e, path)),
         }
+    };
+    let header_end = rdr.position().byte();
+    rdr.get_mut().row_ended_at(header_end);
+    // The rows read ahead are held: at most `sample::sample_rows` (fewer
+    // for a wide file), and no more than HEAD_BYTES of them (fewer, longer
+    // rows are sample enough).
+    let mut head_bytes = 0;
+    let sample_rows = sample::sample_rows(headers.len());
+    while head.len() < sample_rows && head_bytes < HEAD_BYTES {
+        if !next(&mut rdr, &mut row)? {
+            more = false;
+            break;
+        }
+        head_bytes += row.as_slice().len();
+        head.push((row.position().map(|p| p.line()).unwrap_or(0), row.clone()));
     }
     // Whether the first row names the columns, judged against the rows
     // that follow it.
@@ -225,7 +257,7 @@ fn read_sampled<R: Read>(
     } else {
         Vec::new()
     };
-    let first_rows = crate::infer::SAMPLE_ROWS.saturating_sub(spread.len());
+    let first_rows = sample_rows.saturating_sub(spread.len());
     let sample: Vec<Vec<String>> = head
         .iter()
         .take(first_rows)
@@ -300,15 +332,14 @@ fn read_sampled<R: Read>(
     for (line, r) in &head {
         add(*line, r)?;
     }
-    while more {
-        match rdr.read_record(&mut row) {
-            Ok(false) => more = false,
-            Ok(true) => add(row.position().map(|p| p.line()).unwrap_or(0), &row)?,
-            Err(e) => return Err(bad(e, path)),
-        }
+    while more && next(&mut rdr, &mut row)? {
+        add(row.position().map(|p| p.line()).unwrap_or(0), &row)?;
     }
     Ok(schema)
 }
+
+/// The most bytes of rows read ahead (and held) for inference.
+const HEAD_BYTES: usize = 64 << 20;
 
 /// The file's text as UTF-8, with its encoding and delimiter: as `given`
 /// (the file's schema in the settings) sets them, else detected from the

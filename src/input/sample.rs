@@ -24,6 +24,18 @@ pub const SEGMENTS: usize = 100;
 /// [`crate::infer::SAMPLE_ROWS`].
 pub const ROWS_PER_SEGMENT: usize = crate::infer::SAMPLE_ROWS / SEGMENTS;
 
+/// The most cells (rows times fields) of a file's sample: a file of
+/// 10,000 columns is judged by 100 rows, not 1,000 (10 million strings
+/// took most of a gigabyte).
+pub const SAMPLE_CELLS: usize = 1_000_000;
+
+/// Rows sampled from a file of `fields` columns: [`crate::infer::SAMPLE_ROWS`],
+/// fewer for files wider than [`SAMPLE_CELLS`] allows (never fewer than two
+/// places' worth).
+pub fn sample_rows(fields: usize) -> usize {
+    (SAMPLE_CELLS / fields.max(1)).clamp(2 * ROWS_PER_SEGMENT, crate::infer::SAMPLE_ROWS)
+}
+
 /// Bytes read first at each place; more (doubling, up to [`MAX_READ`]) when
 /// they hold fewer than [`ROWS_PER_SEGMENT`] whole rows.
 const FIRST_READ: usize = 8 * 1024;
@@ -63,12 +75,14 @@ pub fn spread_rows<R: Read + Seek>(mut file: R, layout: &Layout) -> Vec<Vec<Stri
     let Ok(len) = file.seek(SeekFrom::End(0)) else {
         return Vec::new();
     };
-    let mut rows = Vec::with_capacity(ROWS_PER_SEGMENT * SEGMENTS);
+    // A wide file is sampled at fewer places, the sample's cells bounded.
+    let segments = (sample_rows(layout.fields) / ROWS_PER_SEGMENT) as u64;
+    let mut rows = Vec::with_capacity(sample_rows(layout.fields));
     // Where the previous place's rows ended: places never overlap.
     let mut done = 0u64;
     let mut buf = Vec::new();
-    for i in 1..SEGMENTS as u64 {
-        let at = (len as u128 * i as u128 / SEGMENTS as u128) as u64;
+    for i in 1..segments {
+        let at = (len as u128 * i as u128 / segments as u128) as u64;
         let at = at.max(done);
         if at >= len {
             break;

@@ -118,7 +118,8 @@ fn normalize_one_email(raw: &str) -> Option<Email> {
     let mut local = local.to_string();
     if PLUS_TAG_DOMAINS.contains(&domain) {
         if let Some(i) = local.find('+') {
-            local.truncate(i);
+            // `ann.+news`: the dot before the tag ends no mailbox name.
+            local.truncate(local[..i].trim_end_matches('.').len());
         }
     }
     if domain == "gmail.com" {
@@ -149,6 +150,8 @@ mod tests {
             ("jsmith@googlemail.com", "jsmith@gmail.com"),
             ("Johnsmith+news@gmail.com", "johnsmith@gmail.com"),
             ("ann.lee+x@outlook.com", "ann.lee@outlook.com"),
+            // A dot before the tag goes with it (found by fuzzing).
+            ("ne.+news@Outlook.com", "ne@outlook.com"),
             // Yahoo uses no plus tags: the address stays as typed.
             ("a.b+c@yahoo.com", "a.b+c@yahoo.com"),
             ("STACYCOOPER@GMAIL.COM", "stacycooper@gmail.com"),

@@ -146,7 +146,14 @@ fn normalize_one_phone(raw: &str, rules: &PhoneRules) -> Option<Phone> {
     } else {
         national
     };
-    if national.len() < 4 {
+    // E.164: at most 15 digits, the calling code's included (a national
+    // number longer than that is no number, and could not be written
+    // with its country code).
+    let code_digits = country.checked_ilog10().map_or(1, |d| d as usize + 1);
+    // Written back with its calling code, it still has the 6 digits a
+    // number needs (`00 1 02000` is no number: found by fuzzing).
+    let written = code_digits + national.len();
+    if national.len() < 4 || !(6..=15).contains(&written) {
         return None;
     }
     Some(Phone {
@@ -216,6 +223,14 @@ mod tests {
         assert_eq!(national("12345"), None);
         assert_eq!(national("call me maybe"), None);
         assert_eq!(national("1234567890123456789"), None);
+        // 15 digits, but 16 with the calling code (found by fuzzing).
+        let uk = PhoneRules {
+            default_country: 44,
+        };
+        assert_eq!(normalize_phone("011 44 20 7946 0958", &uk), None);
+        assert!(normalize_phone("+44 20 7946 0958", &uk).is_some());
+        // 8 digits, but 5 once the `00` prefix and trunk zero are gone.
+        assert_eq!(national("00 102000"), None);
         assert_eq!(national("n/a"), None);
     }
 }

@@ -1,0 +1,8 @@
+//! Fuzz target `csv_read`: the invariants are in `tests/fuzz_checks`
+//! (shared with the crasher replay test).
+#![no_main]
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::csv_read(data));
