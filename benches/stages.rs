@@ -98,7 +98,13 @@ fn stages(c: &mut Criterion) {
     });
 
     let tf0 = TermFrequencies::default();
-    let untrained = Scorer::new(&p.settings.comparisons, p.settings.prior, &tf0, &p.records);
+    let untrained = Scorer::new(
+        &p.settings.comparisons,
+        p.settings.prior,
+        p.settings.cluster.contradiction_weight,
+        &tf0,
+        &p.records,
+    );
     let levels = untrained.levels_of(&pairs);
     assert_eq!(levels.len(), pairs.len() * p.settings.comparisons.len());
     group.throughput(Throughput::Elements(pairs.len() as u64));
@@ -130,7 +136,13 @@ fn stages(c: &mut Criterion) {
     });
 
     let tf = TermFrequencies::compute(&trained.comparisons, &p.records);
-    let scorer = Scorer::new(&trained.comparisons, trained.prior, &tf, &p.records);
+    let scorer = Scorer::new(
+        &trained.comparisons,
+        trained.prior,
+        trained.cluster.contradiction_weight,
+        &tf,
+        &p.records,
+    );
     let width = trained.comparisons.len();
     let threshold = weight_of_probability(trained.threshold);
     let score_all = || -> Vec<Link> {

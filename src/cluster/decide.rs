@@ -230,7 +230,7 @@ mod tests {
         // and address, and every pair with both dates known contradicts.
         let a = [0, 1, 2];
         let b = [3, 4];
-        let judge = |x: u32, y: u32| {
+        let judge = |x: u32, _: u32| {
             let both_dated = x != 2;
             Cross {
                 contradict: u64::from(both_dated) << 3,

@@ -357,7 +357,13 @@ pub fn compare_pair(data: &[u8]) {
         );
     }
     let tf = TermFrequencies::compute(comparisons, &records);
-    let scorer = Scorer::new(comparisons, settings.prior, &tf, &records);
+    let scorer = Scorer::new(
+        comparisons,
+        settings.prior,
+        settings.cluster.contradiction_weight,
+        &tf,
+        &records,
+    );
     let w_ab = scorer.score(0, 1);
     let w_ba = scorer.score(1, 0);
     for w in [w_ab, w_ba] {
