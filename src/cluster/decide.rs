@@ -247,12 +247,18 @@ mod tests {
             ..cross(false, true)
         };
         assert!(!refuses_join(&a, &b, (2, 3), &settings, judge));
-        // A single record joining a group is judged by its pairs alone.
-        let judge = |_: u32, _: u32| Cross {
-            contradict: 1 << 3,
+        // A single record joining a group: one contradiction may be its own
+        // garbled field, two are another person.
+        let once = |x: u32, _: u32| Cross {
+            contradict: u64::from(x == 0) << 3,
             ..cross(false, true)
         };
-        assert!(!refuses_join(&a, &[3], (2, 3), &settings, judge));
+        assert!(!refuses_join(&a, &[3], (2, 3), &settings, once));
+        let twice = |x: u32, _: u32| Cross {
+            contradict: u64::from(x != 2) << 3,
+            ..cross(false, true)
+        };
+        assert!(refuses_join(&a, &[3], (2, 3), &settings, twice));
     }
 
     #[test]
