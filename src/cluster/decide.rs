@@ -165,15 +165,14 @@ pub(crate) fn refuses_join(
             }
         }
     }
-    // A record joining a group alone needs two contradictions on one field
-    // (one garbled field of its own may be noise).
-    let least = if several { 1 } else { 2 };
+    // A record joining a group alone is judged by its pairs (a garbled
+    // field of its own may be noise: refusing it cost customers10k recall).
     let contradicted = agree
         .iter()
         .zip(&contradict)
-        .any(|(&a, &c)| c >= least && f64::from(c) > ratio * f64::from(a));
+        .any(|(&a, &c)| c > 0 && f64::from(c) > ratio * f64::from(a));
     different * ratio > linked
-        || contradicted
+        || (several && contradicted)
         || (settings.corroborate_merges && several && !supported)
 }
 
@@ -247,8 +246,7 @@ mod tests {
             ..cross(false, true)
         };
         assert!(!refuses_join(&a, &b, (2, 3), &settings, judge));
-        // A single record joining a group: one contradiction may be its own
-        // garbled field, two are another person.
+        // A single record joining a group is judged by its pairs alone.
         let once = |x: u32, _: u32| Cross {
             contradict: u64::from(x == 0) << 3,
             ..cross(false, true)
@@ -258,7 +256,7 @@ mod tests {
             contradict: u64::from(x != 2) << 3,
             ..cross(false, true)
         };
-        assert!(refuses_join(&a, &[3], (2, 3), &settings, twice));
+        assert!(!refuses_join(&a, &[3], (2, 3), &settings, twice));
     }
 
     #[test]
