@@ -164,7 +164,8 @@ impl LinkageUdf {
             Kind::Levels => Parsed::Comparisons(serde_json::from_str(text).map_err(bad)?),
             Kind::Weight | Kind::Link => {
                 let s: Settings = serde_json::from_str(text).map_err(bad)?;
-                let weights = ModelWeights::new(&s.comparisons, s.prior, s.cluster.contradiction_weight);
+                let weights =
+                    ModelWeights::new(&s.comparisons, s.prior, s.cluster.contradiction_weight);
                 Parsed::Model(Box::new((weights, LinkCut::new(&s))))
             }
             Kind::OrderKey | Kind::UnseenPerEdge => {
