@@ -255,10 +255,12 @@ fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
 }
 
 /// Whether a date of birth may be made from parts, and so be partial: a
-/// birth year column (month and day without a year give no date), or an
-/// age with the event date it was given at (an approximate year).
+/// birth year column (month and day without a year give no date), an
+/// age with the event date it was given at, or a baptism date (each an
+/// approximate year).
 fn birth_date_from_parts(kinds: &[FieldKind]) -> bool {
     kinds.contains(&FieldKind::BirthYear)
+        || kinds.contains(&FieldKind::BaptismDate)
         || (kinds.contains(&FieldKind::Age) && kinds.contains(&FieldKind::EventDate))
 }
 

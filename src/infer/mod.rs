@@ -25,7 +25,7 @@ pub mod detect;
 pub mod header;
 
 use crate::normalize::address::normalize_unit;
-use crate::normalize::date::DateOrder;
+use crate::normalize::date::{parse_month, DateOrder, FIRST_YEAR};
 use crate::normalize::text::{fold, non_blank};
 use crate::schema::{
     header_key, id_column_index, kind_from_header, ColumnMapping, FieldKind, FileSchema,
@@ -518,7 +518,7 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
             e.share(|v| v.chars().any(|c| c.is_ascii_digit()) && v.len() <= 8)
         }
         FieldKind::Postcode => e.share(is_postcode),
-        FieldKind::DateOfBirth => e.share(is_date),
+        FieldKind::DateOfBirth => e.share(is_partial_date),
         FieldKind::NameSuffix => e.share(is_name_suffix),
         FieldKind::Unit => e.share(|v| normalize_unit(v, false).is_some()),
         FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
@@ -528,16 +528,14 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
             v.trim().len() == 4
                 && v.trim()
                     .parse::<u16>()
-                    .is_ok_and(|y| (1800..=2100).contains(&y))
+                    .is_ok_and(|y| (FIRST_YEAR..=2100).contains(&y))
         }),
-        FieldKind::BirthMonth => {
-            e.share(|v| v.trim().parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)))
-        }
+        FieldKind::BirthMonth => e.share(|v| parse_month(v).is_some()),
         FieldKind::BirthDay => {
             e.share(|v| v.trim().parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)))
         }
         FieldKind::Age => e.share(|v| v.trim().parse::<u8>().is_ok_and(|a| a <= 120)),
-        FieldKind::EventDate => e.share(is_date),
+        FieldKind::EventDate | FieldKind::BaptismDate => e.share(is_partial_date),
         FieldKind::Sex
         | FieldKind::Country
         | FieldKind::PlaceOfBirth
@@ -692,7 +690,10 @@ fn infer_column_as(header: &str, values: &[&str], rows: usize, parties: bool) ->
         m.reason
             .push_str("; a PO box: the street only where no street column is");
     }
-    if m.kind == FieldKind::DateOfBirth {
+    if matches!(
+        m.kind,
+        FieldKind::DateOfBirth | FieldKind::BaptismDate | FieldKind::EventDate
+    ) {
         m.date_order = date_order(&e.values);
         if let Some(order) = m.date_order {
             let word = if order == DateOrder::DayFirst {
@@ -891,13 +892,24 @@ fn date_part_stem(header: &str) -> Option<(String, FieldKind)> {
 /// their values, the days pass 12. A lone `by` column of other numbers (a
 /// postcode) stays what its values say.
 fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
-    let ints = |i: usize| -> Vec<u32> {
+    // Months may be written as names (`Mar`, `Sept.`, `März`).
+    let ints = |i: usize, kind: FieldKind| -> Vec<u32> {
         values[i]
             .iter()
             .filter_map(|v| non_blank(v))
-            .filter_map(|v| v.trim().parse::<u32>().ok())
+            .filter_map(|v| match kind {
+                FieldKind::BirthMonth => parse_month(v).map(u32::from),
+                _ => v.trim().parse::<u32>().ok(),
+            })
             .collect()
     };
+    // Years from a part's header (`by`, `dob_year`) may be historical ones;
+    // unlabelled columns of four-digit numbers must be modern years (a
+    // regional column of postcodes, 1000-1999, is no year).
+    let labelled: Vec<bool> = columns
+        .iter()
+        .map(|c| date_part_stem(&c.column).is_some())
+        .collect();
     let filled = |i: usize| values[i].iter().filter(|v| non_blank(v).is_some()).count();
     // Typed parts have typos (a month 13, a year 9185): most must fit.
     let most = |xs: &[u32], test: fn(u32) -> bool| {
@@ -905,7 +917,8 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
     };
     let fits = |i: usize, kind: FieldKind| -> bool {
         let n = filled(i);
-        let xs = ints(i);
+        let xs = ints(i, kind);
+        let first_year = if labelled[i] { FIRST_YEAR.into() } else { 1880 };
         if n < 5 || (xs.len() as f64) < 0.9 * n as f64 {
             return false;
         }
@@ -917,7 +930,10 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
                 let mut ys = xs.clone();
                 ys.sort_unstable();
                 let (lo, hi) = (ys[ys.len() / 10], ys[ys.len() * 9 / 10]);
-                most(&xs, |y| (1880..=2030).contains(&y))
+                xs.iter()
+                    .filter(|y| (first_year..=2030).contains(*y))
+                    .count() as f64
+                    >= 0.95 * xs.len() as f64
                     && hi - lo >= 15
                     && ys[ys.len() / 2] <= 2010
             }
