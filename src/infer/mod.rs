@@ -1078,6 +1078,61 @@ fn house_numbers_beside_streets(columns: &mut [ColumnMapping], values: &[Vec<&st
     }
 }
 
+/// Headers that name a place without saying of what (`place`, German
+/// `Ort`, French `lieu`): archives write an event's place after its date.
+const BARE_PLACE_HEADERS: &[&str] = &["place", "ort", "lieu", "plaats", "lugar", "luogo", "sted"];
+
+/// A bare place header (`place`) right after a date column is the place of
+/// that date's event (`born`, `place`; `died`, `place`): after the birth
+/// date it is the place of birth; after any other event it stays out of
+/// identity, the reason saying which event. Its values must be words (a
+/// place), not numbers or dates.
+fn places_after_dates(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    let has_birth_place = columns.iter().any(|c| c.kind == FieldKind::PlaceOfBirth);
+    for i in 1..columns.len() {
+        let key = header_key(&columns[i].column);
+        if !BARE_PLACE_HEADERS.contains(&key.as_str())
+            || !matches!(columns[i].kind, FieldKind::Ignore | FieldKind::City)
+        {
+            continue;
+        }
+        let vals: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+        let words = share(&vals, |v| {
+            v.chars().any(char::is_alphabetic) && !v.chars().any(|c| c.is_ascii_digit())
+        });
+        if vals.len() < 3 || words < 0.8 {
+            continue;
+        }
+        let before = &columns[i - 1];
+        let reason = |what: &str| {
+            format!(
+                "a place right after the {what} column '{}': where it happened",
+                before.column
+            )
+        };
+        let m = match before.kind {
+            FieldKind::DateOfBirth | FieldKind::BirthDay | FieldKind::BirthYear
+                if !has_birth_place =>
+            {
+                mapping(
+                    &columns[i].column,
+                    FieldKind::PlaceOfBirth,
+                    0.5 + words / 2.0,
+                    reason("birth date"),
+                )
+            }
+            FieldKind::EventDate | FieldKind::BaptismDate => mapping(
+                &columns[i].column,
+                FieldKind::Ignore,
+                0.8,
+                reason("event date"),
+            ),
+            _ => continue,
+        };
+        columns[i] = m;
+    }
+}
+
 /// Infers a file's schema from its headers and sample rows. The id column
 /// is `id_column` (a header) when given, else the first column. `None`
 /// when `id_column` names no header.
@@ -1127,6 +1182,7 @@ pub fn infer_schema(
     birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
     house_numbers_beside_streets(&mut columns, &values);
+    places_after_dates(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
@@ -1479,6 +1535,37 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let s = infer_schema("t", &headers, rows, None).unwrap();
         s.columns.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn a_bare_place_after_a_date_is_that_events_place() {
+        use FieldKind::*;
+        let rows = rows_of(12, |i| {
+            vec![
+                format!("B{i}"),
+                ["c. 1750", "12 March 1693", "1802?", "Mar. 1721"][i % 4].to_string(),
+                ["London", "Bristol", "Köln", "Wien"][i % 4].to_string(),
+                ["1801", "1760-04", "1830", "1799"][i % 4].to_string(),
+                ["York", "Boston", "Paris", "Rouen"][i % 4].to_string(),
+            ]
+        });
+        let k = schema_kinds(&["id", "born", "place", "died", "lieu"], &rows);
+        assert_eq!(
+            k,
+            vec![RecordId, DateOfBirth, PlaceOfBirth, EventDate, Ignore]
+        );
+        // Not after a date, or not places: what the column says alone.
+        let rows = rows_of(12, |i| {
+            vec![
+                format!("B{i}"),
+                ["1", "2", "3", "4"][i % 4].to_string(),
+                ["c. 1750", "12 March 1693", "1802?", "Mar. 1721"][i % 4].to_string(),
+                ["3", "7", "12", "1"][i % 4].to_string(),
+            ]
+        });
+        let k = schema_kinds(&["id", "place", "born", "place2"], &rows);
+        assert_ne!(k[1], PlaceOfBirth);
+        assert_ne!(k[3], PlaceOfBirth);
     }
 
     #[test]
