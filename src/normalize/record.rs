@@ -153,6 +153,16 @@ impl Attr {
             )
     }
 
+    /// A value that many unrelated people share and that relatives share
+    /// more (sex, place of birth, country, occupation): agreeing on it
+    /// tells people apart from strangers, not from their kin.
+    pub fn is_category(self) -> bool {
+        matches!(
+            self,
+            Attr::Sex | Attr::BirthPlace | Attr::Country | Attr::Occupation
+        )
+    }
+
     /// The field an attribute is derived from: attributes of one group are
     /// not independent evidence (an email's local part and the email).
     pub fn group(self) -> u8 {

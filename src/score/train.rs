@@ -467,6 +467,13 @@ pub fn train_m(
             g
         })
         .collect();
+    let categories: Vec<bool> = comparisons
+        .iter()
+        .map(|c| {
+            let attrs = c.attrs();
+            !attrs.is_empty() && attrs.iter().all(|a| a.is_category())
+        })
+        .collect();
     // m estimates of every session, per comparison and level.
     let mut m_runs: Vec<Vec<Vec<f64>>> = comparisons
         .iter()
@@ -514,9 +521,13 @@ pub fn train_m(
             .collect();
         // The evidence besides comparison `c` itself: how many of the
         // other deciding comparisons are known per pair, on average.
+        // Categories (sex, place of birth, occupation) do not count: they
+        // cannot tell a person from a namesake relative (a father and son
+        // of one name and town), so with them alone EM learns relatives as
+        // matches that disagree on the birth date.
         let others = |evidence: &[bool], c: usize| -> f64 {
             (0..width)
-                .filter(|&e| e != c && evidence[e])
+                .filter(|&e| e != c && evidence[e] && !categories[e])
                 .map(|e| coverage[e])
                 .sum()
         };
