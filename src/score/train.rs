@@ -70,7 +70,9 @@ pub struct TrainingSettings {
     /// the shares of the session's pairs where each is known). EM cannot
     /// tell two classes apart from one comparison: a session left with the
     /// birth date alone (its rule reads the names) fits any split of the
-    /// date's levels. Default 0.5.
+    /// date's levels. Categories (sex, place of birth, country,
+    /// occupation: [`Attr::is_category`](crate::normalize::record::Attr::is_category))
+    /// do not count: relatives share them. Default 0.5.
     #[serde(default = "default_min_evidence")]
     pub min_other_evidence: f64,
 }
@@ -606,7 +608,7 @@ pub fn train_m(
         comp.m_untrained = runs.first().is_none_or(|r| r.is_empty());
         if comp.m_untrained {
             report.warnings.push(format!(
-                "comparison '{}' was not trained (every blocking rule reads its field): starting m kept",
+                "comparison '{}' was not trained (every blocking rule reads its field, or leaves no other evidence but categories): starting m kept",
                 comp.name
             ));
             continue;
@@ -635,6 +637,41 @@ pub fn train_m(
 mod tests {
     use super::*;
     use crate::compare::templates;
+
+    #[test]
+    fn categories_alone_do_not_train_a_birth_date() {
+        use crate::normalize::record::Attr;
+        // A session whose rule reads the names: left with the birth date
+        // and categories (sex, place of birth), which relatives of one name
+        // and town share, EM would learn them as matches with another date.
+        let mut c = vec![
+            templates::date_of_birth(),
+            templates::category("sex", Attr::Sex),
+            templates::category("place_of_birth", Attr::BirthPlace),
+        ];
+        let template_else = c[0].levels.last().map(|l| l.m);
+        let exact = 1u8;
+        let else_ = (c[0].levels.len() - 1) as u8;
+        let mut patterns = PatternTable::new(3, 1);
+        // Matches: same date, sex, place. Fathers and sons: another date,
+        // same sex and place. Strangers: everything differs.
+        patterns.add_counted(&[exact, 1, 1], 1, 400);
+        patterns.add_counted(&[else_, 1, 1], 1, 300);
+        patterns.add_counted(&[else_, 2, 2], 1, 300);
+        let mut report = TrainingReport::default();
+        // The rule reads the names' group only.
+        let groups = vec![vec![Attr::Given.group(), Attr::Surname.group()]];
+        train_m(
+            &mut c,
+            &patterns,
+            &groups,
+            0.1,
+            &TrainingSettings::default(),
+            &mut report,
+        );
+        assert!(c[0].m_untrained, "{:?}", report.warnings);
+        assert_eq!(c[0].levels.last().map(|l| l.m), template_else);
+    }
 
     #[test]
     fn matches_among_random_pairs_are_taken_out_of_u() {
