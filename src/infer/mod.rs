@@ -1617,6 +1617,34 @@ mod tests {
         });
         let k = schema_kinds(&["id", "ey", "em"], &events);
         assert!(!k.contains(&FieldKind::BirthYear), "{k:?}");
+        // Historical years under part headers, months written as names.
+        let old = rows_of(60, |i| {
+            vec![
+                i.to_string(),
+                ["FRANK", "MARTIN", "ANNA", "KARL"][i % 4].into(),
+                (1620 + (i * 7) % 270).to_string(),
+                if i % 5 == 0 {
+                    ["Mar", "Sept.", "Dec", "Jan"][i % 4].to_string()
+                } else {
+                    (1 + i % 12).to_string()
+                },
+                (1 + (i * 5) % 31).to_string(),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "given", "by", "bm", "bd"], &old)[2..],
+            [
+                FieldKind::BirthYear,
+                FieldKind::BirthMonth,
+                FieldKind::BirthDay
+            ]
+        );
+        // Without headers, four-digit numbers before 1880 are no years even
+        // beside months and days: regional postcodes (Swiss, Danish,
+        // Belgian ones of 1000-1999) look the same.
+        let headerless = ["column1", "column2", "column3", "column4", "column5"];
+        let k = schema_kinds(&headerless, &old);
+        assert!(!k.contains(&FieldKind::BirthYear), "{k:?}");
     }
 
     #[test]
