@@ -343,9 +343,11 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
             out.push(templates::item_list(name, attr));
         }
     }
+    if has(kinds, FieldKind::PlaceOfBirth) {
+        out.push(templates::place_of_birth());
+    }
     for (kind, name, attr) in [
         (FieldKind::Sex, "sex", Attr::Sex),
-        (FieldKind::PlaceOfBirth, "place_of_birth", Attr::BirthPlace),
         (FieldKind::Country, "country", Attr::Country),
         (FieldKind::Occupation, "occupation", Attr::Occupation),
     ] {
