@@ -498,6 +498,7 @@ fn four_digit_year(p: &str) -> Option<u16> {
 /// A date without its day or without its month and day: `1850`, `1850-03`,
 /// `1850/3`, `03/1850`, `3.1850`, `March 1850`, `Mar. 1850`, `1850 March`,
 /// `März 1850`. The year must have four digits (`03/50` says nothing sure).
+/// A dual year before 1752 (`1750/51`) is the later year, approximate.
 fn parse_year_or_month(s: &str) -> Option<Date> {
     if let Some(y) = four_digit_year(s) {
         return Date::year_only(y);
@@ -509,6 +510,18 @@ fn parse_year_or_month(s: &str) -> Option<Date> {
     let [a, b] = parts[..] else {
         return None;
     };
+    // Dual dating of English records before 1752 (`1750/51`, `1750/1751`):
+    // the year began on 25 March, so January to March carry both years.
+    // Sources write either: the later year, to within one. Only before
+    // 1752 (`1811/12` is December 1811).
+    if let Some(y) = four_digit_year(a).filter(|y| *y < 1752) {
+        let next = y + 1;
+        let dual = (b.len() == 2 && b.parse::<u16>().ok() == Some(next % 100))
+            || four_digit_year(b) == Some(next);
+        if dual && s.contains('/') {
+            return Date::approximate_year(next);
+        }
+    }
     let (year, month) = match (four_digit_year(a), four_digit_year(b)) {
         (Some(y), None) => (y, b),
         (None, Some(y)) => (y, a),
@@ -527,7 +540,8 @@ fn parse_year_or_month(s: &str) -> Option<Date> {
 /// `03/1850`, `March 1850`, `Mar. 1850`, `1850`: the unknown parts 0) and
 /// estimates (`c. 1850`, `ca 1850`, `circa 1850`, `about 1850`, `abt 1850`,
 /// `1850?`, `~1850`, `[1850]`, `c. March 1850`), which give an approximate
-/// year: only the year is claimed, and only to within one. A `b.` or
+/// year: only the year is claimed, and only to within one (so is a dual
+/// year of English records before 1752, `1750/51`). A `b.` or
 /// `born` before the date is dropped. Bounds (`bef. 1850`, `after 1850`,
 /// `between 1850 and 1855`), decades (`1850s`), ranges and anything else
 /// are `None`: they say no birth date.
@@ -690,6 +704,13 @@ mod tests {
         }
         is("1850", "1850");
         is(" 1620 ", "1620");
+        // Dual dating (Old and New Style): the later year, to within one.
+        is("1750/51", "~1751");
+        is("1750/1751", "~1751");
+        is("1699/00", "~1700");
+        is("1811/12", "1811-12");
+        assert_eq!(p("1750/52"), None);
+        assert_eq!(p("1750-51"), None);
         is("b. 1850", "1850");
         is("born 12 March 1750", "1750-03-12");
         // Estimates: the year alone, flagged.
