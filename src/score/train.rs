@@ -72,7 +72,8 @@ pub struct TrainingSettings {
     /// birth date alone (its rule reads the names) fits any split of the
     /// date's levels. Categories (sex, place of birth, country,
     /// occupation: [`Attr::is_category`](crate::normalize::record::Attr::is_category))
-    /// do not count: relatives share them. Default 0.5.
+    /// count only beside other evidence known on at least a tenth of this:
+    /// relatives share them, so alone they train nothing. Default 0.5.
     #[serde(default = "default_min_evidence")]
     pub min_other_evidence: f64,
 }
@@ -523,15 +524,25 @@ pub fn train_m(
             .collect();
         // The evidence besides comparison `c` itself: how many of the
         // other deciding comparisons are known per pair, on average.
-        // Categories (sex, place of birth, occupation) do not count: they
-        // cannot tell a person from a namesake relative (a father and son
-        // of one name and town), so with them alone EM learns relatives as
-        // matches that disagree on the birth date.
+        // Categories (sex, place of birth, occupation) add to other
+        // evidence but cannot stand for it: they cannot tell a person from
+        // a namesake relative (a father and son of one name and town), so
+        // with them alone EM learns relatives as matches that disagree on
+        // the birth date. Without identifying evidence known on at least a
+        // tenth of `min_other_evidence` per pair, the evidence is none.
         let others = |evidence: &[bool], c: usize| -> f64 {
-            (0..width)
-                .filter(|&e| e != c && evidence[e] && !categories[e])
-                .map(|e| coverage[e])
-                .sum()
+            let known = |cats: bool| -> f64 {
+                (0..width)
+                    .filter(|&e| e != c && evidence[e] && categories[e] == cats)
+                    .map(|e| coverage[e])
+                    .sum()
+            };
+            let identifying = known(false);
+            if identifying < 0.1 * settings.min_other_evidence {
+                0.0
+            } else {
+                identifying + known(true)
+            }
         };
         // Two classes cannot be told apart from one comparison alone: EM
         // over a single comparison fits any split of its levels. A
