@@ -255,10 +255,12 @@ fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
 }
 
 /// Whether a date of birth may be made from parts, and so be partial: a
-/// birth year column (month and day without a year give no date), or an
-/// age with the event date it was given at (an approximate year).
+/// birth year column (month and day without a year give no date), an
+/// age with the event date it was given at, or a baptism date (each an
+/// approximate year).
 fn birth_date_from_parts(kinds: &[FieldKind]) -> bool {
     kinds.contains(&FieldKind::BirthYear)
+        || kinds.contains(&FieldKind::BaptismDate)
         || (kinds.contains(&FieldKind::Age) && kinds.contains(&FieldKind::EventDate))
 }
 
@@ -341,9 +343,11 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
             out.push(templates::item_list(name, attr));
         }
     }
+    if has(kinds, FieldKind::PlaceOfBirth) {
+        out.push(templates::place_of_birth());
+    }
     for (kind, name, attr) in [
         (FieldKind::Sex, "sex", Attr::Sex),
-        (FieldKind::PlaceOfBirth, "place_of_birth", Attr::BirthPlace),
         (FieldKind::Country, "country", Attr::Country),
         (FieldKind::Occupation, "occupation", Attr::Occupation),
     ] {

@@ -34,6 +34,73 @@ fn is_honorific(token: &str) -> bool {
     )
 }
 
+/// Titles of rank, office and nobility (`Gen.`, `Col.`, `Revd.`, `Count`,
+/// `Lord`, `Graf`, `Comte`) that lead a name in historical and official
+/// records. Unlike honorifics they are taken off only when a name follows:
+/// some are also surnames (`Lord`) or, rarely, given names.
+fn is_title(token: &str) -> bool {
+    matches!(
+        token,
+        "gen"
+            | "general"
+            | "col"
+            | "colonel"
+            | "maj"
+            | "lt"
+            | "cmdr"
+            | "adm"
+            | "admiral"
+            | "captain"
+            | "revd"
+            | "rt"
+            | "lord"
+            | "count"
+            | "countess"
+            | "baroness"
+            | "graf"
+            | "grafin"
+            | "freiherr"
+            | "frhr"
+            | "comte"
+            | "comtesse"
+            | "marquis"
+            | "marquise"
+    )
+}
+
+/// A word that leads a name without being one: an honorific or a title.
+fn is_leading_title(token: &str) -> bool {
+    is_honorific(token) || is_title(token)
+}
+
+/// The name without a maiden name written after it (`Marie Dubois (née
+/// Martin)`, `Anna Weber geb. Koch`): the words from `née`, `nee`, `geb.`,
+/// `geborene` or `born` on, in parentheses or not, are left out (the
+/// married surname is the one the record is filed under).
+fn without_maiden_name(raw: &str) -> &str {
+    // `born` is a surname too (`Max Born`): a mark only in parentheses.
+    const MARKS: [&str; 4] = ["nee", "geb", "geborene", "nata"];
+    let mut start = 0;
+    let words: Vec<&str> = raw
+        .split_inclusive(|c: char| c.is_whitespace() || c == '(')
+        .collect();
+    for (i, word) in words.iter().enumerate() {
+        let w = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
+        let before = raw[..start].trim_end();
+        let bracketed = before.ends_with('(');
+        let named_after = words[i + 1..]
+            .iter()
+            .any(|w| w.chars().any(char::is_alphabetic));
+        if start > 0 && named_after && (MARKS.contains(&w.as_str()) || (bracketed && w == "born")) {
+            // Back to the opening parenthesis, if the mark follows one.
+            let cut = before.strip_suffix('(').unwrap_or(before);
+            return cut.trim_end();
+        }
+        start += word.len();
+    }
+    raw
+}
+
 /// The generational suffix a raw value holds on its own (`Jr.` -> `jr`,
 /// `III` -> `iii`); `None` for degrees (`PhD`) and anything else.
 pub fn generational_suffix(raw: &str) -> Option<&'static str> {
@@ -85,7 +152,7 @@ impl NameParts {
 fn strip_affixes(folded: &str) -> (Vec<&str>, Option<String>, Option<String>) {
     let mut tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let mut honorific = None;
-    while tokens.len() > 1 && is_honorific(tokens[0]) {
+    while tokens.len() > 1 && is_leading_title(tokens[0]) {
         honorific.get_or_insert_with(|| tokens[0].to_string());
         tokens.remove(0);
     }
@@ -160,8 +227,37 @@ pub fn parse_surname(raw: &str) -> NameParts {
 /// assert_eq!(n.surname.as_deref(), Some("nguyen"));
 /// ```
 pub fn parse_full_name(raw: &str) -> NameParts {
+    let raw = without_maiden_name(raw);
     if let Some((last, first)) = raw.split_once(',') {
-        let mut given = parse_given(first);
+        // `Petrov, Ivan, Gen.`, `SMITH, John, Sir`, `Weber, Karl, Jr.`: a
+        // part after a second comma made of titles and suffixes only is
+        // taken off (they are read as such, ahead of the given name).
+        let mut rest: Vec<&str> = first.split(',').collect();
+        let mut trailing: Vec<String> = Vec::new();
+        while rest.len() > 1 {
+            let part = fold_name(rest[rest.len() - 1]);
+            let words: Vec<&str> = part.split(' ').filter(|w| !w.is_empty()).collect();
+            let affix = |w: &&str| is_leading_title(w) || suffix_standard(w).is_some();
+            if !words.iter().all(affix) {
+                break;
+            }
+            trailing.push(part.clone());
+            rest.pop();
+        }
+        let mut given = parse_given(&rest.join(","));
+        for part in trailing {
+            for w in part.split(' ').filter(|w| !w.is_empty()) {
+                match suffix_standard(w) {
+                    Some(s) if !s.is_empty() => {
+                        given.suffix.get_or_insert_with(|| s.to_string());
+                    }
+                    Some(_) => {}
+                    None => {
+                        given.honorific.get_or_insert_with(|| w.to_string());
+                    }
+                }
+            }
+        }
         let sur = parse_surname(last);
         given.surname = sur.surname;
         given.suffix = given.suffix.or(sur.suffix);
@@ -176,7 +272,7 @@ pub fn parse_full_name(raw: &str) -> NameParts {
         .filter(|w| !w.is_empty())
         .collect();
     let mut honorific = None;
-    while words.len() > 1 && words[0].len() == 1 && is_honorific(words[0][0]) {
+    while words.len() > 1 && words[0].len() == 1 && is_leading_title(words[0][0]) {
         honorific.get_or_insert_with(|| words[0][0].to_string());
         words.remove(0);
     }
@@ -338,6 +434,41 @@ pub fn initial_match(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_maiden_names_in_historical_records() {
+        let p = |s: &str| {
+            let n = parse_full_name(s);
+            (n.honorific, n.given, n.middle, n.surname, n.suffix)
+        };
+        let o = |s: &str| Some(s.to_string());
+        assert_eq!(
+            p("Count Ivan Petrov"),
+            (o("count"), o("ivan"), None, o("petrov"), None)
+        );
+        assert_eq!(p("Gen. Ivan Petrov").1, o("ivan"));
+        assert_eq!(p("Revd. John Smith").1, o("john"));
+        assert_eq!(p("Col. John Smith Jr.").4, o("jr"));
+        assert_eq!(
+            p("Petrov, Ivan, Gen."),
+            (o("gen"), o("ivan"), None, o("petrov"), None)
+        );
+        assert_eq!(p("SMITH, John, Sir").0, o("sir"));
+        assert_eq!(p("Weber, Karl, Jr.").4, o("jr"));
+        assert_eq!(p("Marie Dubois (née Martin)").3, o("dubois"));
+        assert_eq!(p("Marie Dubois née Martin").3, o("dubois"));
+        assert_eq!(p("Anna Weber geb. Koch").3, o("weber"));
+        assert_eq!(p("Anna Weber (born Koch)").3, o("weber"));
+        // Not titles or maiden names: a surname `Lord` or `Born`, a name
+        // after a second comma, a lone title-like word in a name column.
+        assert_eq!(p("Max Born").3, o("born"));
+        assert_eq!(p("Anna Nee").3, o("nee"));
+        assert_eq!(p("John Lord").3, o("lord"));
+        assert_eq!(p("Baron Davis").1, o("baron"));
+        assert_eq!(p("Smith, John, Paul").2, o("paul"));
+        assert_eq!(parse_surname("Lord").surname, o("lord"));
+        assert_eq!(parse_given("Count").given, None.or(o("count")));
+    }
 
     #[test]
     fn initials_of_names_and_of_their_nicknames() {

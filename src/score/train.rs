@@ -72,7 +72,10 @@ pub struct TrainingSettings {
     /// the shares of the session's pairs where each is known). EM cannot
     /// tell two classes apart from one comparison: a session left with the
     /// birth date alone (its rule reads the names) fits any split of the
-    /// date's levels. Default 0.5.
+    /// date's levels. Categories (sex, place of birth, country,
+    /// occupation: [`Attr::is_category`](crate::normalize::record::Attr::is_category))
+    /// count only beside other evidence known on at least a tenth of this:
+    /// relatives share them, so alone they train nothing. Default 0.5.
     #[serde(default = "default_min_evidence")]
     pub min_other_evidence: f64,
     /// Most pairs of one side session (see [`crate::score::side`]): pairs
@@ -562,7 +565,7 @@ pub fn train_m(
         comp.m_untrained = runs.first().is_none_or(|r| r.is_empty());
         if comp.m_untrained {
             report.warnings.push(format!(
-                "comparison '{}' was not trained (every blocking rule reads its field): starting m kept",
+                "comparison '{}' was not trained (every blocking rule reads its field, or leaves no other evidence but categories): starting m kept",
                 comp.name
             ));
             continue;
@@ -626,6 +629,13 @@ fn run_session(
     runs_out: &mut SessionRuns,
 ) {
     let width = comparisons.len();
+    let categories: Vec<bool> = comparisons
+        .iter()
+        .map(|c| {
+            let attrs = c.attrs();
+            !attrs.is_empty() && attrs.iter().all(|a| a.is_category())
+        })
+        .collect();
     {
         let count: u64 = session_patterns.iter().map(|(_, n)| n).sum();
         if count < 50 {
@@ -657,11 +667,25 @@ fn run_session(
             .collect();
         // The evidence besides comparison `c` itself: how many of the
         // other deciding comparisons are known per pair, on average.
+        // Categories (sex, place of birth, occupation) add to other
+        // evidence but cannot stand for it: they cannot tell a person from
+        // a namesake relative (a father and son of one name and town), so
+        // with them alone EM learns relatives as matches that disagree on
+        // the birth date. Without identifying evidence known on at least a
+        // tenth of `min_other_evidence` per pair, the evidence is none.
         let others = |evidence: &[bool], c: usize| -> f64 {
-            (0..width)
-                .filter(|&e| e != c && evidence[e])
-                .map(|e| coverage[e])
-                .sum()
+            let known = |cats: bool| -> f64 {
+                (0..width)
+                    .filter(|&e| e != c && evidence[e] && categories[e] == cats)
+                    .map(|e| coverage[e])
+                    .sum()
+            };
+            let identifying = known(false);
+            if identifying < 0.1 * settings.min_other_evidence {
+                0.0
+            } else {
+                identifying + known(true)
+            }
         };
         // Two classes cannot be told apart from one comparison alone: EM
         // over a single comparison fits any split of its levels. A
@@ -748,6 +772,41 @@ fn run_session(
 mod tests {
     use super::*;
     use crate::compare::templates;
+
+    #[test]
+    fn categories_alone_do_not_train_a_birth_date() {
+        use crate::normalize::record::Attr;
+        // A session whose rule reads the names: left with the birth date
+        // and categories (sex, place of birth), which relatives of one name
+        // and town share, EM would learn them as matches with another date.
+        let mut c = vec![
+            templates::date_of_birth(),
+            templates::category("sex", Attr::Sex),
+            templates::category("place_of_birth", Attr::BirthPlace),
+        ];
+        let template_else = c[0].levels.last().map(|l| l.m);
+        let exact = 1u8;
+        let else_ = (c[0].levels.len() - 1) as u8;
+        let mut patterns = PatternTable::new(3, 1);
+        // Matches: same date, sex, place. Fathers and sons: another date,
+        // same sex and place. Strangers: everything differs.
+        patterns.add_counted(&[exact, 1, 1], 1, 400);
+        patterns.add_counted(&[else_, 1, 1], 1, 300);
+        patterns.add_counted(&[else_, 2, 2], 1, 300);
+        let mut report = TrainingReport::default();
+        // The rule reads the names' group only.
+        let groups = vec![vec![Attr::Given.group(), Attr::Surname.group()]];
+        train_m(
+            &mut c,
+            &patterns,
+            &groups,
+            0.1,
+            &TrainingSettings::default(),
+            &mut report,
+        );
+        assert!(c[0].m_untrained, "{:?}", report.warnings);
+        assert_eq!(c[0].levels.last().map(|l| l.m), template_else);
+    }
 
     #[test]
     fn matches_among_random_pairs_are_taken_out_of_u() {
