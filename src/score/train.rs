@@ -801,6 +801,7 @@ mod tests {
             &patterns,
             &groups,
             0.1,
+            &[],
             &TrainingSettings::default(),
             &mut report,
         );
