@@ -156,6 +156,7 @@ fn stages(c: &mut Criterion) {
                     b,
                     weight: w.total,
                     tentative: false,
+                    corroborate: false,
                 })
             })
             .collect()

@@ -6,6 +6,7 @@ use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int8Type, UInt32Type};
 use datafusion::prelude::SessionContext;
 use linkage::cluster::Link;
+use linkage::pipeline::engine::LinkCut;
 use linkage::Settings;
 
 use crate::error::{Error, Result};
@@ -39,12 +40,12 @@ pub(crate) async fn links(ctx: &SessionContext, settings: &Settings) -> Result<V
             if a.is_null(i) || bb.is_null(i) || w.is_null(i) || kind.is_null(i) {
                 return Err(Error::table("links", "a null in a link"));
             }
-            out.push(Link {
-                a: a.value(i),
-                b: bb.value(i),
-                weight: w.value(i),
-                tentative: kind.value(i) == 1,
-            });
+            out.push(LinkCut::link_of_kind(
+                a.value(i),
+                bb.value(i),
+                w.value(i),
+                kind.value(i),
+            ));
         }
     }
     out.sort_by_key(|l| (l.a, l.b));

@@ -14,7 +14,7 @@
 //! | `linkage_unseen_per_edge` | block size, comparable pairs, window | `UInt64` |
 //! | `linkage_levels` | comparisons JSON, record a, record b | `Binary`: one level byte per comparison |
 //! | `linkage_weight` | model JSON, levels, term frequencies of a | `Float64` total match weight |
-//! | `linkage_link` | model JSON, levels, term frequencies of a | `Int8`: 0 a link, 1 a tentative link, null none |
+//! | `linkage_link` | model JSON, levels, term frequencies of a | `Int8`: 0 a link, 1 a tentative link, 2 one to corroborate, null none |
 
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -328,7 +328,7 @@ impl ScalarUDFImpl for LinkageUdf {
                     };
                     let w = pair_weight(weights, lv.value(i), &tf);
                     weight.append_value(w.total);
-                    link.append_option(cut.admits(&w).map(i8::from));
+                    link.append_option(cut.link_kind(&w));
                 }
                 match kind {
                     Kind::Weight => Arc::new(weight.finish()) as ArrayRef,

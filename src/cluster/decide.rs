@@ -19,6 +19,9 @@ pub(crate) struct Decision {
     /// Total match weight of a tentative link: a pair nothing counts
     /// against (infinite when there are none).
     pub(crate) uncontested: f64,
+    /// Total match weight of a tentative link that must be corroborated:
+    /// a pair something counts against (infinite when there are none).
+    pub(crate) contested: f64,
     /// Weight of the person comparisons alone below which a pair is
     /// never a link.
     pub(crate) veto: f64,
@@ -40,6 +43,9 @@ impl Decision {
             uncontested: settings
                 .uncontested_threshold
                 .map_or(f64::INFINITY, weight_of_probability),
+            contested: settings
+                .contested_threshold
+                .map_or(f64::INFINITY, weight_of_probability),
             veto,
             guard,
             total_floor: guard + settings.cluster.total_floor,
@@ -52,11 +58,18 @@ impl Decision {
             None
         } else if w.total >= self.threshold {
             Some(false)
-        } else if w.against >= 0.0 && w.total >= self.uncontested {
+        } else if (w.against >= 0.0 && w.total >= self.uncontested) || w.total >= self.contested {
             Some(true)
         } else {
             None
         }
+    }
+
+    /// Whether a tentative link with weights `w` must also be corroborated
+    /// by another plausible pair across its two groups: something counts
+    /// against it ([`Settings::contested_threshold`]).
+    pub(crate) fn needs_corroboration(&self, w: &PairWeight) -> bool {
+        self.admits(w) == Some(true) && !(w.against >= 0.0 && w.total >= self.uncontested)
     }
 
     /// Whether a pair is a firm link (not a tentative one).
@@ -102,17 +115,22 @@ impl Decision {
 /// - with [`ClusterSettings::corroborate_merges`], both hold several
 ///   records and no pair across but the joining link is plausible.
 ///
-/// Two single records are never refused here: their link was judged as a
-/// pair.
+/// With `corroborate` (a contested tentative link), some pair across but
+/// the link must be plausible whatever the groups' sizes, so two single
+/// records are refused.
+///
+/// Otherwise two single records are never refused here: their link was
+/// judged as a pair.
 pub(crate) fn refuses_join(
     a: &[u32],
     b: &[u32],
     link: (u32, u32),
     settings: &ClusterSettings,
+    corroborate: bool,
     mut judge: impl FnMut(u32, u32) -> Cross,
 ) -> bool {
     if a.len() == 1 && b.len() == 1 {
-        return false;
+        return corroborate;
     }
     let (big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let limit = settings.max_cross_checks.max(1);
@@ -174,6 +192,7 @@ pub(crate) fn refuses_join(
     different * ratio > linked
         || (several && contradicted)
         || (settings.corroborate_merges && several && !supported)
+        || (corroborate && !supported)
 }
 
 #[cfg(test)]
@@ -201,10 +220,10 @@ mod tests {
             ..ClusterSettings::default()
         };
         let judge = |x: u32, y: u32| cross((x, y) == (0, 9), (x, y) != (0, 9));
-        assert!(!refuses_join(&a, &b, (1, 5), &settings, judge));
+        assert!(!refuses_join(&a, &b, (1, 5), &settings, false, judge));
         // By default any clearly different pair refuses.
         let strict = ClusterSettings::default();
-        assert!(refuses_join(&a, &b, (1, 5), &strict, judge));
+        assert!(refuses_join(&a, &b, (1, 5), &strict, false, judge));
     }
 
     #[test]
@@ -219,6 +238,7 @@ mod tests {
             &b,
             (3, 5),
             &ClusterSettings::default(),
+            false,
             judge
         ));
     }
@@ -237,7 +257,7 @@ mod tests {
             }
         };
         let settings = ClusterSettings::default();
-        assert!(refuses_join(&a, &b, (2, 3), &settings, judge));
+        assert!(refuses_join(&a, &b, (2, 3), &settings, false, judge));
         // Most pairs across agree on the date (one record's is garbled):
         // one person after all.
         let judge = |x: u32, _: u32| Cross {
@@ -245,18 +265,18 @@ mod tests {
             contradict: u64::from(x == 2) << 3,
             ..cross(false, true)
         };
-        assert!(!refuses_join(&a, &b, (2, 3), &settings, judge));
+        assert!(!refuses_join(&a, &b, (2, 3), &settings, false, judge));
         // A single record joining a group is judged by its pairs alone.
         let once = |x: u32, _: u32| Cross {
             contradict: u64::from(x == 0) << 3,
             ..cross(false, true)
         };
-        assert!(!refuses_join(&a, &[3], (2, 3), &settings, once));
+        assert!(!refuses_join(&a, &[3], (2, 3), &settings, false, once));
         let twice = |x: u32, _: u32| Cross {
             contradict: u64::from(x != 2) << 3,
             ..cross(false, true)
         };
-        assert!(!refuses_join(&a, &[3], (2, 3), &settings, twice));
+        assert!(!refuses_join(&a, &[3], (2, 3), &settings, false, twice));
     }
 
     #[test]
@@ -270,6 +290,7 @@ mod tests {
             &[3],
             (1, 3),
             &ClusterSettings::default(),
+            false,
             judge
         ));
     }
@@ -278,6 +299,7 @@ mod tests {
     fn uncontested_pairs_below_the_threshold_are_tentative_links() {
         let cut = Decision {
             uncontested: 0.0,
+            contested: f64::INFINITY,
             ..Decision::new(&Settings::default())
         };
         assert!((cut.threshold - 3.17).abs() < 0.01 && (cut.veto + 4.25).abs() < 0.01);
@@ -301,6 +323,18 @@ mod tests {
             ..cut
         };
         assert_eq!(off.admits(&w(1.5, 15.0, 0.0)), None);
+        // With a contested threshold (the default's even odds), a pair
+        // something disagrees on is tentative too, and must be borne out.
+        let contested = Decision {
+            contested: 0.0,
+            ..cut
+        };
+        assert_eq!(contested.admits(&w(1.5, 15.0, -0.5)), Some(true));
+        assert!(contested.needs_corroboration(&w(1.5, 15.0, -0.5)));
+        assert!(!contested.needs_corroboration(&w(1.5, 15.0, 0.0)));
+        assert!(!contested.needs_corroboration(&w(10.0, 5.0, -2.0)));
+        assert_eq!(contested.admits(&w(-0.5, 10.0, -0.5)), None);
+        assert_eq!(contested.admits(&w(12.0, -6.0, -6.0)), None);
     }
 
     #[test]
@@ -351,5 +385,51 @@ mod tests {
             .with(K::Surname, "Lee")
             .with(K::Organisation, "Acme, Inc"));
         assert!(!cut.clearly_different(&weigh(&contact, &company)));
+    }
+
+    #[test]
+    fn a_contested_link_joins_only_where_another_pair_bears_it_out() {
+        let settings = ClusterSettings::default();
+        let plausible = |_: u32, _: u32| cross(false, true);
+        let doubtful = |_: u32, _: u32| Cross {
+            plausible: false,
+            ..cross(false, false)
+        };
+        // Two single records: nothing but the link itself can bear it out.
+        assert!(refuses_join(&[0], &[1], (0, 1), &settings, true, plausible));
+        assert!(!refuses_join(
+            &[0],
+            &[1],
+            (0, 1),
+            &settings,
+            false,
+            plausible
+        ));
+        // A record and a group of two: the other member must be plausible.
+        assert!(!refuses_join(
+            &[0, 1],
+            &[2],
+            (0, 2),
+            &settings,
+            true,
+            plausible
+        ));
+        assert!(refuses_join(
+            &[0, 1],
+            &[2],
+            (0, 2),
+            &settings,
+            true,
+            doubtful
+        ));
+        // Without the flag the same join stands (the record's pairs decide).
+        assert!(!refuses_join(
+            &[0, 1],
+            &[2],
+            (0, 2),
+            &settings,
+            false,
+            doubtful
+        ));
     }
 }

@@ -109,6 +109,11 @@ pub struct Link {
     /// other than the two it would join.
     #[serde(default)]
     pub tentative: bool,
+    /// A tentative link something counts against: taken only when, too,
+    /// another pair across its two groups is plausible
+    /// ([`crate::Settings::contested_threshold`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub corroborate: bool,
 }
 
 /// The result of clustering.
@@ -257,6 +262,7 @@ pub fn cluster_checked(
             &g.members[small as usize],
             (link.a, link.b),
             settings,
+            link.corroborate,
             &judge,
         );
         if veto {
@@ -364,12 +370,14 @@ mod tests {
                 b: 1,
                 weight: 10.0,
                 tentative: false,
+                corroborate: false,
             },
             Link {
                 a: 1,
                 b: 2,
                 weight: 9.0,
                 tentative: false,
+                corroborate: false,
             },
         ];
         let c = cluster(4, links, &ClusterSettings::default(), |a, b| w(a, b) < -6.6);
@@ -385,6 +393,7 @@ mod tests {
             b: 3,
             weight: 5.0,
             tentative: false,
+            corroborate: false,
         }];
         let c = cluster(4, links, &ClusterSettings::default(), |_, _| false);
         assert_eq!(c.cluster_of, vec![0, 1, 2, 2]);
@@ -400,6 +409,7 @@ mod tests {
             b,
             weight,
             tentative: false,
+            corroborate: false,
         };
         let links = || vec![link(0, 1, 12.0), link(2, 3, 11.0), link(1, 2, 5.0)];
         let neither = |_, _| Cross {
@@ -450,6 +460,7 @@ mod tests {
             b,
             weight,
             tentative,
+            corroborate: false,
         };
         let none = |_, _| Cross {
             different: false,

@@ -117,6 +117,30 @@ impl LinkCut {
     pub fn admits(&self, w: &PairWeight) -> Option<bool> {
         self.decision.admits(w)
     }
+
+    /// The kind of link a pair with weights `w` is, as one number for a
+    /// column: 0 a link, 1 a tentative link, 2 a tentative link that must
+    /// be corroborated ([`crate::Settings::contested_threshold`]); `None`
+    /// when it is no link. [`LinkCut::link_of_kind`] reads it back.
+    pub fn link_kind(&self, w: &PairWeight) -> Option<i8> {
+        self.decision.admits(w).map(|tentative| match tentative {
+            false => 0,
+            true if self.decision.needs_corroboration(w) => 2,
+            true => 1,
+        })
+    }
+
+    /// The link between records `a` and `b` of weight `weight` whose kind
+    /// [`LinkCut::link_kind`] gave.
+    pub fn link_of_kind(a: u32, b: u32, weight: f64, kind: i8) -> Link {
+        Link {
+            a,
+            b,
+            weight,
+            tentative: kind >= 1,
+            corroborate: kind == 2,
+        }
+    }
 }
 
 /// How clustering judges a pair across two groups from its weights (the

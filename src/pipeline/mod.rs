@@ -55,6 +55,10 @@ pub struct ScoredPair {
     /// Below the threshold but uncontested (see
     /// [`Settings::uncontested_threshold`]): joins only unambiguous groups.
     pub tentative: bool,
+    /// A tentative link something counts against: it must be
+    /// corroborated by another pair across its groups (see
+    /// [`Settings::contested_threshold`]).
+    pub corroborate: bool,
     /// Level of each comparison.
     pub levels: Vec<u8>,
 }
@@ -420,6 +424,7 @@ impl Resolver {
                     b: p.b,
                     weight: p.weight,
                     tentative: p.tentative,
+                    corroborate: p.corroborate,
                 })
                 .collect(),
             &settings.cluster,

@@ -45,6 +45,7 @@ pub(super) fn links_of(
                         b,
                         weight: w.total,
                         tentative,
+                        corroborate: decision.needs_corroboration(&w),
                         levels: lv.to_vec(),
                     })
                 })

@@ -347,10 +347,16 @@ impl State {
         other: &[u32],
         link: (u32, u32),
         probe: Option<&NormalizedRecord>,
+        corroborate: bool,
     ) -> bool {
-        refuses_join(group, other, link, &self.data.settings.cluster, |x, y| {
-            self.cross_any(x, y, probe)
-        })
+        refuses_join(
+            group,
+            other,
+            link,
+            &self.data.settings.cluster,
+            corroborate,
+            |x, y| self.cross_any(x, y, probe),
+        )
     }
 
     /// `cross` where slot `u32::MAX` stands for an unstored probe.
@@ -409,7 +415,13 @@ impl State {
             .map(|(identity, s)| {
                 let members = &self.data.identities[&identity];
                 let is_match = self.is_link(&s.weight)
-                    && !self.blocked(&[u32::MAX], members, (u32::MAX, s.slot), Some(&probe));
+                    && !self.blocked(
+                        &[u32::MAX],
+                        members,
+                        (u32::MAX, s.slot),
+                        Some(&probe),
+                        false,
+                    );
                 IdentityMatch {
                     identity,
                     probability: probability(s.weight.total),
@@ -501,7 +513,14 @@ impl State {
                 Some(c) => &self.data.identities[&c],
                 None => &single,
             };
-            if self.blocked(group, &self.data.identities[&k], (slot, s.slot), None) {
+            let corroborate = self.decision.needs_corroboration(&s.weight);
+            if self.blocked(
+                group,
+                &self.data.identities[&k],
+                (slot, s.slot),
+                None,
+                corroborate,
+            ) {
                 continue;
             }
             deciding.push(self.explain(&self.entry(slot).norm, 0, &s, me.clone()));
@@ -706,6 +725,7 @@ impl State {
                         b: j as u32,
                         weight: w.total,
                         tentative: false,
+                        corroborate: false,
                     });
                 }
             }
