@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::tables::{given_abbreviations, given_names};
+use super::tables::{given_abbreviations, given_names, nicknames, Nicknames};
 use super::text::{fold, fold_name};
 
 /// How a title word is read (`Dr`, `Lord`, `Don`).
@@ -572,14 +572,27 @@ pub fn canonical_given(folded: &str) -> &str {
 /// True when two folded given names can be the same person's by the nickname
 /// table: equal, listed together (`bill` / `william`), or with the same
 /// canonical name (`bill` / `will`, both `william`). `william` and `robert`
-/// do not match although both are listed with `bill`.
+/// do not match although both are listed with `bill`. The same name in
+/// another language is [`other_language_match`].
 pub fn nickname_match(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    let table = &given_names().canonicals_of;
-    let related = |x: &str, y: &str| table.get(x).is_some_and(|v| v.contains(&y));
-    related(a, b) || related(b, a) || canonical_given(a) == canonical_given(b)
+    a == b || related_in(nicknames(), a, b)
+}
+
+/// True when two folded given names are the same name in other languages
+/// or a nickname of one of them (`johann` / `john`, `giovanni` / `jean`,
+/// `pyotr` / `peter`, `jack` / `johann`), and not nicknames of each other
+/// by the nickname table alone ([`nickname_match`]). `peter` and `patrick`
+/// do not match this way (the nickname table relates them, so they are
+/// [`nickname_match`]); `john` and `jane` not at all.
+pub fn other_language_match(a: &str, b: &str) -> bool {
+    !nickname_match(a, b) && related_in(given_names(), a, b)
+}
+
+/// Listed together in `table` or with the same canonical name there.
+fn related_in(table: &Nicknames, a: &str, b: &str) -> bool {
+    let related = |x: &str, y: &str| table.canonicals_of.get(x).is_some_and(|v| v.contains(&y));
+    let canon = |x: &'_ str| table.canonical.get(x).copied();
+    related(a, b) || related(b, a) || canon(a).unwrap_or(a) == canon(b).unwrap_or(b)
 }
 
 /// True when one given name is one typo (an edit or a swap of neighbours)
@@ -589,7 +602,7 @@ pub fn nickname_typo_match(a: &str, b: &str) -> bool {
     if a.len() < 3 || b.len() < 3 {
         return false;
     }
-    let related = &given_names().related;
+    let related = &nicknames().related;
     let near = |x: &str, y: &str| {
         related.get(y).is_some_and(|names| {
             names
@@ -603,6 +616,8 @@ pub fn nickname_typo_match(a: &str, b: &str) -> bool {
 /// True when one given name is an initial and the other, or a name the
 /// nickname table gives for it, starts with it: `w` / `william`, and also
 /// `b` / `william` (Bill), `t` / `christina` (Tina), `d` / `andrew` (Drew).
+/// Names in other languages do not count (`i` is not an initial of
+/// `johann` by way of `ivan`).
 pub fn initial_match(a: &str, b: &str) -> bool {
     let (short, long) = if a.chars().count() <= b.chars().count() {
         (a, b)
@@ -615,8 +630,8 @@ pub fn initial_match(a: &str, b: &str) -> bool {
     if long.starts_with(short) {
         return true;
     }
-    let t = given_names();
-    let canon = canonical_given(long);
+    let t = nicknames();
+    let canon = t.canonical.get(long).copied().unwrap_or(long);
     let list = |k: &str| t.nicknames_of.get(k).map(Vec::as_slice).unwrap_or(&[]);
     std::iter::once(canon)
         .chain(list(long).iter().copied())
@@ -712,5 +727,28 @@ mod tests {
         assert!(nickname_typo_match("robert", "obb"));
         assert!(!nickname_typo_match("mary", "john"));
         assert!(!nickname_typo_match("david", "diana"));
+    }
+
+    #[test]
+    fn names_across_languages() {
+        for (a, b) in [
+            ("johann", "john"),
+            ("giovanni", "jean"),
+            ("pyotr", "peter"),
+            ("pierre", "pietro"),
+            ("guillaume", "william"),
+            ("maria", "mary"),
+            ("jack", "johann"),
+        ] {
+            assert!(other_language_match(a, b), "{a} / {b}");
+            assert_eq!(canonical_given(a), canonical_given(b), "{a} / {b}");
+        }
+        assert!(!other_language_match("bill", "william"), "a nickname");
+        assert!(!other_language_match("john", "jane"));
+        assert!(!other_language_match("pyotr", "patrick"));
+        assert!(!other_language_match("james", "jacob"));
+        assert_ne!(canonical_given("peter"), canonical_given("patrick"));
+        assert!(!nickname_match("johann", "john"), "not a nickname");
+        assert!(!initial_match("i", "johann"), "Ivan is another language's");
     }
 }
