@@ -26,13 +26,13 @@ fn title(token: &str) -> Option<Title> {
         "mr" | "mrs" | "ms" | "miss" | "mx" | "mister" | "messrs" | "dr" | "doctor" | "prof"
         | "professor" | "rev" | "revd" | "reverend" | "sir" | "dame" | "mme" | "mlle"
         | "madame" | "mademoiselle" | "monsieur" | "frau" | "fraulein" | "sra" | "srta"
-        | "senor" | "senora" | "senorita" | "sig" | "signor" | "signora" | "signorina"
-        | "dott" | "dhr" | "mevr" | "capt" | "sgt" | "lt" | "col" | "maj" | "gen" | "adm"
-        | "cmdr" | "cdr" | "cpl" | "pvt" | "hon" | "msgr" => Title::Plain,
+        | "senor" | "senora" | "senorita" | "sig" | "signor" | "signora" | "signorina" | "dott"
+        | "dhr" | "mevr" | "capt" | "sgt" | "lt" | "col" | "maj" | "gen" | "adm" | "cmdr"
+        | "cdr" | "cpl" | "pvt" | "hon" | "msgr" => Title::Plain,
         "herr" | "lord" | "lady" | "count" | "countess" | "baron" | "baroness" | "duke"
         | "duchess" | "earl" | "marquis" | "marquess" | "viscount" | "captain" | "colonel"
-        | "major" | "general" | "admiral" | "judge" | "rabbi" | "sister" | "brother"
-        | "father" | "don" | "dona" | "dom" => Title::Rank,
+        | "major" | "general" | "admiral" | "judge" | "rabbi" | "sister" | "brother" | "father"
+        | "don" | "dona" | "dom" => Title::Rank,
         _ => return None,
     })
 }
@@ -69,8 +69,8 @@ pub fn suffix_standard(token: &str) -> Option<&'static str> {
         "iv" | "4th" => "iv",
         "v" | "5th" => "v",
         "phd" | "md" | "esq" | "dds" | "cpa" | "dd" | "llb" | "lld" | "llm" | "mba" | "dphil"
-        | "frs" | "frcs" | "mrcs" | "dvm" | "dmd" | "qc" | "kc" | "obe" | "mbe" | "cbe"
-        | "kbe" | "msc" | "bsc" | "facs" => "",
+        | "frs" | "frcs" | "mrcs" | "dvm" | "dmd" | "qc" | "kc" | "obe" | "mbe" | "cbe" | "kbe"
+        | "msc" | "bsc" | "facs" => "",
         _ => return None,
     })
 }
@@ -414,7 +414,10 @@ pub fn parse_full_name(raw: &str) -> NameParts {
         }
     };
     for seg in affixes {
-        for t in seg.split_whitespace().map(|w| fold_name(&w.replace('.', ""))) {
+        for t in seg
+            .split_whitespace()
+            .map(|w| fold_name(&w.replace('.', "")))
+        {
             for t in t.split(' ') {
                 match suffix_standard(t) {
                     Some("") => {}
@@ -566,7 +569,11 @@ fn is_particle(word: &str) -> bool {
 /// assert_eq!(canonical_given("zygmunt"), "zygmunt");
 /// ```
 pub fn canonical_given(folded: &str) -> &str {
-    given_names().canonical.get(folded).copied().unwrap_or(folded)
+    given_names()
+        .canonical
+        .get(folded)
+        .copied()
+        .unwrap_or(folded)
 }
 
 /// True when two folded given names can be the same person's by the nickname
@@ -742,7 +749,10 @@ mod tests {
         assert_eq!(parse_given("Don Juan").given.as_deref(), Some("don"));
         // Ranks that are family names stay surnames after a given name
         // and in a surname column.
-        assert_eq!(parse_full_name("John Major").surname.as_deref(), Some("major"));
+        assert_eq!(
+            parse_full_name("John Major").surname.as_deref(),
+            Some("major")
+        );
         assert_eq!(parse_surname("Major").surname.as_deref(), Some("major"));
         assert_eq!(parse_surname("Lord").surname.as_deref(), Some("lord"));
         let n = parse_full_name("Lord Byron");
@@ -753,7 +763,10 @@ mod tests {
         assert_eq!(n.given.as_deref(), Some("william"));
         // `Dr` alone is no surname; `Sr` after a name is Senior, before it Señor.
         assert_eq!(parse_surname("Dr").surname, None);
-        assert_eq!(parse_full_name("Juan Garcia Sr").suffix.as_deref(), Some("sr"));
+        assert_eq!(
+            parse_full_name("Juan Garcia Sr").suffix.as_deref(),
+            Some("sr")
+        );
         let n = parse_full_name("Sr. Juan Garcia");
         assert_eq!((n.honorific.as_deref(), n.suffix), (Some("sr"), None));
         // `Earl` is a name of its own.
@@ -768,16 +781,25 @@ mod tests {
         assert_eq!(n.honorific.as_deref(), Some("rev"));
         assert_eq!(n.suffix.as_deref(), Some("jr"));
         let n = parse_full_name("John Smith, Jr.");
-        assert_eq!((n.given.as_deref(), n.surname.as_deref()), (Some("john"), Some("smith")));
+        assert_eq!(
+            (n.given.as_deref(), n.surname.as_deref()),
+            (Some("john"), Some("smith"))
+        );
         assert_eq!(n.suffix.as_deref(), Some("jr"));
         let n = parse_full_name("Mary Smith, Ph.D.");
         assert_eq!((n.surname.as_deref(), n.suffix), (Some("smith"), None));
         // After a lone surname the part is the given name, even when it
         // spells a degree's letters.
         let n = parse_full_name("Smith, J.D.");
-        assert_eq!((n.given.as_deref(), n.middle.as_deref()), (Some("j"), Some("d")));
+        assert_eq!(
+            (n.given.as_deref(), n.middle.as_deref()),
+            (Some("j"), Some("d"))
+        );
         let n = parse_full_name("Smith, John, Henry");
-        assert_eq!((n.given.as_deref(), n.middle.as_deref()), (Some("john"), Some("henry")));
+        assert_eq!(
+            (n.given.as_deref(), n.middle.as_deref()),
+            (Some("john"), Some("henry"))
+        );
     }
 
     #[test]
@@ -788,21 +810,40 @@ mod tests {
         let n = parse_surname("Schmidt geb. Müller");
         assert_eq!(n.surname.as_deref(), Some("schmidt"));
         assert_eq!(n.maiden.as_deref(), Some("muller"));
-        assert_eq!(parse_full_name("Mary (Jones) Smith").maiden.as_deref(), Some("jones"));
+        assert_eq!(
+            parse_full_name("Mary (Jones) Smith").maiden.as_deref(),
+            Some("jones")
+        );
         let n = parse_full_name("William \"Bill\" Smith");
-        assert_eq!((n.given.as_deref(), n.alias.as_deref()), (Some("william"), Some("bill")));
+        assert_eq!(
+            (n.given.as_deref(), n.alias.as_deref()),
+            (Some("william"), Some("bill"))
+        );
         let n = parse_full_name("Robert (Bob) Jones");
         assert_eq!((n.alias.as_deref(), n.maiden), (Some("bob"), None));
         let n = parse_full_name("Peter 'Pete' O'Brien");
         assert_eq!(n.alias.as_deref(), Some("pete"));
-        assert_eq!(n.surname.as_deref(), Some("obrien"), "an apostrophe inside a word");
+        assert_eq!(
+            n.surname.as_deref(),
+            Some("obrien"),
+            "an apostrophe inside a word"
+        );
         // Not maiden names: a date after `born`, a remark, a bracket at the end.
         let n = extract_extras("Ann Smith born 1750");
         assert_eq!(n.maiden, None);
         let n = parse_full_name("John Smith (deceased)");
-        assert_eq!((n.surname.as_deref(), n.maiden, n.alias), (Some("smith"), None, None));
-        assert_eq!(parse_full_name("\"John Smith\"").surname.as_deref(), Some("smith"));
-        assert_eq!(parse_full_name("(John Smith").surname.as_deref(), Some("smith"));
+        assert_eq!(
+            (n.surname.as_deref(), n.maiden, n.alias),
+            (Some("smith"), None, None)
+        );
+        assert_eq!(
+            parse_full_name("\"John Smith\"").surname.as_deref(),
+            Some("smith")
+        );
+        assert_eq!(
+            parse_full_name("(John Smith").surname.as_deref(),
+            Some("smith")
+        );
     }
 
     #[test]
@@ -810,7 +851,10 @@ mod tests {
         assert_eq!(parse_given("Wm.").given.as_deref(), Some("william"));
         assert_eq!(parse_given("Thos").given.as_deref(), Some("thomas"));
         let n = parse_full_name("Chas. Saml. Ward");
-        assert_eq!((n.given.as_deref(), n.middle.as_deref()), (Some("charles"), Some("samuel")));
+        assert_eq!(
+            (n.given.as_deref(), n.middle.as_deref()),
+            (Some("charles"), Some("samuel"))
+        );
         assert_eq!(parse_full_name("Jno. Smith").given.as_deref(), Some("john"));
         // Not in the surname, and names people go by are left as they are.
         assert_eq!(parse_surname("Wm").surname.as_deref(), Some("wm"));
