@@ -277,6 +277,8 @@ mod tests {
         assert_ne!(c("john"), c("jane"));
         assert_ne!(c("james"), c("jacob"), "two English names stay two");
         assert_eq!(c("bill"), "william", "nicknames keep their canonical name");
+        assert_eq!(c("mohamed"), "muhammad");
+        assert_eq!(c("jeffrey"), "geoffrey");
     }
 
     #[test]
