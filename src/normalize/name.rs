@@ -847,6 +847,64 @@ mod tests {
     }
 
     #[test]
+    fn odd_values_give_folded_parts() {
+        for raw in [
+            "(",
+            ")",
+            "\"",
+            "'",
+            "''",
+            "née",
+            "née Jones",
+            "Smith, née Jones",
+            ",,,",
+            "Mr. (Bob)",
+            "(née)",
+            "\"\"",
+            "Mary (née",
+            "O'",
+            "'Bill",
+            "Smith, (Jr.)",
+            "Dr., Rev., Jr.",
+            "Don",
+            "Don Don Don",
+            "Sr",
+            "Sr Sr",
+            "born",
+            "Ann born",
+            "« Jean » Dupont",
+        ] {
+            for n in [parse_full_name(raw), parse_given(raw), parse_surname(raw)] {
+                for part in [
+                    &n.honorific,
+                    &n.given,
+                    &n.middle,
+                    &n.surname,
+                    &n.maiden,
+                    &n.alias,
+                ] {
+                    if let Some(p) = part {
+                        assert!(
+                            !p.is_empty() && p.trim() == p && !p.contains("  "),
+                            "{raw:?}: {n:?}"
+                        );
+                        assert_eq!(&fold_name(p), p, "{raw:?}: {n:?}");
+                    }
+                }
+            }
+        }
+        let n = parse_full_name("Smith, née Jones");
+        assert_eq!(
+            (n.surname.as_deref(), n.maiden.as_deref()),
+            (Some("smith"), Some("jones"))
+        );
+        assert_eq!(
+            parse_full_name("« Jean » Dupont").alias.as_deref(),
+            Some("jean")
+        );
+    }
+
+    #[test]
     fn abbreviations_written_out() {
         assert_eq!(parse_given("Wm.").given.as_deref(), Some("william"));
         assert_eq!(parse_given("Thos").given.as_deref(), Some("thomas"));
