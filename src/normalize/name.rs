@@ -882,14 +882,15 @@ mod tests {
                     &n.surname,
                     &n.maiden,
                     &n.alias,
-                ] {
-                    if let Some(p) = part {
-                        assert!(
-                            !p.is_empty() && p.trim() == p && !p.contains("  "),
-                            "{raw:?}: {n:?}"
-                        );
-                        assert_eq!(&fold_name(p), p, "{raw:?}: {n:?}");
-                    }
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    assert!(
+                        !part.is_empty() && part.trim() == part && !part.contains("  "),
+                        "{raw:?}: {n:?}"
+                    );
+                    assert_eq!(&fold_name(part), part, "{raw:?}: {n:?}");
                 }
             }
         }
