@@ -8,7 +8,11 @@
 //!
 //! ```text
 //! cargo run --release --example store_bench -- --records 1000000 [--keep-db PATH]
+//! cargo run --release --example store_bench -- --open PATH --probes 5
 //! ```
+//!
+//! `--open PATH` only times opening a database kept by `--keep-db`, as the
+//! writer and read-only, `--probes` times each.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -25,6 +29,8 @@ struct Options {
     probes: usize,
     seed: u64,
     keep_db: Option<std::path::PathBuf>,
+    /// Only time opening this existing database (`--open PATH`).
+    open_only: Option<std::path::PathBuf>,
 }
 
 /// Records held out for the durable part: per durability, `probes` to
@@ -49,7 +55,39 @@ fn percentiles(mut d: Vec<Duration>) -> String {
     )
 }
 
+/// Opens an existing database `runs` times as the writer and as a reader,
+/// closing it each time, and prints each kind's times and median.
+fn time_opens(path: &std::path::Path, runs: usize) -> Result<(), Box<dyn std::error::Error>> {
+    for (label, options) in [
+        ("writer", StoreOptions::default()),
+        ("read-only", StoreOptions::read_only()),
+    ] {
+        let mut times = Vec::new();
+        let mut records = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let store = IdentityStore::open(path, &options)?;
+            times.push(t.elapsed().as_secs_f64());
+            records = store.len();
+            drop(store);
+        }
+        let mut sorted = times.clone();
+        sorted.sort_by(f64::total_cmp);
+        let all: Vec<String> = times.iter().map(|t| format!("{t:.2}")).collect();
+        println!(
+            "open {label}: median {:.2}s of {} ({} s), {records} records",
+            sorted[sorted.len() / 2],
+            runs,
+            all.join(", ")
+        );
+    }
+    Ok(())
+}
+
 fn run(o: &Options) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(path) = &o.open_only {
+        return time_opens(path, o.probes.clamp(1, 20));
+    }
     let t = Instant::now();
     let synth = generate(&SynthOptions {
         customers: (o.records * 4 / 7).max(1),
@@ -332,6 +370,7 @@ fn main() -> ExitCode {
         probes: 2_000,
         seed: 7,
         keep_db: None,
+        open_only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -344,10 +383,16 @@ fn main() -> ExitCode {
                 o.keep_db = Some(v.into());
                 true
             }
+            ("--open", Some(v)) => {
+                o.open_only = Some(v.into());
+                true
+            }
             _ => false,
         };
         if !ok {
-            eprintln!("usage: store_bench [--records N] [--probes P] [--seed S] [--keep-db PATH]");
+            eprintln!(
+                "usage: store_bench [--records N] [--probes P] [--seed S] [--keep-db PATH]\n       store_bench --open PATH [--probes RUNS]  (time opening a kept database)"
+            );
             return ExitCode::from(2);
         }
     }

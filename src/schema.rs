@@ -83,11 +83,16 @@ pub enum FieldKind {
     /// A list of codes or categories in one field (patent classes, industry
     /// codes: `A61N**A61B`).
     Classes,
+    /// The date of a baptism or christening (parish registers): not
+    /// compared itself; a record without a birth date takes its year as an
+    /// approximate year of birth (baptism follows birth by days to months,
+    /// so the year is within one).
+    BaptismDate,
 }
 
 impl FieldKind {
     /// Every kind, in the order used in reports.
-    pub const ALL: [FieldKind; 34] = [
+    pub const ALL: [FieldKind; 35] = [
         FieldKind::RecordId,
         FieldKind::FullName,
         FieldKind::FullAddress,
@@ -122,6 +127,7 @@ impl FieldKind {
         FieldKind::EntityType,
         FieldKind::Associates,
         FieldKind::Classes,
+        FieldKind::BaptismDate,
     ];
 
     /// Position in [`FieldKind::ALL`].
@@ -166,6 +172,7 @@ impl FieldKind {
             FieldKind::EntityType => "entity_type",
             FieldKind::Associates => "associates",
             FieldKind::Classes => "classes",
+            FieldKind::BaptismDate => "baptism_date",
         }
     }
 }

@@ -255,10 +255,12 @@ fn has(kinds: &[FieldKind], k: FieldKind) -> bool {
 }
 
 /// Whether a date of birth may be made from parts, and so be partial: a
-/// birth year column (month and day without a year give no date), or an
-/// age with the event date it was given at (an approximate year).
+/// birth year column (month and day without a year give no date), an
+/// age with the event date it was given at, or a baptism date (each an
+/// approximate year).
 fn birth_date_from_parts(kinds: &[FieldKind]) -> bool {
     kinds.contains(&FieldKind::BirthYear)
+        || kinds.contains(&FieldKind::BaptismDate)
         || (kinds.contains(&FieldKind::Age) && kinds.contains(&FieldKind::EventDate))
 }
 
@@ -341,9 +343,11 @@ pub fn default_comparisons(kinds: &[FieldKind]) -> Vec<Comparison> {
             out.push(templates::item_list(name, attr));
         }
     }
+    if has(kinds, FieldKind::PlaceOfBirth) {
+        out.push(templates::place_of_birth());
+    }
     for (kind, name, attr) in [
         (FieldKind::Sex, "sex", Attr::Sex),
-        (FieldKind::PlaceOfBirth, "place_of_birth", Attr::BirthPlace),
         (FieldKind::Country, "country", Attr::Country),
         (FieldKind::Occupation, "occupation", Attr::Occupation),
     ] {
@@ -409,6 +413,33 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
             attr: Attr::OrgKey,
             n: 4,
         }]));
+        // The name's first and last words, common or not, when the name is
+        // all there is to block on (no contact or address field reaches an
+        // organisation's other spellings): one with dozens of spellings
+        // (`Electronics Konink Philips`, `Gloeilampenfab Philips`,
+        // `Electronics Philips`) makes its own words common, and the key
+        // above drops them. Those blocks are large and hold unrelated
+        // names (`Chicago ...`, `... Center`), so each record meets only
+        // its neighbours in name order there, where the spellings of one
+        // name sort next to each other. (With addresses and phones beside
+        // the name the extra pairs cost precision: sites of one chain.)
+        let reached_otherwise = [
+            FieldKind::Email,
+            FieldKind::Phone,
+            FieldKind::Street,
+            FieldKind::FullAddress,
+            FieldKind::Postcode,
+        ]
+        .iter()
+        .any(|&k| has(kinds, k));
+        if !reached_otherwise {
+            rules.push(BlockingRule::neighbours(vec![BlockKey::FirstWord {
+                attr: Attr::Organisation,
+            }]));
+            rules.push(BlockingRule::neighbours(vec![BlockKey::LastWord {
+                attr: Attr::Organisation,
+            }]));
+        }
         if has(kinds, FieldKind::Postcode) {
             // A misspelt rarest word: same postcode, same start of the name.
             rules.push(BlockingRule::new(vec![
@@ -483,6 +514,27 @@ pub fn default_blocking_rules(kinds: &[FieldKind]) -> Vec<BlockingRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organisation_names_alone_get_name_order_neighbour_rules() {
+        use FieldKind::*;
+        let neighbours = |kinds: &[FieldKind]| {
+            Settings::for_kinds(kinds)
+                .blocking
+                .rules
+                .iter()
+                .filter(|r| r.neighbours_only)
+                .count()
+        };
+        // Only the name (and lists) to block on: first and last word.
+        assert_eq!(neighbours(&[Organisation, Associates, Classes]), 2);
+        // A phone, an address or a postcode reaches the other spellings.
+        assert_eq!(neighbours(&[Organisation, Phone]), 0);
+        assert_eq!(neighbours(&[Organisation, Street, City]), 0);
+        assert_eq!(neighbours(&[Organisation, Postcode]), 0);
+        // People's names never get them.
+        assert_eq!(neighbours(&[GivenName, Surname]), 0);
+    }
 
     fn picks_dates(kinds: &[FieldKind]) -> (bool, Vec<String>) {
         let s = Settings::for_kinds(kinds);

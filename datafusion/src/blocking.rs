@@ -110,7 +110,7 @@ pub(crate) async fn candidates(
                 sizes.extend(std::iter::repeat_n(s as usize, n as usize));
             }
         }
-        let limit = window_limit(&sizes, records, &settings.blocking);
+        let limit = rule.limit(window_limit(&sizes, records, &settings.blocking));
         let oversized = sizes.iter().filter(|&&s| s > limit.cap).count() as u64;
         stats.push(RuleStats {
             rule: rule.name.clone(),

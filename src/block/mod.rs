@@ -443,7 +443,7 @@ impl<'a> Blocker<'a> {
     /// Rule `rule`'s [`FarEdges`], `None` when no block of it is windowed.
     fn far_edges_of(&self, rule: usize) -> Option<FarEdges> {
         let blocks = self.blocks(rule);
-        let limit = self.limit(&blocks);
+        let limit = self.limit(rule, &blocks);
         let windows = self.window_of(&blocks, limit);
         self.far_edges_from(&blocks, limit, &windows)
     }
@@ -484,7 +484,7 @@ impl<'a> Blocker<'a> {
         (0..self.rules)
             .map(|rule| {
                 let blocks = self.blocks(rule);
-                self.estimate_rule(rule, &blocks, self.limit(&blocks))
+                self.estimate_rule(rule, &blocks, self.limit(rule, &blocks))
             })
             .collect()
     }
@@ -513,9 +513,17 @@ impl<'a> Blocker<'a> {
         est
     }
 
-    fn limit(&self, blocks: &Blocks) -> Limit {
+    fn limit(&self, rule: usize, blocks: &Blocks) -> Limit {
         let sizes: Vec<usize> = blocks.bounds.windows(2).map(|w| w[1] - w[0]).collect();
-        limit_for(&sizes, self.records.len(), self.settings)
+        let l = limit_for(&sizes, self.records.len(), self.settings);
+        let l = self.settings.rules[rule].limit(WindowLimit {
+            cap: l.cap,
+            window: l.window,
+        });
+        Limit {
+            cap: l.cap,
+            window: l.window,
+        }
     }
 
     /// Number of blocking rules.
@@ -683,7 +691,7 @@ impl<'a> Blocker<'a> {
         let mut edges: Vec<Option<FarEdges>> = Vec::with_capacity(self.rules);
         for rule in 0..self.rules {
             let blocks = self.blocks(rule);
-            let limit = self.limit(&blocks);
+            let limit = self.limit(rule, &blocks);
             estimates.push(self.estimate_rule(rule, &blocks, limit));
             windows.push(self.window_of(&blocks, limit));
             if self.edges.get().is_none() {

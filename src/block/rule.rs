@@ -36,6 +36,12 @@ pub enum BlockKey {
         /// The attribute.
         attr: Attr,
     },
+    /// The last word (of an organisation name: `Philips` in
+    /// `Koninklijke Philips`, whatever comes before it).
+    LastWord {
+        /// The attribute.
+        attr: Attr,
+    },
     /// The Soundex code of the first word.
     Soundex {
         /// The attribute.
@@ -84,6 +90,11 @@ impl BlockKey {
                 .get(*attr)
                 .and_then(|v| v.split(' ').next())
                 .filter(|w| !w.is_empty())
+                .map(|w| w.hash(h))
+                .is_some(),
+            BlockKey::LastWord { attr } => r
+                .get(*attr)
+                .and_then(|v| v.split(' ').rfind(|w| !w.is_empty()))
                 .map(|w| w.hash(h))
                 .is_some(),
             BlockKey::Soundex { attr } => r
@@ -139,6 +150,7 @@ impl BlockKey {
             | BlockKey::Prefix { attr, .. }
             | BlockKey::Suffix { attr, .. }
             | BlockKey::FirstWord { attr }
+            | BlockKey::LastWord { attr }
             | BlockKey::WordPrefixSet { attr, .. }
             | BlockKey::Soundex { attr } => *attr,
             BlockKey::BirthYear | BlockKey::BirthMonthDay | BlockKey::FullBirthDate => {
@@ -155,6 +167,7 @@ impl BlockKey {
             BlockKey::Prefix { attr, n } => format!("first {n} of {attr:?}"),
             BlockKey::Suffix { attr, n } => format!("last {n} of {attr:?}"),
             BlockKey::FirstWord { attr } => format!("first word of {attr:?}"),
+            BlockKey::LastWord { attr } => format!("last word of {attr:?}"),
             BlockKey::Soundex { attr } => format!("soundex({attr:?})"),
             BlockKey::WordPrefixSet { attr, n } => format!("first {n} of each word of {attr:?}"),
             BlockKey::NameSet => "given and surname in either order".into(),
@@ -172,6 +185,12 @@ pub struct BlockingRule {
     pub name: String,
     /// Keys that must all agree.
     pub keys: Vec<BlockKey>,
+    /// Compare each record only with its neighbours in name order within
+    /// its block (the window), whatever the block's size: for keys whose
+    /// blocks hold many unrelated records (an organisation name's first or
+    /// last word), where only near spellings are worth a comparison.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub neighbours_only: bool,
 }
 
 impl BlockingRule {
@@ -182,7 +201,33 @@ impl BlockingRule {
             .map(BlockKey::describe)
             .collect::<Vec<_>>()
             .join(" & ");
-        BlockingRule { name, keys }
+        BlockingRule {
+            name,
+            keys,
+            neighbours_only: false,
+        }
+    }
+
+    /// A rule whose blocks are all compared through the window
+    /// ([`BlockingRule::neighbours_only`]), named after its keys.
+    pub fn neighbours(keys: Vec<BlockKey>) -> BlockingRule {
+        let mut rule = BlockingRule::new(keys);
+        rule.name.push_str(" (name-order neighbours)");
+        rule.neighbours_only = true;
+        rule
+    }
+
+    /// `limit` as this rule applies it: a neighbours-only rule compares
+    /// every block larger than the window through it.
+    pub fn limit(&self, limit: super::WindowLimit) -> super::WindowLimit {
+        if self.neighbours_only {
+            super::WindowLimit {
+                cap: limit.cap.min(limit.window),
+                window: limit.window,
+            }
+        } else {
+            limit
+        }
     }
 
     /// The rule's key for a record as a 64-bit hash, or `None` when any
@@ -205,6 +250,47 @@ mod tests {
     use crate::normalize::record::normalized;
     use crate::record::Record;
     use crate::schema::FieldKind;
+
+    #[test]
+    fn last_word_keys_the_name_whatever_comes_before() {
+        let org = |id, name| normalized(&Record::new(0, id).with(FieldKind::Organisation, name));
+        let rule = BlockingRule::new(vec![BlockKey::LastWord {
+            attr: Attr::Organisation,
+        }]);
+        let a = org("1", "Electronics Konink Philips");
+        let b = org("2", "Gloeilampenfab Philips");
+        let c = org("3", "Philips Gloeilampenfab");
+        assert!(rule.key(&a).is_some());
+        assert_eq!(rule.key(&a), rule.key(&b));
+        assert_ne!(rule.key(&b), rule.key(&c));
+        // No organisation name, no key.
+        let person = normalized(&Record::new(0, "4").with(FieldKind::Surname, "Philips"));
+        assert_eq!(rule.key(&person), None);
+    }
+
+    #[test]
+    fn a_neighbours_only_rule_windows_every_block_larger_than_the_window() {
+        let keys = vec![BlockKey::FirstWord {
+            attr: Attr::Organisation,
+        }];
+        let limit = crate::block::WindowLimit {
+            cap: 100,
+            window: 10,
+        };
+        assert_eq!(BlockingRule::new(keys.clone()).limit(limit), limit);
+        let rule = BlockingRule::neighbours(keys);
+        assert_eq!(
+            rule.limit(limit),
+            crate::block::WindowLimit {
+                cap: 10,
+                window: 10
+            }
+        );
+        // Saved and read back, the rule keeps the flag.
+        let json = serde_json::to_string(&rule).expect("serializes");
+        let back: BlockingRule = serde_json::from_str(&json).expect("parses");
+        assert!(back.neighbours_only);
+    }
 
     #[test]
     fn partial_dates_block_by_year_but_not_by_full_date() {

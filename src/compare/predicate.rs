@@ -748,6 +748,27 @@ mod tests {
     }
 
     #[test]
+    fn places_of_birth_with_and_without_their_county() {
+        let c = crate::compare::templates::place_of_birth();
+        let place = |v: &str| born(&[(FieldKind::PlaceOfBirth, v)]);
+        let level = |a: &str, b: &str| {
+            let l = c.level_of(&place(a), &place(b));
+            assert_eq!(l, c.level_of(&place(b), &place(a)), "symmetric");
+            c.levels[l as usize].label.clone()
+        };
+        let within = "one place within the other";
+        assert_eq!(level("London", "London"), "exact");
+        assert_eq!(level("London", "London, England"), within);
+        assert_eq!(level("Boston, Mass.", "Boston"), within);
+        assert_eq!(level("York, Yorks.", "York"), within);
+        // Another place, or a place sharing only a word, disagrees.
+        assert_eq!(level("New York", "New Orleans"), "else");
+        assert_eq!(level("Boston, Mass.", "Boston, Lincs."), "else");
+        assert_eq!(level("London", "Bristol"), "else");
+        assert_eq!(level("London", ""), "null");
+    }
+
+    #[test]
     fn date_exact_is_term_frequency_adjusted_on_the_date() {
         assert_eq!(Predicate::DateExact.exact_attr(), Some(Attr::DateOfBirth));
         let mut attrs = Vec::new();

@@ -505,6 +505,27 @@ pub fn category(name: &str, attr: Attr) -> Comparison {
     )
 }
 
+/// Place of birth: exact (term-frequency adjusted), every word of the
+/// shorter place in the other (`London` / `London, England`, `Boston` /
+/// `Boston, Mass.`: a place written with its county or country), else.
+pub fn place_of_birth() -> Comparison {
+    let attr = Attr::BirthPlace;
+    comparison(
+        "place_of_birth",
+        vec![
+            Level::null(vec![attr]),
+            Level::new("exact", exact(attr), 0.8, 0.3).with_tf(),
+            Level::new(
+                "one place within the other",
+                Predicate::WordOverlap { attr, min: 1.0 },
+                0.1,
+                0.02,
+            ),
+            Level::new("else", Predicate::Else, 0.1, 0.68),
+        ],
+    )
+}
+
 /// A document number (passport, driver's licence): exact, one edit (a typo
 /// or a transposition in copying), else.
 pub fn identifier(name: &str, attr: Attr) -> Comparison {

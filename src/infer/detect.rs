@@ -3,7 +3,7 @@
 //! with its own tests, negative cases included.
 
 use crate::normalize::address::{glued_suffix_standard, is_postcode_like, parse_street};
-use crate::normalize::date::{parse_date, DateOrder};
+use crate::normalize::date::{parse_date, parse_partial_date, DateOrder, FIRST_YEAR};
 use crate::normalize::email::normalize_email;
 use crate::normalize::name::generational_suffix;
 use crate::normalize::phone::{normalize_phone, PhoneRules};
@@ -62,6 +62,15 @@ pub fn is_amount(v: &str) -> bool {
 /// A date in any form `parse_date` reads.
 pub fn is_date(v: &str) -> bool {
     looks_like_date(v)
+}
+
+/// A date, partial date or estimate as historical records write it
+/// (`1850-03`, `March 1850`, `1850`, `c. 1850`, `1850?`): what a column
+/// under a date header may hold. Not for judging unlabelled columns: a
+/// year alone is also a postcode or a count.
+pub fn is_partial_date(v: &str) -> bool {
+    parse_partial_date(v, DateOrder::MonthFirst).is_some()
+        || parse_partial_date(v, DateOrder::DayFirst).is_some()
 }
 
 /// The order of a date column's ambiguous values, decided by its values:
@@ -363,10 +372,17 @@ pub fn list_shape(values: &[&str]) -> Option<(crate::schema::FieldKind, f64)> {
     }
 }
 
-/// A year of birth alone: four digits between 1880 and 2030.
+/// A year of birth alone, under a header that names a birth date or year:
+/// four digits between 1000 (records of historical people) and 2030.
+/// Values alone never make a year of birth of a four-digit number: the
+/// postcodes of many countries (Australia, Switzerland, Denmark, Belgium)
+/// are four digits from 1000 to 9999.
 pub fn is_birth_year_value(v: &str) -> bool {
     let t = v.trim();
-    t.len() == 4 && t.parse::<u16>().is_ok_and(|y| (1880..=2030).contains(&y))
+    t.len() == 4
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && t.parse::<u16>()
+            .is_ok_and(|y| (FIRST_YEAR..=2030).contains(&y))
 }
 
 /// A national identifier in the US social security shape `123-45-6789`.
@@ -486,6 +502,23 @@ pub(crate) mod tests {
     fn dates_and_their_order() {
         assert!(is_date("06/12/1939") && is_date("1978-12-15") && is_date("15 Dec 1978"));
         assert!(!is_date("S040") && !is_date("78.12"));
+        // Historical dates are dates; a year alone is not, unless a date
+        // header says so (`is_partial_date`).
+        assert!(is_date("12.03.1750") && is_date("1620-05-01"));
+        assert!(!is_date("1850") && !is_date("March 1850"));
+        for v in [
+            "1850",
+            "March 1850",
+            "1850-03",
+            "c. 1850",
+            "1850?",
+            "abt 1750",
+        ] {
+            assert!(is_partial_date(v), "{v}");
+        }
+        for v in ["2217", "S040", "after 1850", "1850s", "Boston", "9999"] {
+            assert!(!is_partial_date(v), "{v}");
+        }
         assert_eq!(
             date_order(&["06/12/1939", "26/02/2003", "31/07/1968"]),
             Some(DateOrder::DayFirst)
@@ -606,6 +639,10 @@ pub(crate) mod tests {
     #[test]
     fn years_ids_sexes_and_record_types() {
         assert!(is_birth_year_value("1967"));
+        assert!(is_birth_year_value("1620"));
+        assert!(is_birth_year_value("1799"));
+        assert!(!is_birth_year_value("0999"));
+        assert!(!is_birth_year_value("+999"));
         assert!(!is_birth_year_value("2600"));
         assert!(!is_birth_year_value("67"));
         assert!(!is_birth_year_value("1967-09"));

@@ -25,7 +25,7 @@ pub mod detect;
 pub mod header;
 
 use crate::normalize::address::normalize_unit;
-use crate::normalize::date::DateOrder;
+use crate::normalize::date::{parse_month, DateOrder, FIRST_YEAR};
 use crate::normalize::text::{fold, non_blank};
 use crate::schema::{
     header_key, id_column_index, kind_from_header, ColumnMapping, FieldKind, FileSchema,
@@ -518,7 +518,7 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
             e.share(|v| v.chars().any(|c| c.is_ascii_digit()) && v.len() <= 8)
         }
         FieldKind::Postcode => e.share(is_postcode),
-        FieldKind::DateOfBirth => e.share(is_date),
+        FieldKind::DateOfBirth => e.share(is_partial_date),
         FieldKind::NameSuffix => e.share(is_name_suffix),
         FieldKind::Unit => e.share(|v| normalize_unit(v, false).is_some()),
         FieldKind::NationalId => e.share(|v| v.chars().filter(char::is_ascii_digit).count() >= 4),
@@ -528,16 +528,14 @@ fn support(kind: FieldKind, e: &Evidence<'_>) -> f64 {
             v.trim().len() == 4
                 && v.trim()
                     .parse::<u16>()
-                    .is_ok_and(|y| (1800..=2100).contains(&y))
+                    .is_ok_and(|y| (FIRST_YEAR..=2100).contains(&y))
         }),
-        FieldKind::BirthMonth => {
-            e.share(|v| v.trim().parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)))
-        }
+        FieldKind::BirthMonth => e.share(|v| parse_month(v).is_some()),
         FieldKind::BirthDay => {
             e.share(|v| v.trim().parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)))
         }
         FieldKind::Age => e.share(|v| v.trim().parse::<u8>().is_ok_and(|a| a <= 120)),
-        FieldKind::EventDate => e.share(is_date),
+        FieldKind::EventDate | FieldKind::BaptismDate => e.share(is_partial_date),
         FieldKind::Sex
         | FieldKind::Country
         | FieldKind::PlaceOfBirth
@@ -692,7 +690,10 @@ fn infer_column_as(header: &str, values: &[&str], rows: usize, parties: bool) ->
         m.reason
             .push_str("; a PO box: the street only where no street column is");
     }
-    if m.kind == FieldKind::DateOfBirth {
+    if matches!(
+        m.kind,
+        FieldKind::DateOfBirth | FieldKind::BaptismDate | FieldKind::EventDate
+    ) {
         m.date_order = date_order(&e.values);
         if let Some(order) = m.date_order {
             let word = if order == DateOrder::DayFirst {
@@ -891,13 +892,24 @@ fn date_part_stem(header: &str) -> Option<(String, FieldKind)> {
 /// their values, the days pass 12. A lone `by` column of other numbers (a
 /// postcode) stays what its values say.
 fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
-    let ints = |i: usize| -> Vec<u32> {
+    // Months may be written as names (`Mar`, `Sept.`, `März`).
+    let ints = |i: usize, kind: FieldKind| -> Vec<u32> {
         values[i]
             .iter()
             .filter_map(|v| non_blank(v))
-            .filter_map(|v| v.trim().parse::<u32>().ok())
+            .filter_map(|v| match kind {
+                FieldKind::BirthMonth => parse_month(v).map(u32::from),
+                _ => v.trim().parse::<u32>().ok(),
+            })
             .collect()
     };
+    // Years from a part's header (`by`, `dob_year`) may be historical ones;
+    // unlabelled columns of four-digit numbers must be modern years (a
+    // regional column of postcodes, 1000-1999, is no year).
+    let labelled: Vec<bool> = columns
+        .iter()
+        .map(|c| date_part_stem(&c.column).is_some())
+        .collect();
     let filled = |i: usize| values[i].iter().filter(|v| non_blank(v).is_some()).count();
     // Typed parts have typos (a month 13, a year 9185): most must fit.
     let most = |xs: &[u32], test: fn(u32) -> bool| {
@@ -905,7 +917,8 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
     };
     let fits = |i: usize, kind: FieldKind| -> bool {
         let n = filled(i);
-        let xs = ints(i);
+        let xs = ints(i, kind);
+        let first_year = if labelled[i] { FIRST_YEAR.into() } else { 1880 };
         if n < 5 || (xs.len() as f64) < 0.9 * n as f64 {
             return false;
         }
@@ -917,7 +930,10 @@ fn birth_date_parts(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
                 let mut ys = xs.clone();
                 ys.sort_unstable();
                 let (lo, hi) = (ys[ys.len() / 10], ys[ys.len() * 9 / 10]);
-                most(&xs, |y| (1880..=2030).contains(&y))
+                xs.iter()
+                    .filter(|y| (first_year..=2030).contains(*y))
+                    .count() as f64
+                    >= 0.95 * xs.len() as f64
                     && hi - lo >= 15
                     && ys[ys.len() / 2] <= 2010
             }
@@ -1062,6 +1078,61 @@ fn house_numbers_beside_streets(columns: &mut [ColumnMapping], values: &[Vec<&st
     }
 }
 
+/// Headers that name a place without saying of what (`place`, German
+/// `Ort`, French `lieu`): archives write an event's place after its date.
+const BARE_PLACE_HEADERS: &[&str] = &["place", "ort", "lieu", "plaats", "lugar", "luogo", "sted"];
+
+/// A bare place header (`place`) right after a date column is the place of
+/// that date's event (`born`, `place`; `died`, `place`): after the birth
+/// date it is the place of birth; after any other event it stays out of
+/// identity, the reason saying which event. Its values must be words (a
+/// place), not numbers or dates.
+fn places_after_dates(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    let has_birth_place = columns.iter().any(|c| c.kind == FieldKind::PlaceOfBirth);
+    for i in 1..columns.len() {
+        let key = header_key(&columns[i].column);
+        if !BARE_PLACE_HEADERS.contains(&key.as_str())
+            || !matches!(columns[i].kind, FieldKind::Ignore | FieldKind::City)
+        {
+            continue;
+        }
+        let vals: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+        let words = share(&vals, |v| {
+            v.chars().any(char::is_alphabetic) && !v.chars().any(|c| c.is_ascii_digit())
+        });
+        if vals.len() < 3 || words < 0.8 {
+            continue;
+        }
+        let before = &columns[i - 1];
+        let reason = |what: &str| {
+            format!(
+                "a place right after the {what} column '{}': where it happened",
+                before.column
+            )
+        };
+        let m = match before.kind {
+            FieldKind::DateOfBirth | FieldKind::BirthDay | FieldKind::BirthYear
+                if !has_birth_place =>
+            {
+                mapping(
+                    &columns[i].column,
+                    FieldKind::PlaceOfBirth,
+                    0.5 + words / 2.0,
+                    reason("birth date"),
+                )
+            }
+            FieldKind::EventDate | FieldKind::BaptismDate => mapping(
+                &columns[i].column,
+                FieldKind::Ignore,
+                0.8,
+                reason("event date"),
+            ),
+            _ => continue,
+        };
+        columns[i] = m;
+    }
+}
+
 /// Infers a file's schema from its headers and sample rows. The id column
 /// is `id_column` (a header) when given, else the first column. `None`
 /// when `id_column` names no header.
@@ -1111,6 +1182,7 @@ pub fn infer_schema(
     birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
     house_numbers_beside_streets(&mut columns, &values);
+    places_after_dates(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
     // then something else (notes, a contact person, a free-text field).
@@ -1466,6 +1538,37 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_place_after_a_date_is_that_events_place() {
+        use FieldKind::*;
+        let rows = rows_of(12, |i| {
+            vec![
+                format!("B{i}"),
+                ["c. 1750", "12 March 1693", "1802?", "Mar. 1721"][i % 4].to_string(),
+                ["London", "Bristol", "Köln", "Wien"][i % 4].to_string(),
+                ["1801", "1760-04", "1830", "1799"][i % 4].to_string(),
+                ["York", "Boston", "Paris", "Rouen"][i % 4].to_string(),
+            ]
+        });
+        let k = schema_kinds(&["id", "born", "place", "died", "lieu"], &rows);
+        assert_eq!(
+            k,
+            vec![RecordId, DateOfBirth, PlaceOfBirth, EventDate, Ignore]
+        );
+        // Not after a date, or not places: what the column says alone.
+        let rows = rows_of(12, |i| {
+            vec![
+                format!("B{i}"),
+                ["1", "2", "3", "4"][i % 4].to_string(),
+                ["c. 1750", "12 March 1693", "1802?", "Mar. 1721"][i % 4].to_string(),
+                ["3", "7", "12", "1"][i % 4].to_string(),
+            ]
+        });
+        let k = schema_kinds(&["id", "place", "born", "place2"], &rows);
+        assert_ne!(k[1], PlaceOfBirth);
+        assert_ne!(k[3], PlaceOfBirth);
+    }
+
+    #[test]
     fn birth_dates_in_parts_by_stem_and_values() {
         let rows = rows_of(60, |i| {
             vec![
@@ -1513,6 +1616,34 @@ mod tests {
             ]
         });
         let k = schema_kinds(&["id", "ey", "em"], &events);
+        assert!(!k.contains(&FieldKind::BirthYear), "{k:?}");
+        // Historical years under part headers, months written as names.
+        let old = rows_of(60, |i| {
+            vec![
+                i.to_string(),
+                ["FRANK", "MARTIN", "ANNA", "KARL"][i % 4].into(),
+                (1620 + (i * 7) % 270).to_string(),
+                if i % 5 == 0 {
+                    ["Mar", "Sept.", "Dec", "Jan"][i % 4].to_string()
+                } else {
+                    (1 + i % 12).to_string()
+                },
+                (1 + (i * 5) % 31).to_string(),
+            ]
+        });
+        assert_eq!(
+            schema_kinds(&["id", "given", "by", "bm", "bd"], &old)[2..],
+            [
+                FieldKind::BirthYear,
+                FieldKind::BirthMonth,
+                FieldKind::BirthDay
+            ]
+        );
+        // Without headers, four-digit numbers before 1880 are no years even
+        // beside months and days: regional postcodes (Swiss, Danish,
+        // Belgian ones of 1000-1999) look the same.
+        let headerless = ["column1", "column2", "column3", "column4", "column5"];
+        let k = schema_kinds(&headerless, &old);
         assert!(!k.contains(&FieldKind::BirthYear), "{k:?}");
     }
 

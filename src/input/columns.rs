@@ -161,7 +161,7 @@ pub fn apply(
         };
         let col = &mut schema.columns[i];
         let order = match o.kind {
-            FieldKind::DateOfBirth | FieldKind::EventDate => col
+            FieldKind::DateOfBirth | FieldKind::EventDate | FieldKind::BaptismDate => col
                 .date_order
                 .filter(|_| col.kind == o.kind)
                 .or_else(|| date_order(i)),

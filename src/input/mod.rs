@@ -317,12 +317,13 @@ fn read_sampled<R: Read>(
         for (col, value) in schema.columns.iter().zip(row.iter()) {
             match (col.kind, col.date_order) {
                 (FieldKind::RecordId | FieldKind::Ignore, _) => {}
-                (FieldKind::DateOfBirth | FieldKind::EventDate, Some(order)) => {
-                    match parse_date(value, order) {
-                        Some(d) => record.set(col.kind, d.to_string()),
-                        None => record.set(col.kind, value),
-                    }
-                }
+                (
+                    FieldKind::DateOfBirth | FieldKind::EventDate | FieldKind::BaptismDate,
+                    Some(order),
+                ) => match parse_date(value, order) {
+                    Some(d) => record.set(col.kind, d.to_string()),
+                    None => record.set(col.kind, value),
+                },
                 _ => record.set(col.kind, value),
             }
         }

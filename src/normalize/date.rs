@@ -1,7 +1,9 @@
 //! Dates (of birth): many written forms to one calendar date; impossible
 //! dates give no value. A date of birth may also be partial (a year, or a
-//! year and month, from separate columns) or approximate (a year worked out
-//! from an age at an event date).
+//! year and month: `1850-03`, `March 1850`, `1850`, or from separate
+//! columns) or approximate (`c. 1850`, `abt 1850`, `1850?`, or a year worked
+//! out from an age at an event date). Years 1000-2199 are dates, so records
+//! of historical people read as well as customers'.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,7 @@ use super::text::fold;
 /// A calendar date, possibly partial: the year is always known; the month
 /// and the day may be unknown (0). A day is only known with its month.
 /// An `approximate` date holds a year alone that may be one off (a birth
-/// year from an age at an event date).
+/// year from an age at an event date, or written `c. 1850`, `1850?`).
 ///
 /// `Display` writes `1967-09-27`, `1967-09`, `1967`, and `~1967` for an
 /// approximate year (so an approximate year never equals a known one as text).
@@ -64,6 +66,13 @@ pub enum DateOrder {
     DayFirst,
 }
 
+/// The first year a date may have: records of historical people reach back
+/// to the Middle Ages; earlier four-digit numbers are no years.
+pub const FIRST_YEAR: u16 = 1000;
+
+/// The last year a date may have.
+pub const LAST_YEAR: u16 = 2199;
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -76,9 +85,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 
 impl Date {
     /// A date, or `None` when it does not exist (Feb 30, month 13) or the
-    /// year is outside 1800-2199.
+    /// year is outside [`FIRST_YEAR`]-[`LAST_YEAR`].
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        ((1800..2200).contains(&year)
+        ((FIRST_YEAR..=LAST_YEAR).contains(&year)
             && (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month))
@@ -91,12 +100,12 @@ impl Date {
     }
 
     /// A year and month without a day, or `None` when the month is not
-    /// 1-12 or the year is outside 1800-2199.
+    /// 1-12 or the year is outside [`FIRST_YEAR`]-[`LAST_YEAR`].
     pub fn year_month(year: u16, month: u8) -> Option<Date> {
         Date::new(year, month, 1).map(|d| Date { day: 0, ..d })
     }
 
-    /// A year alone, or `None` outside 1800-2199.
+    /// A year alone, or `None` outside [`FIRST_YEAR`]-[`LAST_YEAR`].
     pub fn year_only(year: u16) -> Option<Date> {
         Date::new(year, 1, 1).map(|d| Date {
             month: 0,
@@ -105,8 +114,8 @@ impl Date {
         })
     }
 
-    /// A year known only to within one year (from an age), or `None`
-    /// outside 1800-2199.
+    /// A year known only to within one year (from an age, or written
+    /// `c. 1850`), or `None` outside [`FIRST_YEAR`]-[`LAST_YEAR`].
     pub fn approximate_year(year: u16) -> Option<Date> {
         Date::year_only(year).map(|d| Date {
             approximate: true,
@@ -211,7 +220,7 @@ fn parse_count(raw: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-/// A birth-year column's value: four digits (1800-2199), or two digits read
+/// A birth-year column's value: four digits (1000-2199), or two digits read
 /// with the same fixed pivot as dates (`00`-`29` -> 20xx, `30`-`99` ->
 /// 19xx, so results do not depend on today's date). `None` otherwise
 /// (`0`, `0000`, `abc`, three digits).
@@ -224,7 +233,7 @@ pub fn parse_year(raw: &str) -> Option<u16> {
         2 => 1900 + n as u16,
         _ => return None,
     };
-    (1800..2200).contains(&y).then_some(y)
+    (FIRST_YEAR..=LAST_YEAR).contains(&y).then_some(y)
 }
 
 /// An age in whole years (0-130), as written in an age column (`34`,
@@ -438,6 +447,180 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Option<Date> {
     }
 }
 
+/// Words before a year that say it is an estimate: `c.`, `ca`, `circa`,
+/// `about`, `abt` (GEDCOM's `ABT`, `EST`, `CAL`), `approx.`, `around`,
+/// German `um`, `etwa`, `ca.`, French `vers`, `env.`, Dutch `omstreeks`.
+const APPROXIMATE_WORDS: &[&str] = &[
+    "c",
+    "ca",
+    "cca",
+    "circa",
+    "about",
+    "abt",
+    "approx",
+    "approximately",
+    "around",
+    "est",
+    "estimated",
+    "cal",
+    "calc",
+    "calculated",
+    "um",
+    "etwa",
+    "vers",
+    "env",
+    "environ",
+    "omstreeks",
+    "omstr",
+    "ong",
+];
+
+/// Words before a date that say only that the date was at most or at least
+/// that (`bef. 1850`, `after 1850`, GEDCOM's `BET 1850 AND 1855`): a bound,
+/// no birth date.
+const BOUND_WORDS: &[&str] = &[
+    "bef", "before", "aft", "after", "bet", "between", "from", "to", "vor", "nach", "avant",
+    "apres", "voor", "na", "not", "until", "since",
+];
+
+/// Words before a date that only say what it is (`b. 1850`, `born`, German
+/// `geb.`, French `ne`, `nee`).
+const BORN_WORDS: &[&str] = &["b", "born", "geb", "geboren", "ne", "nee", "n"];
+
+/// The year of a partial date: four digits, 1000-2199.
+fn four_digit_year(p: &str) -> Option<u16> {
+    (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| p.parse().ok())
+        .flatten()
+        .filter(|y| (FIRST_YEAR..=LAST_YEAR).contains(y))
+}
+
+/// A date without its day or without its month and day: `1850`, `1850-03`,
+/// `1850/3`, `03/1850`, `3.1850`, `March 1850`, `Mar. 1850`, `1850 March`,
+/// `März 1850`. The year must have four digits (`03/50` says nothing sure).
+/// A dual year before 1752 (`1750/51`) is the later year, approximate.
+fn parse_year_or_month(s: &str) -> Option<Date> {
+    if let Some(y) = four_digit_year(s) {
+        return Date::year_only(y);
+    }
+    let parts: Vec<&str> = s
+        .split(|c: char| c == '-' || c == '/' || c == '.' || c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [a, b] = parts[..] else {
+        return None;
+    };
+    // Dual dating of English records before 1752 (`1750/51`, `1750/1751`):
+    // the year began on 25 March, so January to March carry both years.
+    // Sources write either: the later year, to within one. Only before
+    // 1752 (`1811/12` is December 1811).
+    if let Some(y) = four_digit_year(a).filter(|y| *y < 1752) {
+        let next = y + 1;
+        let dual = (b.len() == 2 && b.parse::<u16>().ok() == Some(next % 100))
+            || four_digit_year(b) == Some(next);
+        if dual && s.contains('/') {
+            return Date::approximate_year(next);
+        }
+    }
+    let (year, month) = match (four_digit_year(a), four_digit_year(b)) {
+        (Some(y), None) => (y, b),
+        (None, Some(y)) => (y, a),
+        _ => return None,
+    };
+    let numeric = month.bytes().all(|c| c.is_ascii_digit());
+    // A number month has one or two digits; a word is a month's name.
+    if numeric && month.len() > 2 {
+        return None;
+    }
+    Date::year_month(year, parse_month(month)?)
+}
+
+/// Parses a date of birth as historical and genealogical records write it:
+/// every full form [`parse_date`] reads, partial dates (`1850-03`,
+/// `03/1850`, `March 1850`, `Mar. 1850`, `1850`: the unknown parts 0) and
+/// estimates (`c. 1850`, `ca 1850`, `circa 1850`, `about 1850`, `abt 1850`,
+/// `1850?`, `~1850`, `[1850]`, `c. March 1850`), which give an approximate
+/// year: only the year is claimed, and only to within one (so is a dual
+/// year of English records before 1752, `1750/51`). A `b.` or
+/// `born` before the date is dropped. Bounds (`bef. 1850`, `after 1850`,
+/// `between 1850 and 1855`), decades (`1850s`), ranges and anything else
+/// are `None`: they say no birth date.
+///
+/// ```
+/// use linkage::normalize::date::{parse_partial_date, Date, DateOrder};
+/// let us = DateOrder::MonthFirst;
+/// assert_eq!(parse_partial_date("Mar. 1850", us), Date::year_month(1850, 3));
+/// assert_eq!(parse_partial_date("1850", us), Date::year_only(1850));
+/// assert_eq!(parse_partial_date("c. 1850", us), Date::approximate_year(1850));
+/// assert_eq!(parse_partial_date("1850?", us), Date::approximate_year(1850));
+/// assert_eq!(parse_partial_date("12 March 1750", us), Date::new(1750, 3, 12));
+/// assert_eq!(parse_partial_date("bef. 1850", us), None);
+/// ```
+pub fn parse_partial_date(raw: &str, order: DateOrder) -> Option<Date> {
+    let mut s = raw.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    let mut approximate = false;
+    // Marks around the date: `~1850`, `1850?`, `[1850]`, `(?) 1850`.
+    loop {
+        let before = s;
+        if let Some(rest) = s.strip_prefix('~') {
+            approximate = true;
+            s = rest.trim_start();
+        }
+        if let Some(rest) = s.strip_suffix('?') {
+            approximate = true;
+            s = rest.trim_end();
+        }
+        if let Some(rest) = s.strip_prefix('?') {
+            approximate = true;
+            s = rest.trim_start();
+        }
+        if let Some(rest) = s.strip_suffix("(?)") {
+            approximate = true;
+            s = rest.trim_end();
+        }
+        if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            approximate = true;
+            s = inner.trim();
+        }
+        if s == before {
+            break;
+        }
+    }
+    // Words before the date: `c.`, `abt`, `b.`; a bound is no date.
+    loop {
+        let end = s.find(|c: char| !c.is_alphabetic()).unwrap_or(s.len());
+        let (word, after) = s.split_at(end);
+        let rest = after.trim_start_matches('.').trim_start();
+        if word.is_empty() || rest.is_empty() {
+            break;
+        }
+        // `c1850`: only an estimate's word is written glued to the year.
+        let glued = rest.len() == after.len();
+        let w = fold(word);
+        if glued && !APPROXIMATE_WORDS.contains(&w.as_str()) {
+            break;
+        }
+        if BOUND_WORDS.contains(&w.as_str()) {
+            return None;
+        }
+        if APPROXIMATE_WORDS.contains(&w.as_str()) {
+            approximate = true;
+        } else if !BORN_WORDS.contains(&w.as_str()) {
+            break;
+        }
+        s = rest;
+    }
+    let date = parse_date(s, order).or_else(|| parse_year_or_month(s))?;
+    if approximate {
+        Date::approximate_year(date.year)
+    } else {
+        Some(date)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,12 +666,106 @@ mod tests {
             "1978",
             "12/1978",
             "15 Foo 1978",
-            "1700-01-01",
+            "0999-01-01",
+            "2200-01-01",
             "2023-02-29",
         ] {
             assert_eq!(parse_date(bad, us), None, "{bad}");
         }
         assert_eq!(parse_date("2024-02-29", us), d(2024, 2, 29));
+    }
+
+    #[test]
+    fn partial_and_approximate_dates() {
+        let us = DateOrder::MonthFirst;
+        let p = |s: &str| parse_partial_date(s, us).map(|d| d.to_string());
+        let is = |s: &str, want: &str| assert_eq!(p(s).as_deref(), Some(want), "{s}");
+        // Full dates as `parse_date` reads them, historical years too.
+        is("1750-03-12", "1750-03-12");
+        is("12 March 1750", "1750-03-12");
+        is("March 12, 1750", "1750-03-12");
+        is("12.3.1750", "1750-03-12");
+        is("1978-12-15", "1978-12-15");
+        // Year and month, year alone.
+        for ym in [
+            "1850-03",
+            "1850/3",
+            "03/1850",
+            "3.1850",
+            "March 1850",
+            "Mar. 1850",
+            "MAR 1850",
+            "1850 March",
+            "März 1850",
+            "mars 1850",
+            "Mar.1850",
+        ] {
+            is(ym, "1850-03");
+        }
+        is("1850", "1850");
+        is(" 1620 ", "1620");
+        // Dual dating (Old and New Style): the later year, to within one.
+        is("1750/51", "~1751");
+        is("1750/1751", "~1751");
+        is("1699/00", "~1700");
+        is("1811/12", "1811-12");
+        assert_eq!(p("1750/52"), None);
+        assert_eq!(p("1750-51"), None);
+        is("b. 1850", "1850");
+        is("born 12 March 1750", "1750-03-12");
+        // Estimates: the year alone, flagged.
+        for about in [
+            "c. 1850",
+            "c 1850",
+            "c1850",
+            "ca. 1850",
+            "ca 1850",
+            "circa 1850",
+            "about 1850",
+            "Abt 1850",
+            "ABT. 1850",
+            "EST 1850",
+            "1850?",
+            "1850 ?",
+            "?1850",
+            "~1850",
+            "~ 1850",
+            "[1850]",
+            "c. March 1850",
+            "abt 12 Mar 1850",
+            "um 1850",
+            "vers 1850",
+        ] {
+            is(about, "~1850");
+        }
+        // Bounds, decades, ranges and garbage say no birth date.
+        for none in [
+            "bef. 1850",
+            "before 1850",
+            "aft 1850",
+            "after 1850",
+            "bet 1850 and 1855",
+            "between 1850 and 1855",
+            "1850s",
+            "1850-1855",
+            "1850-13",
+            "13/1850",
+            "03/50",
+            "0999",
+            "2200",
+            "185",
+            "18500",
+            "Foo 1850",
+            "c.",
+            "?",
+            "",
+            "unknown",
+            "12345678",
+        ] {
+            assert_eq!(p(none), None, "{none}");
+        }
+        // An estimate never equals the known year.
+        assert_ne!(parse_partial_date("c. 1850", us), Date::year_only(1850));
     }
 
     fn parts(y: &str, m: &str, dd: &str) -> (Option<String>, bool) {
@@ -566,7 +843,11 @@ mod tests {
         assert_eq!(parts("0", "9", "27"), (None, true));
         assert_eq!(parts("0000", "9", "27"), (None, true));
         assert_eq!(parts("196", "9", "27"), (None, true));
-        assert_eq!(parts("1700", "9", "27"), (None, true));
+        assert_eq!(parts("0999", "9", "27"), (None, true));
+        assert_eq!(parts("2200", "9", "27"), (None, true));
+        // Historical years are years.
+        assert_eq!(parts("1700", "9", "27"), ok("1700-09-27"));
+        assert_eq!(parts("1620", "Mar", ""), ok("1620-03"));
         assert_eq!(parts("19xx", "9", "27"), (None, true));
         assert_eq!(parts("", "9", "27"), (None, false));
         assert_eq!(date_from_parts(None, None, None).date, None);

@@ -28,23 +28,24 @@ fn title(token: &str) -> Option<Title> {
         | "madame" | "mademoiselle" | "monsieur" | "frau" | "fraulein" | "sra" | "srta"
         | "senor" | "senora" | "senorita" | "sig" | "signor" | "signora" | "signorina" | "dott"
         | "dhr" | "mevr" | "capt" | "sgt" | "lt" | "col" | "maj" | "gen" | "adm" | "cmdr"
-        | "cdr" | "cpl" | "pvt" | "hon" | "msgr" => Title::Plain,
+        | "cdr" | "cpl" | "pvt" | "hon" | "msgr" | "rt" | "frhr" => Title::Plain,
         "herr" | "lord" | "lady" | "count" | "countess" | "baron" | "baroness" | "duke"
-        | "duchess" | "earl" | "marquis" | "marquess" | "viscount" | "captain" | "colonel"
-        | "major" | "general" | "admiral" | "judge" | "rabbi" | "sister" | "brother" | "father"
-        | "don" | "dona" | "dom" => Title::Rank,
+        | "duchess" | "earl" | "marquis" | "marquise" | "marquess" | "viscount" | "captain"
+        | "colonel" | "major" | "general" | "admiral" | "judge" | "rabbi" | "sister"
+        | "brother" | "father" | "don" | "dona" | "dom" | "graf" | "grafin" | "freiherr"
+        | "comte" | "comtesse" => Title::Rank,
         _ => return None,
     })
 }
 
 /// A title word that is also a given name (`Don` is Donald's in the
-/// nickname table; `Earl`, `Duke` and `Dom` are names of their own the table
-/// does not list): at the start of a whole name it is a title only when a
-/// given name and a surname follow (`Don Diego de la Vega`), so `Don Smith`
-/// keeps his name.
+/// nickname table; `Earl`, `Duke`, `Dom` and `Baron` are names of their own
+/// the table does not list): at the start of a whole name it is a title only
+/// when a given name and a surname follow (`Don Diego de la Vega`), so
+/// `Don Smith` and `Baron Davis` keep their names.
 fn title_is_given_name(token: &str) -> bool {
     let t = given_names();
-    matches!(token, "earl" | "duke" | "dom")
+    matches!(token, "earl" | "duke" | "dom" | "baron")
         || t.canonicals_of.contains_key(token)
         || t.nicknames_of.contains_key(token)
 }
@@ -349,17 +350,23 @@ pub fn parse_surname(raw: &str) -> NameParts {
 }
 
 /// True when every word of a comma-separated part of a name is a title,
-/// a generational suffix or a degree (`Rev.`, `Jr`, `Ph.D.`).
-fn only_affixes(segment: &str) -> bool {
+/// a generational suffix or a degree (`Rev.`, `Jr`, `Ph.D.`). With `ranks`
+/// (a part after `Last, First`: `Petrov, Ivan, Count`) titles that are also
+/// family names count too, those that are also given names (`Don`) not.
+fn only_affixes(segment: &str, ranks: bool) -> bool {
     let words: Vec<String> = segment
         .split_whitespace()
         .map(|w| fold_name(&w.replace('.', "")))
         .collect();
     !words.is_empty()
-        && words
-            .iter()
-            .flat_map(|w| w.split(' '))
-            .all(|t| suffix_standard(t).is_some() || title(t) == Some(Title::Plain))
+        && words.iter().flat_map(|w| w.split(' ')).all(|t| {
+            suffix_standard(t).is_some()
+                || match title(t) {
+                    Some(Title::Plain) => true,
+                    Some(Title::Rank) => ranks && !title_is_given_name(t),
+                    None => false,
+                }
+        })
 }
 
 /// Parses a whole name in one column: `Dr Mary Ann Smith`, `SMITH, Mary A.`,
@@ -394,7 +401,7 @@ pub fn parse_full_name(raw: &str) -> NameParts {
     let mut parts: Vec<&str> = Vec::new();
     for (k, seg) in segments.iter().enumerate() {
         let may_be_affixes = k >= 2 || (k == 1 && first_words > 1);
-        if may_be_affixes && only_affixes(seg) {
+        if may_be_affixes && only_affixes(seg, k >= 2) {
             affixes.push(seg);
         } else {
             parts.push(seg);
@@ -649,6 +656,49 @@ pub fn initial_match(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_maiden_names_in_historical_records() {
+        let p = |s: &str| {
+            let n = parse_full_name(s);
+            (n.honorific, n.given, n.middle, n.surname, n.suffix)
+        };
+        let o = |s: &str| Some(s.to_string());
+        assert_eq!(
+            p("Count Ivan Petrov"),
+            (o("count"), o("ivan"), None, o("petrov"), None)
+        );
+        assert_eq!(p("Gen. Ivan Petrov").1, o("ivan"));
+        assert_eq!(p("Revd. John Smith").1, o("john"));
+        assert_eq!(p("Col. John Smith Jr.").4, o("jr"));
+        assert_eq!(
+            p("Petrov, Ivan, Gen."),
+            (o("gen"), o("ivan"), None, o("petrov"), None)
+        );
+        assert_eq!(p("SMITH, John, Sir").0, o("sir"));
+        assert_eq!(p("Weber, Karl, Jr.").4, o("jr"));
+        assert_eq!(p("Byron, George, Lord").0, o("lord"));
+        // The married surname is the surname, the name at birth the maiden name.
+        let m = |s: &str| {
+            let n = parse_full_name(s);
+            (n.surname, n.maiden)
+        };
+        assert_eq!(m("Marie Dubois (née Martin)"), (o("dubois"), o("martin")));
+        assert_eq!(m("Marie Dubois née Martin"), (o("dubois"), o("martin")));
+        assert_eq!(m("Anna Weber geb. Koch"), (o("weber"), o("koch")));
+        assert_eq!(m("Anna Weber (born Koch)"), (o("weber"), o("koch")));
+        // Not titles or maiden names: a surname `Lord` or `Born`, a name
+        // after a second comma, a lone title-like word in a name column.
+        assert_eq!(m("Max Born"), (o("born"), None));
+        assert_eq!(m("Anna Nee"), (o("nee"), None));
+        assert_eq!(p("John Lord").3, o("lord"));
+        assert_eq!(p("Baron Davis").1, o("baron"));
+        assert_eq!(p("Baron Karl Weber").0, o("baron"));
+        assert_eq!(p("Smith, John, Paul").2, o("paul"));
+        assert_eq!(p("Smith, John, Don").2, o("don"));
+        assert_eq!(parse_surname("Lord").surname, o("lord"));
+        assert_eq!(parse_given("Count").given, None.or(o("count")));
+    }
 
     #[test]
     fn initials_of_names_and_of_their_nicknames() {

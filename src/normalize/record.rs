@@ -7,7 +7,7 @@ use super::address::{
     normalize_city, normalize_postcode, normalize_state, normalize_unit, parse_full_address,
     parse_street, zip_with_zeros,
 };
-use super::date::{date_from_parts, parse_age, parse_date, parse_year, Date, DateOrder};
+use super::date::{date_from_parts, parse_age, parse_partial_date, Date, DateOrder};
 use super::email::normalize_email;
 use super::name::{
     canonical_given, generational_suffix, parse_full_name, parse_given, parse_surname, NameParts,
@@ -151,6 +151,16 @@ impl Attr {
                     | (Attr::Email, Attr::EmailLocal | Attr::EmailDomain)
                     | (Attr::Given, Attr::GivenCanonical)
             )
+    }
+
+    /// A value that many unrelated people share and that relatives share
+    /// more (sex, place of birth, country, occupation): agreeing on it
+    /// tells people apart from strangers, not from their kin.
+    pub fn is_category(self) -> bool {
+        matches!(
+            self,
+            Attr::Sex | Attr::BirthPlace | Attr::Country | Attr::Occupation
+        )
     }
 
     /// The field an attribute is derived from: attributes of one group are
@@ -465,7 +475,7 @@ impl NormalizedRecord {
                     Some(p) => n.set(Attr::Postcode, Some(p.code)),
                     None => report.invalid_postcodes += 1,
                 },
-                FieldKind::DateOfBirth => match parse_date(raw, rules.date_order) {
+                FieldKind::DateOfBirth => match parse_partial_date(raw, rules.date_order) {
                     Some(d) => {
                         n.dob = Some(d);
                         n.set(Attr::DateOfBirth, Some(d.to_string()));
@@ -534,7 +544,11 @@ impl NormalizedRecord {
 /// given at, as an approximate year: someone aged `a` on a date in year
 /// `e` was born in `e - a` or `e - a - 1`, so the year `e - a` is kept with
 /// the approximate flag and compared as "within one year". An age without
-/// an event date gives no year (the record's date is unknown).
+/// an event date gives no year (the record's date is unknown). Before the
+/// age, a baptism or christening date gives its year as an approximate
+/// year of birth: infants were baptised days to months after birth, so
+/// the year is within one (a December birth baptised in January), while
+/// the day and month are the baptism's, not the birth's.
 fn birth_date_from_parts(
     record: &Record,
     rules: &NormalizeRules,
@@ -552,17 +566,21 @@ fn birth_date_from_parts(
             return parts.date;
         }
     }
+    if let Some(baptism) = get(FieldKind::BaptismDate) {
+        match parse_partial_date(baptism, rules.date_order) {
+            Some(d) => return Date::approximate_year(d.year),
+            None => report.invalid_dates += 1,
+        }
+    }
     let age = get(FieldKind::Age)?;
     let Some(age) = parse_age(age) else {
         report.invalid_dates += 1;
         return None;
     };
     let event = get(FieldKind::EventDate)?;
-    // An event date may be a date or, in some surveys, a year alone.
-    let Some(event_year) = parse_date(event, rules.date_order)
-        .map(|d| d.year)
-        .or_else(|| parse_year(event).filter(|_| event.trim().len() >= 4))
-    else {
+    // An event date may be a date or, in some surveys and registers, a year
+    // alone or a year and month.
+    let Some(event_year) = parse_partial_date(event, rules.date_order).map(|d| d.year) else {
         report.invalid_dates += 1;
         return None;
     };
@@ -1016,6 +1034,51 @@ mod tests {
             dob_of(&[(Y, "1967"), (Age, "40"), (EventDate, "2010-05-01")]).1,
             Date::year_only(1967)
         );
+    }
+
+    #[test]
+    fn partial_historical_and_estimated_dates_of_birth() {
+        use FieldKind::DateOfBirth;
+        let dob = |v: &str| dob_of(&[(DateOfBirth, v)]);
+        assert_eq!(
+            dob("1750-03"),
+            (Some("1750-03".into()), Date::year_month(1750, 3), 0)
+        );
+        assert_eq!(dob("Mar. 1750").1, Date::year_month(1750, 3));
+        assert_eq!(dob("1620").1, Date::year_only(1620));
+        assert_eq!(dob("12 March 1750").1, Date::new(1750, 3, 12));
+        assert_eq!(
+            dob("c. 1750"),
+            (Some("~1750".into()), Date::approximate_year(1750), 0)
+        );
+        assert_eq!(dob("1750?").1, Date::approximate_year(1750));
+        // A bound is no birth date, counted as unreadable.
+        assert_eq!(dob("bef. 1750"), (None, None, 1));
+    }
+
+    #[test]
+    fn a_baptism_date_stands_in_for_a_missing_birth_date() {
+        use FieldKind::{Age, BaptismDate, BirthYear, DateOfBirth, EventDate};
+        // The baptism's year, within one: not its day and month.
+        assert_eq!(
+            dob_of(&[(BaptismDate, "1750-01-04")]),
+            (Some("~1750".into()), Date::approximate_year(1750), 0)
+        );
+        // A birth date, or a birth year, wins over the baptism.
+        assert_eq!(
+            dob_of(&[(BaptismDate, "1750-01-04"), (DateOfBirth, "1749-12-28")]).1,
+            Date::new(1749, 12, 28)
+        );
+        assert_eq!(
+            dob_of(&[(BaptismDate, "1750-01-04"), (BirthYear, "1749")]).1,
+            Date::year_only(1749)
+        );
+        // The baptism wins over an age at an event.
+        assert_eq!(
+            dob_of(&[(BaptismDate, "1750"), (Age, "30"), (EventDate, "1790")]).1,
+            Date::approximate_year(1750)
+        );
+        assert_eq!(dob_of(&[(BaptismDate, "soon")]), (None, None, 1));
     }
 
     #[test]

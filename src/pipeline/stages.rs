@@ -12,6 +12,7 @@ use crate::normalize::{NormalizeRules, NormalizedRecord};
 use crate::progress::{Stage, Tracker};
 use crate::record::Dataset;
 use crate::score::patterns::PatternTable;
+use crate::score::side::{side_sessions, unreachable, SideSession};
 use crate::score::train::{estimate_u, expected_share, train_m};
 use crate::score::TrainingReport;
 use crate::settings::Settings;
@@ -107,7 +108,23 @@ pub fn train(
         .collect();
     let comparable = comparable_pairs(sources, settings.link_mode);
     let start = settings.comparisons.clone();
-    settings.prior = fit_prior(settings, patterns, &rule_groups, comparable, &mut report);
+    let side = side_sessions(
+        &settings.comparisons,
+        &unreachable(&settings.comparisons, &rule_groups),
+        records,
+        sources,
+        settings.link_mode,
+        settings.blocking.max_block_size,
+        &settings.training,
+    );
+    settings.prior = fit_prior(
+        settings,
+        patterns,
+        &rule_groups,
+        &side,
+        comparable,
+        &mut report,
+    );
     // The random pairs hold matches too, a share the prior tells: taken
     // out of u, the model is trained again (m and the prior follow u).
     for _ in 0..settings.training.u_without_matches_rounds {
@@ -133,7 +150,14 @@ pub fn train(
             u_pairs: report.u_pairs,
             ..TrainingReport::default()
         };
-        settings.prior = fit_prior(settings, patterns, &rule_groups, comparable, &mut round);
+        settings.prior = fit_prior(
+            settings,
+            patterns,
+            &rule_groups,
+            &side,
+            comparable,
+            &mut round,
+        );
         round.iterations += report.iterations;
         report = round;
         if (settings.prior - before).abs() <= 0.01 * before {
@@ -150,6 +174,7 @@ fn fit_prior(
     settings: &mut Settings,
     patterns: &PatternTable,
     rule_groups: &[Vec<u8>],
+    side: &[SideSession],
     comparable: f64,
     report: &mut TrainingReport,
 ) -> f64 {
@@ -158,6 +183,7 @@ fn fit_prior(
         patterns,
         rule_groups,
         0.1,
+        side,
         &settings.training,
         report,
     );

@@ -6,6 +6,7 @@
 
 pub mod distribution;
 pub mod patterns;
+pub mod side;
 pub mod tf;
 pub mod train;
 pub mod weights;

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::block::LinkMode;
 use crate::compare::comparison::Role;
 use crate::compare::{compare_pair, Comparison};
+use crate::normalize::record::Attr;
 use crate::normalize::NormalizedRecord;
 use crate::rng::SplitMix;
 use crate::score::patterns::{PatternTable, SKIP};
+use crate::score::side::SideSession;
 
 /// Training options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,9 +72,21 @@ pub struct TrainingSettings {
     /// the shares of the session's pairs where each is known). EM cannot
     /// tell two classes apart from one comparison: a session left with the
     /// birth date alone (its rule reads the names) fits any split of the
-    /// date's levels. Default 0.5.
+    /// date's levels. Categories (sex, place of birth, country,
+    /// occupation: [`Attr::is_category`](crate::normalize::record::Attr::is_category))
+    /// count only beside other evidence known on at least a tenth of this:
+    /// relatives share them, so alone they train nothing. Default 0.5.
     #[serde(default = "default_min_evidence")]
     pub min_other_evidence: f64,
+    /// Most pairs of one side session (see [`crate::score::side`]): pairs
+    /// sharing a value of another attribute, which train the comparisons
+    /// every blocking rule reads. Default 100,000; 0 turns them off.
+    #[serde(default = "default_side_pairs")]
+    pub side_session_pairs: usize,
+}
+
+fn default_side_pairs() -> usize {
+    100_000
 }
 
 fn default_min_evidence() -> f64 {
@@ -107,6 +121,7 @@ impl Default for TrainingSettings {
             u_without_matches_rounds: default_u_rounds(),
             u_without_matches_min_entity: default_u_min_entity(),
             min_other_evidence: default_min_evidence(),
+            side_session_pairs: default_side_pairs(),
         }
     }
 }
@@ -151,6 +166,10 @@ pub struct EmSession {
     pub match_share: f64,
     /// Names of the comparisons the session trained.
     pub trained: Vec<String>,
+    /// For a side session (see [`crate::score::side`]), the attribute
+    /// whose shared values made its pairs (`rule` is then `usize::MAX`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_key: Option<String>,
 }
 
 /// Weight, in pairs, of a template's starting u against the sampled pairs.
@@ -448,6 +467,7 @@ pub fn train_m(
     patterns: &PatternTable,
     rule_groups: &[Vec<u8>],
     prior: f64,
+    side: &[SideSession],
     settings: &TrainingSettings,
     report: &mut TrainingReport,
 ) -> f64 {
@@ -468,13 +488,17 @@ pub fn train_m(
         })
         .collect();
     // m estimates of every session, per comparison and level.
-    let mut m_runs: Vec<Vec<Vec<f64>>> = comparisons
+    let m_runs: Vec<Vec<Vec<f64>>> = comparisons
         .iter()
         .map(|c| vec![Vec::new(); c.levels.len()])
         .collect();
     // The same, from sessions where household comparisons decided too.
-    let mut m_fallback = m_runs.clone();
+    let m_fallback = m_runs.clone();
     report.converged = true;
+    let mut runs = SessionRuns {
+        primary: m_runs,
+        fallback: m_fallback,
+    };
     for (r, groups) in rule_groups.iter().enumerate() {
         let mask: Vec<bool> = comp_groups
             .iter()
@@ -484,9 +508,138 @@ pub fn train_m(
             continue;
         }
         let session_patterns = patterns.select(&mask, Some(r));
+        run_session(
+            comparisons,
+            &session_patterns,
+            &mask,
+            Origin::Rule(r),
+            settings,
+            report,
+            &mut runs,
+        );
+    }
+    // Comparisons no rule trained: the side sessions' pairs share a value
+    // of another attribute (see [`crate::score::side`]).
+    for s in side {
+        let untrained: Vec<bool> = (0..width)
+            .map(|c| {
+                runs.primary[c].first().is_none_or(|r| r.is_empty())
+                    && runs.fallback[c].first().is_none_or(|r| r.is_empty())
+            })
+            .collect();
+        let mask: Vec<bool> = s
+            .mask
+            .iter()
+            .zip(&untrained)
+            .map(|(m, u)| *m && *u)
+            .collect();
+        if !mask.iter().any(|&m| m) {
+            continue;
+        }
+        // Every comparison of the session decides; only the untrained are kept.
+        let mut keep = runs.clone_empty();
+        run_session(
+            comparisons,
+            &s.patterns,
+            &s.mask,
+            Origin::Side(s.key),
+            settings,
+            report,
+            &mut keep,
+        );
+        for c in (0..width).filter(|&c| mask[c]) {
+            runs.primary[c] = std::mem::take(&mut keep.primary[c]);
+            runs.fallback[c] = std::mem::take(&mut keep.fallback[c]);
+        }
+    }
+    let SessionRuns {
+        primary: mut m_runs,
+        fallback: mut m_fallback,
+    } = runs;
+    for (runs, fallback) in m_runs.iter_mut().zip(&mut m_fallback) {
+        if runs.first().is_none_or(|r| r.is_empty()) {
+            std::mem::swap(runs, fallback);
+        }
+    }
+    for (comp, runs) in comparisons.iter_mut().zip(&mut m_runs) {
+        comp.m_untrained = runs.first().is_none_or(|r| r.is_empty());
+        if comp.m_untrained {
+            report.warnings.push(format!(
+                "comparison '{}' was not trained (every blocking rule reads its field, or leaves no other evidence but categories): starting m kept",
+                comp.name
+            ));
+            continue;
+        }
+        for (l, r) in comp.levels.iter_mut().zip(runs.iter_mut()) {
+            if !l.is_null {
+                l.m = median(r);
+            }
+        }
+        // Medians of a distribution's parts need not sum to one.
+        let total: f64 = comp.levels.iter().filter(|l| !l.is_null).map(|l| l.m).sum();
+        if total > 0.0 {
+            comp.levels
+                .iter_mut()
+                .filter(|l| !l.is_null)
+                .for_each(|l| l.m /= total);
+        }
+    }
+    let all = vec![true; width];
+    let all_patterns = patterns.select(&all, None);
+    let (lambda, _, _) = em(comparisons, &all_patterns, &all, prior, false, settings);
+    lambda
+}
+
+/// Where an EM session's pairs came from.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// A blocking rule's candidate pairs.
+    Rule(usize),
+    /// A side session's pairs sharing a value of this attribute.
+    Side(Attr),
+}
+
+/// The m estimates of every session, per comparison and level: from
+/// sessions where the person comparisons decided, and (`fallback`) where
+/// the household ones decided too.
+struct SessionRuns {
+    primary: Vec<Vec<Vec<f64>>>,
+    fallback: Vec<Vec<Vec<f64>>>,
+}
+
+impl SessionRuns {
+    fn clone_empty(&self) -> SessionRuns {
+        let empty = |v: &Vec<Vec<Vec<f64>>>| v.iter().map(|c| vec![Vec::new(); c.len()]).collect();
+        SessionRuns {
+            primary: empty(&self.primary),
+            fallback: empty(&self.fallback),
+        }
+    }
+}
+
+/// One EM session over `session_patterns` (comparisons outside `mask` at
+/// [`SKIP`]): the m it finds for each comparison it can train goes to `runs`.
+fn run_session(
+    comparisons: &[Comparison],
+    session_patterns: &[(Vec<u8>, u64)],
+    mask: &[bool],
+    origin: Origin,
+    settings: &TrainingSettings,
+    report: &mut TrainingReport,
+    runs_out: &mut SessionRuns,
+) {
+    let width = comparisons.len();
+    let categories: Vec<bool> = comparisons
+        .iter()
+        .map(|c| {
+            let attrs = c.attrs();
+            !attrs.is_empty() && attrs.iter().all(|a| a.is_category())
+        })
+        .collect();
+    {
         let count: u64 = session_patterns.iter().map(|(_, n)| n).sum();
         if count < 50 {
-            continue;
+            return;
         }
         // How often each comparison says anything in this session (the
         // share of its pairs where it is not at a null level).
@@ -514,11 +667,25 @@ pub fn train_m(
             .collect();
         // The evidence besides comparison `c` itself: how many of the
         // other deciding comparisons are known per pair, on average.
+        // Categories (sex, place of birth, occupation) add to other
+        // evidence but cannot stand for it: they cannot tell a person from
+        // a namesake relative (a father and son of one name and town), so
+        // with them alone EM learns relatives as matches that disagree on
+        // the birth date. Without identifying evidence known on at least a
+        // tenth of `min_other_evidence` per pair, the evidence is none.
         let others = |evidence: &[bool], c: usize| -> f64 {
-            (0..width)
-                .filter(|&e| e != c && evidence[e])
-                .map(|e| coverage[e])
-                .sum()
+            let known = |cats: bool| -> f64 {
+                (0..width)
+                    .filter(|&e| e != c && evidence[e] && categories[e] == cats)
+                    .map(|e| coverage[e])
+                    .sum()
+            };
+            let identifying = known(false);
+            if identifying < 0.1 * settings.min_other_evidence {
+                0.0
+            } else {
+                identifying + known(true)
+            }
         };
         // Two classes cannot be told apart from one comparison alone: EM
         // over a single comparison fits any split of its levels. A
@@ -532,9 +699,9 @@ pub fn train_m(
         let min_other = settings.min_other_evidence;
         let trains = |evidence: &[bool], c: usize| mask[c] && others(evidence, c) >= min_other;
         let runs: Vec<(Vec<bool>, bool)> = if person.iter().any(|&e| e) {
-            vec![(person.clone(), true), (mask.clone(), false)]
+            vec![(person.clone(), true), (mask.to_vec(), false)]
         } else {
-            vec![(mask.clone(), true)]
+            vec![(mask.to_vec(), true)]
         };
         for (evidence, primary) in runs {
             let wanted: Vec<usize> = (0..width)
@@ -546,14 +713,21 @@ pub fn train_m(
             let mut session = comparisons.to_vec();
             let (match_share, iterations, converged) = em(
                 &mut session,
-                &session_patterns,
+                session_patterns,
                 &evidence,
                 0.5,
                 true,
                 settings,
             );
             report.sessions.push(EmSession {
-                rule: r,
+                rule: match origin {
+                    Origin::Rule(r) => r,
+                    Origin::Side(_) => usize::MAX,
+                },
+                side_key: match origin {
+                    Origin::Rule(_) => None,
+                    Origin::Side(a) => Some(format!("{a:?}")),
+                },
                 pairs: count,
                 patterns: session_patterns.len(),
                 iterations,
@@ -568,16 +742,22 @@ pub fn train_m(
             report.patterns += session_patterns.len();
             if !converged {
                 report.converged = false;
-                report.warnings.push(format!(
-                    "EM for blocking rule {} did not converge in {} iterations",
-                    r + 1,
-                    settings.max_iterations
-                ));
+                report.warnings.push(match origin {
+                    Origin::Rule(r) => format!(
+                        "EM for blocking rule {} did not converge in {} iterations",
+                        r + 1,
+                        settings.max_iterations
+                    ),
+                    Origin::Side(a) => format!(
+                        "EM over pairs sharing {a:?} did not converge in {} iterations",
+                        settings.max_iterations
+                    ),
+                });
             }
             let target = if primary {
-                &mut m_runs
+                &mut runs_out.primary
             } else {
-                &mut m_fallback
+                &mut runs_out.fallback
             };
             for &c in &wanted {
                 for (runs, l) in target[c].iter_mut().zip(&session[c].levels) {
@@ -586,44 +766,48 @@ pub fn train_m(
             }
         }
     }
-    for (runs, fallback) in m_runs.iter_mut().zip(&mut m_fallback) {
-        if runs.first().is_none_or(|r| r.is_empty()) {
-            std::mem::swap(runs, fallback);
-        }
-    }
-    for (comp, runs) in comparisons.iter_mut().zip(&mut m_runs) {
-        comp.m_untrained = runs.first().is_none_or(|r| r.is_empty());
-        if comp.m_untrained {
-            report.warnings.push(format!(
-                "comparison '{}' was not trained (every blocking rule reads its field): starting m kept",
-                comp.name
-            ));
-            continue;
-        }
-        for (l, r) in comp.levels.iter_mut().zip(runs.iter_mut()) {
-            if !l.is_null {
-                l.m = median(r);
-            }
-        }
-        // Medians of a distribution's parts need not sum to one.
-        let total: f64 = comp.levels.iter().filter(|l| !l.is_null).map(|l| l.m).sum();
-        if total > 0.0 {
-            comp.levels
-                .iter_mut()
-                .filter(|l| !l.is_null)
-                .for_each(|l| l.m /= total);
-        }
-    }
-    let all = vec![true; width];
-    let all_patterns = patterns.select(&all, None);
-    let (lambda, _, _) = em(comparisons, &all_patterns, &all, prior, false, settings);
-    lambda
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::compare::templates;
+
+    #[test]
+    fn categories_alone_do_not_train_a_birth_date() {
+        use crate::normalize::record::Attr;
+        // A session whose rule reads the names: left with the birth date
+        // and categories (sex, place of birth), which relatives of one name
+        // and town share, EM would learn them as matches with another date.
+        let mut c = vec![
+            templates::date_of_birth(),
+            templates::category("sex", Attr::Sex),
+            templates::category("place_of_birth", Attr::BirthPlace),
+        ];
+        let template_else = c[0].levels.last().map(|l| l.m);
+        let exact = 1u8;
+        let else_ = (c[0].levels.len() - 1) as u8;
+        let mut patterns = PatternTable::new(3, 1);
+        // Matches: same date, sex, place. Fathers and sons: another date,
+        // same sex and place. Strangers: everything differs.
+        patterns.add_counted(&[exact, 1, 1], 1, 400);
+        patterns.add_counted(&[else_, 1, 1], 1, 300);
+        patterns.add_counted(&[else_, 2, 2], 1, 300);
+        let mut report = TrainingReport::default();
+        // The rule reads the names' group only.
+        let groups = vec![vec![Attr::Given.group(), Attr::Surname.group()]];
+        train_m(
+            &mut c,
+            &patterns,
+            &groups,
+            0.1,
+            &[],
+            &TrainingSettings::default(),
+            &mut report,
+        );
+        assert!(c[0].m_untrained, "{:?}", report.warnings);
+        assert_eq!(c[0].levels.last().map(|l| l.m), template_else);
+    }
 
     #[test]
     fn matches_among_random_pairs_are_taken_out_of_u() {
