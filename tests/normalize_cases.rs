@@ -116,6 +116,8 @@ fn full_names() {
         assert_eq!(n.middle.as_deref(), opt(&r[3]), "{:?}", r[0]);
         assert_eq!(n.surname.as_deref(), opt(&r[4]), "{:?}", r[0]);
         assert_eq!(n.suffix.as_deref(), opt(&r[5]), "{:?}", r[0]);
+        assert_eq!(n.maiden.as_deref(), opt(&r[6]), "{:?} maiden", r[0]);
+        assert_eq!(n.alias.as_deref(), opt(&r[7]), "{:?} alias", r[0]);
     }
 }
 

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::similarity::{jaro_winkler, within_edits};
 use crate::normalize::date::{Date, DatePrecision};
-use crate::normalize::name::{initial_match, nickname_match, nickname_typo_match};
+use crate::normalize::name::{
+    initial_match, nickname_match, nickname_typo_match, other_language_match,
+};
 use crate::normalize::organisation::{acronym, short_form};
 use crate::normalize::record::{Attr, NormalizedRecord};
 
@@ -69,6 +71,9 @@ pub enum Predicate {
     },
     /// Given names that the nickname table says can be the same (`bill` / `william`).
     Nickname,
+    /// The same given name in another language (`johann` / `john`,
+    /// `pyotr` / `pierre`), not a nickname.
+    OtherLanguage,
     /// One given name is one typo away from a nickname of the other
     /// (`obb` / `robert`).
     NicknameTypo,
@@ -389,6 +394,9 @@ impl Predicate {
             Predicate::Nickname => {
                 both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_match(x, y))
             }
+            Predicate::OtherLanguage => {
+                both(a, b, Attr::Given).is_some_and(|(x, y)| other_language_match(x, y))
+            }
             Predicate::Initial => both(a, b, Attr::Given).is_some_and(|(x, y)| initial_match(x, y)),
             Predicate::NicknameTypo => {
                 both(a, b, Attr::Given).is_some_and(|(x, y)| nickname_typo_match(x, y))
@@ -477,6 +485,7 @@ impl Predicate {
             // The names only qualify the local part; the field is the email.
             Predicate::LocalPartFromName => out.push(Attr::EmailLocal),
             Predicate::Nickname
+            | Predicate::OtherLanguage
             | Predicate::NicknameTypo
             | Predicate::Initial
             | Predicate::ShortForm => out.push(Attr::Given),

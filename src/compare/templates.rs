@@ -28,7 +28,8 @@ fn exact(attr: Attr) -> Predicate {
     Predicate::Exact { attr }
 }
 
-/// Given name: exact (term-frequency adjusted), nickname, close spelling,
+/// Given name: exact (term-frequency adjusted), nickname, the same name in
+/// another language (`johann` / `john`), close spelling,
 /// initial, short form (`liam` / `william`), given and surname swapped,
 /// similar, else.
 pub fn given_name() -> Comparison {
@@ -38,6 +39,7 @@ pub fn given_name() -> Comparison {
             Level::null(vec![Attr::Given]),
             Level::new("exact", exact(Attr::Given), 0.80, 0.02).with_tf(),
             Level::new("nickname", Predicate::Nickname, 0.05, 0.002),
+            Level::new("other language", Predicate::OtherLanguage, 0.03, 0.002),
             Level::new("jaro_winkler >= 0.92", jw(Attr::Given, 0.92), 0.05, 0.005),
             Level::new(
                 "one typo",

@@ -144,6 +144,8 @@ fn check_name(parts: &NameParts) {
     check_folded(&parts.middle, "middle");
     check_folded(&parts.surname, "surname");
     check_folded(&parts.honorific, "honorific");
+    check_folded(&parts.maiden, "maiden");
+    check_folded(&parts.alias, "alias");
     if let Some(s) = &parts.suffix {
         assert!(
             ["jr", "sr", "ii", "iii", "iv", "v"].contains(&s.as_str()),
