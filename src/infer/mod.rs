@@ -1239,8 +1239,28 @@ pub fn infer_schema(
             let second_given = kind == FieldKind::GivenName && j < i && si <= sj;
             if sj > si || second_given {
                 let better = columns[j].column.clone();
+                // A second given name sits among the record's own name
+                // columns; a given name elsewhere in the row, between
+                // other kinds (a tax form's spouse after the address), is
+                // another party's.
+                let name_part = |k: &ColumnMapping| {
+                    matches!(
+                        k.kind,
+                        FieldKind::GivenName | FieldKind::MiddleName | FieldKind::Surname
+                    )
+                };
+                let among_names = i.abs_diff(j) <= 2
+                    || [i.wrapping_sub(1), i + 1]
+                        .iter()
+                        .any(|&k| columns.get(k).is_some_and(name_part));
                 let c = &mut columns[i];
-                if kind == FieldKind::GivenName {
+                if kind == FieldKind::GivenName && !among_names {
+                    c.reason = format!(
+                        "{}; '{better}' is the given name and this column lies away from the name columns: another party's name",
+                        c.reason
+                    );
+                    c.kind = FieldKind::Ignore;
+                } else if kind == FieldKind::GivenName {
                     c.reason = format!(
                         "{}; '{better}' is the given name: a second given name",
                         c.reason
@@ -1535,6 +1555,58 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let s = infer_schema("t", &headers, rows, None).unwrap();
         s.columns.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn a_given_name_away_from_the_name_columns_is_another_partys() {
+        use FieldKind::*;
+        let given = ["james", "mary", "robert", "linda", "michael", "susan"];
+        let surname = [
+            "garcia",
+            "nguyen",
+            "okafor",
+            "lindqvist",
+            "moreau",
+            "kowalski",
+        ];
+        let street = [
+            "oak st",
+            "main ave",
+            "elm rd",
+            "pine dr",
+            "cedar ln",
+            "birch way",
+        ];
+        // No header row: id, given, surname, house number, street, then
+        // another given name (a spouse's, after the address).
+        let rows = rows_of(30, |i| {
+            vec![
+                format!("{i}"),
+                given[i % 6].to_string(),
+                surname[(i / 6) % 6].to_string(),
+                format!("{}", 10 + i * 7),
+                street[(i / 3) % 6].to_string(),
+                given[(i + 3) % 6].to_string(),
+            ]
+        });
+        let headers = [
+            "column1", "column2", "column3", "column4", "column5", "column6",
+        ];
+        let k = schema_kinds(&headers, &rows);
+        assert_eq!(k[1], GivenName, "{k:?}");
+        assert_eq!(k[5], Ignore, "{k:?}");
+        // The same names right after the given name: a second given name.
+        let rows = rows_of(30, |i| {
+            vec![
+                format!("{i}"),
+                given[i % 6].to_string(),
+                given[(i + 3) % 6].to_string(),
+                surname[(i / 6) % 6].to_string(),
+            ]
+        });
+        let k = schema_kinds(&headers[..4], &rows);
+        assert_eq!(k[1], GivenName, "{k:?}");
+        assert_eq!(k[2], MiddleName, "{k:?}");
     }
 
     #[test]
