@@ -586,7 +586,11 @@ pub fn train_m(
     }
     let all = vec![true; width];
     let all_patterns = patterns.select(&all, None);
-    let (lambda, _, _) = em(comparisons, &all_patterns, &all, prior, false, settings);
+    // The share of matches is judged as the sessions judge them, by the
+    // person comparisons: household members agree on the address.
+    let person: Vec<bool> = comparisons.iter().map(|c| c.role == Role::Person).collect();
+    let evidence = if person.iter().any(|&p| p) { &person } else { &all };
+    let (lambda, _, _) = em(comparisons, &all_patterns, evidence, prior, false, settings);
     lambda
 }
 
