@@ -589,7 +589,11 @@ pub fn train_m(
     // The share of matches is judged as the sessions judge them, by the
     // person comparisons: household members agree on the address.
     let person: Vec<bool> = comparisons.iter().map(|c| c.role == Role::Person).collect();
-    let evidence = if person.iter().any(|&p| p) { &person } else { &all };
+    let evidence = if person.iter().any(|&p| p) {
+        &person
+    } else {
+        &all
+    };
     let (lambda, _, _) = em(comparisons, &all_patterns, evidence, prior, false, settings);
     lambda
 }

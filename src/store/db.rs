@@ -561,7 +561,9 @@ pub(crate) fn events(
 }
 
 /// A record as read: its slot, entry and blocking keys (one per rule).
-type Decoded = (u32, Entry, Vec<Option<u64>>);
+/// A decoded record row: its slot, the entry (boxed by the reading
+/// thread, so the allocations are spread over the readers) and its keys.
+type Decoded = (u32, Box<Entry>, Vec<Option<u64>>);
 
 /// Reads a whole store and checks it as a snapshot load does: every live
 /// record in exactly one identity, merges pointing to older ids, the event
@@ -644,7 +646,7 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
             keys.slots.push(slot);
             keys.keys.extend(k);
         }
-        slots[slot as usize] = Some(Box::new(e));
+        slots[slot as usize] = Some(e);
     }
     let mut identities = BTreeMap::new();
     for (id, members) in identity_rows? {
@@ -891,7 +893,7 @@ fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
         .ok_or_else(|| format!("record slot {}: blocking keys are corrupt", r.slot))?;
     Ok((
         r.slot as u32,
-        Entry {
+        Box::new(Entry {
             record: Record {
                 source: r.source as u32,
                 id: r.id.to_string(),
@@ -900,7 +902,7 @@ fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
             norm,
             identity: IdentityId::MAX,
             seq: r.seq.max(0) as u64,
-        },
+        }),
         keys,
     ))
 }
