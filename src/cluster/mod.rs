@@ -235,44 +235,58 @@ pub fn cluster_checked(
     let neighbours = Neighbours::of_tentative(n, &links);
     let mut accepted = Vec::new();
     let (mut vetoed, mut ambiguous) = (0, 0);
-    for link in links {
-        let (ra, rb) = (g.find(link.a), g.find(link.b));
-        if ra == rb {
-            continue;
+    // Tentative links refused as ambiguous are judged again once every
+    // other link has been taken: the third group that made one ambiguous
+    // may since have joined one of its two (an organisation's spellings,
+    // each linking to several others), until a round takes none.
+    let mut retry: Vec<Link> = Vec::new();
+    let mut round = links;
+    loop {
+        let before = accepted.len();
+        for link in std::mem::take(&mut round) {
+            let (ra, rb) = (g.find(link.a), g.find(link.b));
+            if ra == rb {
+                continue;
+            }
+            if link.tentative
+                && [link.a, link.b]
+                    .iter()
+                    .flat_map(|&e| neighbours.of(e))
+                    .any(|&o| {
+                        let r = g.find(o);
+                        r != ra && r != rb
+                    })
+            {
+                retry.push(link);
+                continue;
+            }
+            let (big, small) = if g.members[ra as usize].len() >= g.members[rb as usize].len() {
+                (ra, rb)
+            } else {
+                (rb, ra)
+            };
+            let veto = refuses_join(
+                &g.members[big as usize],
+                &g.members[small as usize],
+                (link.a, link.b),
+                settings,
+                link.corroborate,
+                &judge,
+            );
+            if veto {
+                vetoed += 1;
+                continue;
+            }
+            let moved = std::mem::take(&mut g.members[small as usize]);
+            g.members[big as usize].extend(moved);
+            g.parent[small as usize] = big;
+            accepted.push(link);
         }
-        if link.tentative
-            && [link.a, link.b]
-                .iter()
-                .flat_map(|&e| neighbours.of(e))
-                .any(|&o| {
-                    let r = g.find(o);
-                    r != ra && r != rb
-                })
-        {
-            ambiguous += 1;
-            continue;
+        if retry.is_empty() || accepted.len() == before {
+            ambiguous += retry.len();
+            break;
         }
-        let (big, small) = if g.members[ra as usize].len() >= g.members[rb as usize].len() {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
-        let veto = refuses_join(
-            &g.members[big as usize],
-            &g.members[small as usize],
-            (link.a, link.b),
-            settings,
-            link.corroborate,
-            &judge,
-        );
-        if veto {
-            vetoed += 1;
-            continue;
-        }
-        let moved = std::mem::take(&mut g.members[small as usize]);
-        g.members[big as usize].extend(moved);
-        g.parent[small as usize] = big;
-        accepted.push(link);
+        round = std::mem::take(&mut retry);
     }
     let mut id_of_root = vec![u32::MAX; n];
     let mut next = 0;
@@ -490,6 +504,12 @@ mod tests {
         links.extend([link(4, 0, 5.0, false), link(4, 2, 4.0, false)]);
         let c = cluster_checked(5, links, &settings, none);
         assert_eq!(c.cluster_of, vec![0, 0, 0, 0, 0]);
+        assert_eq!(c.ambiguous, 0);
+        // Ambiguous when first judged (record 1 also links to 2), taken
+        // once 2 has joined 1's group: the third group is gone.
+        let links = vec![link(0, 1, 2.0, true), link(1, 2, 1.0, false)];
+        let c = cluster_checked(3, links, &settings, none);
+        assert_eq!(c.cluster_of, vec![0, 0, 0]);
         assert_eq!(c.ambiguous, 0);
     }
 }
