@@ -13,12 +13,35 @@ use super::record::{Attr, NormalizedRecord};
 use crate::record::Record;
 use crate::schema::FieldKind;
 
-/// How much likelier (smoothed counts) one role must be than the other
-/// before a name is refiled.
-const CLEAR_RATIO: f64 = 3.0;
+/// When the data's use of a name's words refiles it (saved with the model).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NameRoleRules {
+    /// How much likelier (smoothed counts) one role must be than the other
+    /// before a name is refiled. Default 3.
+    #[serde(default = "default_clear_ratio")]
+    pub clear_ratio: f64,
+    /// Times a word must have been seen in the role it is moved to.
+    /// Default 2.
+    #[serde(default = "default_min_seen")]
+    pub min_seen: u32,
+}
 
-/// Times a word must have been seen in the role it is moved to.
-const MIN_SEEN: u32 = 2;
+fn default_clear_ratio() -> f64 {
+    3.0
+}
+
+fn default_min_seen() -> u32 {
+    2
+}
+
+impl Default for NameRoleRules {
+    fn default() -> Self {
+        NameRoleRules {
+            clear_ratio: default_clear_ratio(),
+            min_seen: default_min_seen(),
+        }
+    }
+}
 
 /// Given-name and surname counts of each name word.
 #[derive(Default)]
@@ -57,6 +80,7 @@ pub fn full_name_only(r: &Record) -> bool {
 /// how many records changed. Deterministic: counts do not depend on order.
 pub fn assign_name_roles(
     records: &mut [NormalizedRecord],
+    rules: &NameRoleRules,
     undecided: impl Fn(usize) -> bool,
 ) -> usize {
     let decide: Vec<usize> = (0..records.len()).filter(|&i| undecided(i)).collect();
@@ -81,7 +105,7 @@ pub fn assign_name_roles(
         decide
             .iter()
             .filter_map(|&i| {
-                refiled(&records[i], |w, own| counts.seen(w, own))
+                refiled(&records[i], rules, |w, own| counts.seen(w, own))
                     .map(|(given, surname)| (i, given, surname))
             })
             .collect()
@@ -98,24 +122,26 @@ pub fn assign_name_roles(
 /// less `own`, this record's own votes when it is counted.
 fn refiled(
     r: &NormalizedRecord,
+    rules: &NameRoleRules,
     seen: impl Fn(&str, (u32, u32)) -> (u32, u32),
 ) -> Option<(Option<String>, Option<String>)> {
+    let (min_seen, clear) = (rules.min_seen, rules.clear_ratio);
     if r.get(Attr::Middle).is_some() {
         return None;
     }
     match (r.get(Attr::Given), r.get(Attr::Surname)) {
         (None, Some(w)) => {
             let s = seen(w, (0, 0));
-            (s.0 >= MIN_SEEN && given_odds(s) >= CLEAR_RATIO).then(|| (Some(w.to_string()), None))
+            (s.0 >= min_seen && given_odds(s) >= clear).then(|| (Some(w.to_string()), None))
         }
         (Some(first), Some(second)) => {
             let same = u32::from(first == second);
             let a = seen(first, (1, same));
             let b = seen(second, (same, 1));
-            let clearly_swapped = a.1 >= MIN_SEEN
-                && b.0 >= MIN_SEEN
-                && given_odds(a) <= 1.0 / CLEAR_RATIO
-                && given_odds(b) >= CLEAR_RATIO;
+            let clearly_swapped = a.1 >= min_seen
+                && b.0 >= min_seen
+                && given_odds(a) <= 1.0 / clear
+                && given_odds(b) >= clear;
             // `HILL I.`: an initial after a word the data uses at least as
             // often as a surname is the given name.
             let initial_last = second.chars().count() == 1
@@ -142,8 +168,12 @@ fn apply(r: &mut NormalizedRecord, given: Option<String>, surname: Option<String
 /// (the incremental store's): `counts(word)` is how often the stored
 /// records use `word` as a given name and as a surname, the record itself
 /// not included. Returns whether the record changed.
-pub fn assign_name_role(r: &mut NormalizedRecord, counts: impl Fn(&str) -> (u32, u32)) -> bool {
-    match refiled(r, |w, _own| counts(w)) {
+pub fn assign_name_role(
+    r: &mut NormalizedRecord,
+    rules: &NameRoleRules,
+    counts: impl Fn(&str) -> (u32, u32),
+) -> bool {
+    match refiled(r, rules, |w, _own| counts(w)) {
         Some((given, surname)) => {
             apply(r, given, surname);
             true
@@ -194,7 +224,8 @@ mod tests {
             full("April B."),     // a given name, then an initial: stays
         ];
         let n = records.len();
-        let changed = assign_name_roles(&mut records, |i| i >= 7 && i < n);
+        let changed =
+            assign_name_roles(&mut records, &NameRoleRules::default(), |i| i >= 7 && i < n);
         assert_eq!(changed, 3);
         fn names(r: &NormalizedRecord) -> (Option<&str>, Option<&str>) {
             (r.get(Attr::Given), r.get(Attr::Surname))
@@ -226,23 +257,23 @@ mod tests {
             _ => (0, 0),
         };
         let mut r = full("SANDRA");
-        assert!(assign_name_role(&mut r, counts));
+        assert!(assign_name_role(&mut r, &NameRoleRules::default(), counts));
         assert_eq!(
             (r.get(Attr::Given), r.get(Attr::Surname)),
             (Some("sandra"), None)
         );
         let mut r = full("WILSON SANDRA");
-        assert!(assign_name_role(&mut r, counts));
+        assert!(assign_name_role(&mut r, &NameRoleRules::default(), counts));
         assert_eq!(
             (r.get(Attr::Given), r.get(Attr::Surname)),
             (Some("sandra"), Some("wilson"))
         );
         // Unknown words, or too few sightings: left as parsed.
         let mut r = full("Morse Bobby");
-        assert!(!assign_name_role(&mut r, counts));
+        assert!(!assign_name_role(&mut r, &NameRoleRules::default(), counts));
         assert_eq!(r.get(Attr::Given), Some("morse"));
         let mut r = full("WILSON");
-        assert!(!assign_name_role(&mut r, counts));
+        assert!(!assign_name_role(&mut r, &NameRoleRules::default(), counts));
         assert_eq!(r.get(Attr::Surname), Some("wilson"));
     }
 }

@@ -30,14 +30,41 @@ const IDENTIFIERS: &[(Attr, &[Attr])] = &[
     (Attr::DateOfBirth, &[]),
 ];
 
-/// Fewest records that make a value a placeholder, whatever the data size.
-const MIN_COUNT: usize = 100;
-/// A placeholder is held by this many times more records than the average
-/// value of its attribute.
-const TIMES_MEAN: f64 = 50.0;
+/// When a value held by many records is a placeholder (saved with the model).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlaceholderRules {
+    /// Fewest records that make a value a placeholder, whatever the data
+    /// size. Default 100.
+    #[serde(default = "default_min_count")]
+    pub min_count: usize,
+    /// A placeholder is held by this many times more records than the
+    /// average value of its attribute. Default 50.
+    #[serde(default = "default_times_mean")]
+    pub times_mean: f64,
+}
+
+fn default_min_count() -> usize {
+    100
+}
+
+fn default_times_mean() -> f64 {
+    50.0
+}
+
+impl Default for PlaceholderRules {
+    fn default() -> Self {
+        PlaceholderRules {
+            min_count: default_min_count(),
+            times_mean: default_times_mean(),
+        }
+    }
+}
 
 /// Removes placeholder values in place and returns them, most common first.
-pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder> {
+pub fn remove_placeholders(
+    records: &mut [NormalizedRecord],
+    rules: &PlaceholderRules,
+) -> Vec<Placeholder> {
     let mut found = Vec::new();
     for &(attr, derived) in IDENTIFIERS {
         let mut counts: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
@@ -56,7 +83,7 @@ pub fn remove_placeholders(records: &mut [NormalizedRecord]) -> Vec<Placeholder>
         }
         let total: usize = counts.values().sum();
         let mean = total as f64 / counts.len() as f64;
-        let limit = (MIN_COUNT as f64).max(TIMES_MEAN * mean);
+        let limit = (rules.min_count as f64).max(rules.times_mean * mean);
         let mut junk: Vec<(String, usize)> = counts
             .into_iter()
             .filter(|(_, c)| *c as f64 >= limit)
@@ -138,7 +165,7 @@ mod tests {
                 )
             })
             .collect();
-        let found = remove_placeholders(&mut records);
+        let found = remove_placeholders(&mut records, &PlaceholderRules::default());
         let attrs: Vec<(Attr, &str, usize)> = found
             .iter()
             .map(|p| (p.attr, p.value.as_str(), p.count))
@@ -176,7 +203,7 @@ mod tests {
                 )
             })
             .collect();
-        assert!(remove_placeholders(&mut records).is_empty());
+        assert!(remove_placeholders(&mut records, &PlaceholderRules::default()).is_empty());
         assert_eq!(records[0].get(Attr::DateOfBirth), Some("1967"));
     }
 }

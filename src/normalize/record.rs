@@ -32,6 +32,14 @@ pub struct NormalizeRules {
     /// be in their key (see [`super::org_key`]).
     #[serde(default)]
     pub org_key: OrgKeyRules,
+    /// When a full name is refiled by how the data uses its words (see
+    /// [`super::name_roles`]).
+    #[serde(default)]
+    pub name_roles: super::name_roles::NameRoleRules,
+    /// When a value held by many records is a placeholder (see
+    /// [`super::placeholder`]).
+    #[serde(default)]
+    pub placeholders: super::placeholder::PlaceholderRules,
 }
 
 /// A normalized attribute that comparisons and blocking keys can read.

@@ -56,8 +56,10 @@ pub(super) fn normalize_tracked(
         )
         .collect();
     let mut total = total.into_inner().unwrap_or_else(|e| e.into_inner());
-    total.names_refiled = assign_name_roles(&mut records, |i| full_name_only(&data.records[i]));
-    total.placeholders = remove_placeholders(&mut records);
+    total.names_refiled = assign_name_roles(&mut records, &rules.name_roles, |i| {
+        full_name_only(&data.records[i])
+    });
+    total.placeholders = remove_placeholders(&mut records, &rules.placeholders);
     total.common_org_words = assign_org_keys(&mut records, &rules.org_key);
     (records, total)
 }

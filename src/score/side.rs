@@ -57,7 +57,8 @@ pub fn unreachable(comparisons: &[Comparison], rule_groups: &[Vec<u8>]) -> Vec<b
 /// Side sessions for the comparisons marked in `wanted`: one per
 /// attribute read by the other comparisons (outside the wanted ones'
 /// groups), keyed on its whole value, or on each item for list
-/// attributes (co-authors, classes). Sessions with under 50 pairs are
+/// attributes (co-authors, classes). Sessions with fewer pairs than
+/// [`TrainingSettings::min_session_pairs`] are
 /// dropped. Empty when nothing is wanted.
 pub fn side_sessions(
     comparisons: &[Comparison],
@@ -96,7 +97,7 @@ pub fn side_sessions(
             continue;
         }
         let pairs = key_pairs(key, records, sources, mode, block_cap, settings);
-        if pairs.len() < 50 {
+        if (pairs.len() as u64) < settings.min_session_pairs {
             continue;
         }
         let patterns = count(comparisons, &mask, records, &pairs);

@@ -83,6 +83,23 @@ pub struct TrainingSettings {
     /// every blocking rule reads. Default 100,000; 0 turns them off.
     #[serde(default = "default_side_pairs")]
     pub side_session_pairs: usize,
+    /// Weight, in pairs, of a template's starting u against the random
+    /// pairs' counts: tiny datasets keep the template's values, large ones
+    /// follow the data, and no u is zero. Default 1,000.
+    #[serde(default = "default_template_pairs")]
+    pub u_template_pairs: f64,
+    /// Fewest pairs an EM session (a blocking rule's, a side session's)
+    /// needs to train anything. Default 50.
+    #[serde(default = "default_min_session_pairs")]
+    pub min_session_pairs: u64,
+}
+
+fn default_template_pairs() -> f64 {
+    1000.0
+}
+
+fn default_min_session_pairs() -> u64 {
+    50
 }
 
 fn default_side_pairs() -> usize {
@@ -122,6 +139,8 @@ impl Default for TrainingSettings {
             u_without_matches_min_entity: default_u_min_entity(),
             min_other_evidence: default_min_evidence(),
             side_session_pairs: default_side_pairs(),
+            u_template_pairs: default_template_pairs(),
+            min_session_pairs: default_min_session_pairs(),
         }
     }
 }
@@ -172,9 +191,6 @@ pub struct EmSession {
     pub side_key: Option<String>,
 }
 
-/// Weight, in pairs, of a template's starting u against the sampled pairs.
-const PRIOR_PAIRS: f64 = 1000.0;
-
 /// The level counts of the random record pairs sampled for u, kept so
 /// that u can be worked out again once the share of matches among them
 /// is known ([`UCounts::apply`]).
@@ -184,6 +200,9 @@ pub struct UCounts {
     counts: Vec<Vec<u64>>,
     /// Per comparison, the template's starting u of each level.
     template_u: Vec<Vec<f64>>,
+    /// Weight of the template's u, in pairs
+    /// ([`TrainingSettings::u_template_pairs`]).
+    template_pairs: f64,
 }
 
 impl UCounts {
@@ -234,12 +253,13 @@ impl UCounts {
                 if l.is_null {
                     continue;
                 }
-                // The template's u counts as PRIOR_PAIRS pseudo pairs: on a
+                // The template's u counts as `template_pairs` pseudo pairs: on a
                 // few records the template stands, on many the data decide;
                 // and a level never seen among random pairs gets a small u,
                 // not zero.
                 let prior_u = prior_u.clamp(1e-6, 1.0);
-                l.u = (n + PRIOR_PAIRS * prior_u + 0.5) / (total + PRIOR_PAIRS + 0.5 * trained);
+                let w = self.template_pairs;
+                l.u = (n + w * prior_u + 0.5) / (total + w + 0.5 * trained);
             }
         }
     }
@@ -316,6 +336,7 @@ pub fn estimate_u(
             .iter()
             .map(|c| c.levels.iter().map(|l| l.u).collect())
             .collect(),
+        template_pairs: settings.u_template_pairs,
     };
     u.apply(comparisons, 0.0);
     u
@@ -646,7 +667,7 @@ fn run_session(
         .collect();
     {
         let count: u64 = session_patterns.iter().map(|(_, n)| n).sum();
-        if count < 50 {
+        if count < settings.min_session_pairs {
             return;
         }
         // How often each comparison says anything in this session (the
@@ -828,6 +849,7 @@ mod tests {
         let u = UCounts {
             counts: vec![counts],
             template_u: vec![c[0].levels.iter().map(|l| l.u).collect()],
+            template_pairs: 1000.0,
         };
         u.apply(&mut c, 0.0);
         let all = c[0].levels[1].u;

@@ -183,7 +183,9 @@ fn build(image: Image) -> std::result::Result<State, String> {
         .collect();
     // As in a batch run: full names are refiled by how the records use
     // their words.
-    assign_name_roles(&mut norms, |i| full_name_only(&image.records[i].0));
+    assign_name_roles(&mut norms, &normalize.name_roles, |i| {
+        full_name_only(&image.records[i].0)
+    });
     // And organisation keys ordered by the stored names' words.
     assign_org_keys(&mut norms, &normalize.org_key);
     let slots: Vec<Option<Box<Entry>>> = image

@@ -242,7 +242,7 @@ impl State {
         // As in a batch run: a full name whose order its text cannot tell
         // is filed by how the stored records use its words.
         if full_name_only(r) {
-            assign_name_role(&mut n, |w| {
+            assign_name_role(&mut n, &self.data.settings.normalize.name_roles, |w| {
                 (
                     self.counts.count(Attr::Given, w),
                     self.counts.count(Attr::Surname, w),
