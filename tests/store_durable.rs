@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use linkage::store::{Durability, IdentityStore, Outcome, StoreOptions};
+use linkage::store::{Durability, Event, IdentityStore, Outcome, StoreOptions};
 use linkage::{Dataset, Error, FieldKind as K, Record, Resolution};
 
 mod common;
@@ -166,6 +166,147 @@ fn one_writer_at_a_time_and_readers_beside_it() {
     // A closed writer frees the lock.
     writer.close().unwrap();
     IdentityStore::open(&path, &StoreOptions::default()).unwrap();
+}
+
+#[test]
+fn a_reader_refreshed_sees_what_the_writer_committed() {
+    let (data, res) = sample();
+    let path = temp("refresh");
+    let writer = IdentityStore::from_resolution(&data, &res)
+        .unwrap()
+        .persist(&path, &StoreOptions::default())
+        .unwrap();
+    let reader = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 0, "nothing new yet");
+    // (`events_since` reads the log live; the state waits for `refresh`.)
+    let before = reader.events_since(0).len() as u64;
+    changes(&writer, &data);
+    // A bridge that merges two identities, then a removal that splits one.
+    let web = writer.add_source("signup");
+    let (a, b) = (&data.records[0], &data.records[1]);
+    let mut bridge = Record::new(web, "S-9");
+    for (k, v) in a.fields.iter().chain(&b.fields) {
+        if !bridge.fields.iter().any(|(k2, _)| k2 == k) {
+            bridge.set(*k, v.clone());
+        }
+    }
+    writer.add(bridge).unwrap();
+    writer.remove("signup", "S-9").unwrap();
+    let logged = writer.events_since(0).len() as u64;
+    assert_ne!(content(&reader), content(&writer));
+    assert_eq!(reader.refresh().unwrap(), logged - before);
+    assert_eq!(content(&reader), content(&writer));
+    assert_eq!(reader.sources(), writer.sources());
+    for id in writer.identity_ids() {
+        assert_eq!(reader.resolve_id(id), writer.resolve_id(id));
+    }
+    // Matching on the refreshed reader is matching on a fresh open.
+    let fresh = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+    assert_eq!(content(&fresh), content(&reader));
+    let probe = person(
+        0,
+        "probe",
+        &[
+            (K::GivenName, "Quillon"),
+            (K::Surname, "Vastrebeck"),
+            (K::Email, "qv2@example.org"),
+        ],
+    );
+    let ours = reader.match_record(&probe, 3).unwrap();
+    let theirs = fresh.match_record(&probe, 3).unwrap();
+    assert!(ours[0].is_match, "the updated record is found");
+    assert_eq!(
+        ours.iter()
+            .map(|m| (m.identity, m.weight))
+            .collect::<Vec<_>>(),
+        theirs
+            .iter()
+            .map(|m| (m.identity, m.weight))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(reader.refresh().unwrap(), 0);
+    // The writer itself is always current.
+    assert_eq!(writer.refresh().unwrap(), 0);
+}
+
+#[test]
+fn refreshes_between_random_changes_keep_the_reader_equal() {
+    let (data, res) = sample();
+    let path = temp("refresh-random");
+    let writer = IdentityStore::from_resolution(&data, &res)
+        .unwrap()
+        .persist(&path, &StoreOptions::default())
+        .unwrap();
+    let reader = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+    let extra = writer.add_source("extra");
+    // A small deterministic generator: changes of every kind on records
+    // copied from the sample (so they join, merge and split).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let mut added: Vec<String> = Vec::new();
+    for step in 0..120 {
+        match next(4) {
+            0 | 1 => {
+                let from = &data.records[next(data.records.len())];
+                let id = format!("X-{step}");
+                let mut r = Record::new(extra, &id);
+                for (k, v) in &from.fields {
+                    if next(4) > 0 {
+                        r.set(*k, v.clone());
+                    }
+                }
+                if writer.add(r).is_ok() {
+                    added.push(id);
+                }
+            }
+            2 if !added.is_empty() => {
+                let id = added[next(added.len())].clone();
+                let from = &data.records[next(data.records.len())];
+                let mut r = Record::new(extra, &id);
+                for (k, v) in &from.fields {
+                    r.set(*k, v.clone());
+                }
+                writer.update(r).unwrap();
+            }
+            _ => {
+                let r = &data.records[next(data.records.len())];
+                let source = &data.sources[r.source as usize];
+                let _ = writer.remove(source, &r.id);
+            }
+        }
+        if next(5) == 0 {
+            reader.refresh().unwrap();
+            assert_eq!(content(&reader), content(&writer), "after step {step}");
+        }
+    }
+    reader.refresh().unwrap();
+    assert_eq!(content(&reader), content(&writer));
+    assert_eq!(reader.len(), writer.len());
+    // The changes made identities of every kind of event.
+    let kinds: std::collections::BTreeSet<&str> = writer
+        .events_since(0)
+        .iter()
+        .map(|e| match e.event {
+            Event::Created { .. } => "created",
+            Event::Attached { .. } => "attached",
+            Event::Merged { .. } => "merged",
+            Event::Split { .. } => "split",
+            Event::Updated { .. } => "updated",
+            Event::Removed { .. } => "removed",
+            Event::Retired { .. } => "retired",
+            Event::Seeded { .. } => "seeded",
+        })
+        .collect();
+    for k in [
+        "attached", "merged", "split", "updated", "removed", "retired",
+    ] {
+        assert!(kinds.contains(k), "no {k} event");
+    }
 }
 
 fn file_holds(path: &Path, needle: &str) -> bool {

@@ -560,35 +560,118 @@ pub(crate) fn events(
     Ok(out)
 }
 
-/// A record as read: its slot, entry and blocking keys (one per rule).
-/// A decoded record row: its slot, the entry (boxed by the reading
-/// thread, so the allocations are spread over the readers) and its keys.
-type Decoded = (u32, Box<Entry>, Vec<Option<u64>>);
+/// Records decoded by one connection, in slot order: each slot with its
+/// entry (boxed by the reading thread, so the allocations are spread over
+/// the readers), and their blocking keys, `rules` per record.
+#[derive(Default)]
+struct Part {
+    entries: Vec<(u32, Box<Entry>)>,
+    keys: Vec<Option<u64>>,
+}
+
+/// The counters every commit writes: two connections that read the same
+/// counters see the same committed state (each change bumps the clock
+/// and logs at least one event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counters {
+    next_identity: u64,
+    clock: u64,
+    slot_count: u64,
+    last_event: Option<i64>,
+}
+
+fn counters(conn: &Connection) -> Result<Counters, Reason> {
+    Ok(Counters {
+        next_identity: meta_int(conn, "next_identity")?,
+        clock: meta_int(conn, "clock")?,
+        slot_count: meta_int(conn, "slot_count")?,
+        last_event: conn
+            .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
+            .map_err(sql)?,
+    })
+}
+
+/// Below this many records a store is read by one connection.
+const PARALLEL_READ_MIN: u64 = 100_000;
+
+/// Attempts at pinning helper connections to one state before reading
+/// with one connection only.
+const PIN_ATTEMPTS: usize = 4;
 
 /// Reads a whole store and checks it as a snapshot load does: every live
 /// record in exactly one identity, merges pointing to older ids, the event
 /// log contiguous. The derived parts are built by [`State::build`].
-/// Everything is read in one read transaction (one consistent state);
-/// `writer`: this process holds the writer lock, so no commit can come in
-/// between and the records may be read by two connections at once.
-/// With the state: whether the stored blocking keys were used (false:
-/// computed again, see [`rewrite_keys`]).
-pub(crate) fn read(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
-    let tx = conn.unchecked_transaction().map_err(sql)?;
-    let state = read_in(&tx, writer);
-    drop(tx);
-    state
+///
+/// A large store is read by several connections at once (up to four, one
+/// per thread), each in a read transaction of its own. They are used only
+/// if they all see the state `conn` sees (the same [`Counters`]); a commit
+/// by another process in between makes the read start again, and after
+/// [`PIN_ATTEMPTS`] the store is read by `conn` alone. So the state read
+/// is always one committed state, whether or not this process is the
+/// writer. With the state: whether the stored blocking keys were used
+/// (false: computed again, see [`rewrite_keys`]).
+pub(crate) fn read(conn: &Connection) -> Result<(State, bool), Reason> {
+    read_with(conn, PARALLEL_READ_MIN)
 }
 
-fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
-    check_format(conn)?;
+/// [`read`], in parallel from `parallel_min` slots on.
+fn read_with(conn: &Connection, parallel_min: u64) -> Result<(State, bool), Reason> {
+    let path = conn.path().map(str::to_string).unwrap_or_default();
+    let threads = rayon::current_num_threads().clamp(1, 4);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let tx = conn.unchecked_transaction().map_err(sql)?;
+        check_format(&tx)?;
+        let seen = counters(&tx)?;
+        let mut helpers = Vec::new();
+        if threads > 1 && !path.is_empty() && seen.slot_count >= parallel_min {
+            match pinned_readers(&path, threads, seen)? {
+                Some(h) => helpers = h,
+                None if attempt < PIN_ATTEMPTS => continue,
+                None => {}
+            }
+        }
+        let state = read_in(&tx, seen, helpers);
+        drop(tx);
+        return state;
+    }
+}
+
+/// `n` read-only connections, each in a read transaction that sees the
+/// same counters as `expect`; `None` when a commit came in between.
+fn pinned_readers(
+    path: &str,
+    n: usize,
+    expect: Counters,
+) -> Result<Option<Vec<Connection>>, Reason> {
+    let conns = (0..n)
+        .map(|_| open_reader(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    for c in &conns {
+        c.execute_batch("BEGIN").map_err(sql)?;
+        if counters(c)? != expect {
+            return Ok(None);
+        }
+    }
+    Ok(Some(conns))
+}
+
+fn read_in(
+    conn: &Connection,
+    seen: Counters,
+    helpers: Vec<Connection>,
+) -> Result<(State, bool), Reason> {
     let settings = Settings::from_json(&meta_text(conn, "settings")?)
         .map_err(|e| format!("stored model is not valid: {e}"))?;
     let placeholders: Vec<Placeholder> = serde_json::from_str(&meta_text(conn, "placeholders")?)
         .map_err(|e| format!("stored placeholders cannot be read: {e}"))?;
-    let next_identity = meta_int(conn, "next_identity")?;
-    let clock = meta_int(conn, "clock")?;
-    let slot_count = meta_int(conn, "slot_count")?;
+    let Counters {
+        next_identity,
+        clock,
+        slot_count,
+        ..
+    } = seen;
     if slot_count > u32::MAX as u64 {
         return Err(format!("slot count {slot_count} out of range"));
     }
@@ -614,41 +697,45 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
         sources: sources.len(),
         rules,
     };
-    // The identities are read beside the records (by a connection of
-    // their own when this process is the writer).
-    let path = conn.path().map(str::to_string).unwrap_or_default();
-    let (decoded, identity_rows) = if writer && !path.is_empty() {
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| read_identities(&open_reader(&path)?));
-            let decoded = read_records(conn, writer, &ctx);
+    // The identities are read beside the records, by a helper connection
+    // of their own when there are helpers.
+    let mut helpers = helpers.into_iter();
+    let (parts, identity_rows) = match helpers.next() {
+        Some(first) => std::thread::scope(|scope| {
+            let other = scope.spawn(move || read_identities(&first));
+            let parts = read_records(conn, helpers.collect(), &ctx);
             let rows = other
                 .join()
                 .unwrap_or_else(|_| Err("a reading thread failed".into()));
-            (decoded, rows)
-        })
-    } else {
-        (read_records(conn, writer, &ctx), read_identities(conn))
+            (parts, rows)
+        }),
+        None => (read_records(conn, Vec::new(), &ctx), read_identities(conn)),
     };
-    let decoded = decoded?;
+    let parts = parts?;
     // Stored keys are used only when this build computes the same keys
     // (a changed blocking rule or normalizer changes the fingerprint).
     let fingerprint = key_fingerprint(&settings);
     let keys_valid = meta_int(conn, "key_fingerprint").ok() == Some(fingerprint);
+    let live: usize = parts.iter().map(|p| p.entries.len()).sum();
     let mut keys = BlockKeys {
         rules,
-        slots: Vec::with_capacity(decoded.len()),
-        keys: Vec::with_capacity(if keys_valid { decoded.len() * rules } else { 0 }),
+        slots: Vec::with_capacity(if keys_valid { live } else { 0 }),
+        keys: Vec::with_capacity(if keys_valid { live * rules } else { 0 }),
     };
     let mut slots: Vec<Option<Box<Entry>>> = Vec::new();
     slots.resize_with(slot_count as usize, || None);
-    for (slot, e, k) in decoded {
+    for part in parts {
         if keys_valid {
-            keys.slots.push(slot);
-            keys.keys.extend(k);
+            keys.slots
+                .extend(part.entries.iter().map(|(slot, _)| *slot));
+            keys.keys.extend_from_slice(&part.keys);
         }
-        slots[slot as usize] = Some(e);
+        for (slot, e) in part.entries {
+            slots[slot as usize] = Some(e);
+        }
     }
     let mut identities = BTreeMap::new();
+    let mut assigned = 0usize;
     for (id, members) in identity_rows? {
         if members.is_empty() || id >= next_identity {
             return Err(format!("identity {id} is empty or out of range"));
@@ -663,12 +750,16 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
             }
             e.identity = id;
         }
+        assigned += members.len();
         identities.insert(id, members);
     }
-    if let Some(slot) = slots
-        .iter()
-        .position(|e| e.as_ref().is_some_and(|e| e.identity == IdentityId::MAX))
-    {
+    // Each member was a distinct live slot, so all are assigned when the
+    // counts agree; only a store that fails is searched for the culprit.
+    if assigned != live {
+        let slot = slots
+            .iter()
+            .position(|e| e.as_ref().is_some_and(|e| e.identity == IdentityId::MAX))
+            .unwrap_or(0);
         return Err(format!("record slot {slot} belongs to no identity"));
     }
     let mut merged_into = HashMap::new();
@@ -750,14 +841,7 @@ fn read_identities(conn: &Connection) -> Result<Vec<(IdentityId, Vec<u32>)>, Rea
         let id: i64 = r.get(0).map_err(sql)?;
         let members = r.get_ref(1).and_then(|v| Ok(v.as_blob()?)).map_err(sql)?;
         let sum: i64 = r.get(2).map_err(sql)?;
-        if sum != pair_crc(id, members) || members.len() % 4 != 0 {
-            return Err(format!("corrupt store: identity {id} fails its checksum"));
-        }
-        let members = members
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        out.push((id as IdentityId, members));
+        out.push((id as IdentityId, members_of(id, members, sum)?));
     }
     Ok(out)
 }
@@ -774,6 +858,95 @@ fn open_reader(path: &str) -> Result<Connection, Reason> {
     Ok(c)
 }
 
+/// The committed state a connection sees, for catching up with it: the
+/// counters, and the registered sources.
+pub(crate) struct Head {
+    pub next_identity: u64,
+    pub clock: u64,
+    pub slot_count: u64,
+    /// Events logged (the next sequence number).
+    pub events: u64,
+    pub sources: Vec<String>,
+}
+
+/// Reads the [`Head`] (call inside a read transaction).
+pub(crate) fn head(conn: &Connection) -> Result<Head, Reason> {
+    let c = counters(conn)?;
+    let mut st = conn
+        .prepare_cached("SELECT name FROM sources ORDER BY idx")
+        .map_err(sql)?;
+    let sources = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(sql)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sql)?;
+    if c.slot_count > u32::MAX as u64 {
+        return Err(format!("slot count {} out of range", c.slot_count));
+    }
+    Ok(Head {
+        next_identity: c.next_identity,
+        clock: c.clock,
+        slot_count: c.slot_count,
+        events: c.last_event.map_or(0, |n| n.max(-1) as u64 + 1),
+        sources,
+    })
+}
+
+/// One stored record by source index and id, checked and decoded, with
+/// its slot; `None` when it is not stored.
+pub(crate) fn record_by_key(
+    conn: &Connection,
+    head: &Head,
+    rules: usize,
+    source: u32,
+    id: &str,
+) -> Result<Option<(u32, Box<Entry>)>, Reason> {
+    let mut st = conn
+        .prepare_cached(
+            "SELECT slot, source, id, seq, fields, norm, keys, crc FROM records
+             WHERE source = ?1 AND id = ?2",
+        )
+        .map_err(sql)?;
+    let mut rows = st.query(params![source, id]).map_err(sql)?;
+    let Some(r) = rows.next().map_err(sql)? else {
+        return Ok(None);
+    };
+    let row = row_of(r)?;
+    let ctx = RowContext {
+        slot_count: head.slot_count,
+        sources: head.sources.len(),
+        rules,
+    };
+    let entry = decode_record(&row, &ctx, &mut Vec::new())?;
+    Ok(Some((row.slot as u32, entry)))
+}
+
+/// One identity's member slots, checksum checked; `None` when the
+/// identity is not live (retired or merged away).
+pub(crate) fn identity_row(conn: &Connection, id: IdentityId) -> Result<Option<Vec<u32>>, Reason> {
+    let mut st = conn
+        .prepare_cached("SELECT members, crc FROM identities WHERE id = ?1")
+        .map_err(sql)?;
+    let mut rows = st.query([id as i64]).map_err(sql)?;
+    let Some(r) = rows.next().map_err(sql)? else {
+        return Ok(None);
+    };
+    let members = r.get_ref(0).and_then(|v| Ok(v.as_blob()?)).map_err(sql)?;
+    let sum: i64 = r.get(1).map_err(sql)?;
+    members_of(id as i64, members, sum).map(Some)
+}
+
+/// An identity row's member slots, its checksum checked.
+fn members_of(id: i64, members: &[u8], sum: i64) -> Result<Vec<u32>, Reason> {
+    if sum != pair_crc(id, members) || members.len() % 4 != 0 {
+        return Err(format!("corrupt store: identity {id} fails its checksum"));
+    }
+    Ok(members
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
+}
+
 /// What decoding a record row needs to know.
 struct RowContext {
     slot_count: u64,
@@ -781,9 +954,13 @@ struct RowContext {
     rules: usize,
 }
 
-/// The records, read and decoded by two connections in parallel (halves
-/// of the slot range) when the store is large.
-fn read_records(conn: &Connection, writer: bool, ctx: &RowContext) -> Result<Vec<Decoded>, Reason> {
+/// The records, read and decoded by `conn` and each of `others` in
+/// parallel (equal shares of the slot range), in slot order.
+fn read_records(
+    conn: &Connection,
+    others: Vec<Connection>,
+    ctx: &RowContext,
+) -> Result<Vec<Part>, Reason> {
     let (lo, hi): (Option<i64>, Option<i64>) = conn
         .query_row("SELECT min(slot), max(slot) FROM records", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -792,45 +969,28 @@ fn read_records(conn: &Connection, writer: bool, ctx: &RowContext) -> Result<Vec
     let (Some(lo), Some(hi)) = (lo, hi) else {
         return Ok(Vec::new());
     };
-    let path = conn.path().map(str::to_string).unwrap_or_default();
-    let threads = rayon::current_num_threads().clamp(1, 4) as i64;
-    if !writer || threads == 1 || hi - lo < 100_000 || path.is_empty() {
-        return read_range(conn, lo, hi, ctx);
-    }
-    // Other read-only connections see the same committed state: no other
-    // process can write while this one holds the writer lock.
-    let step = (hi - lo) / threads + 1;
+    let step = (hi - lo) / (others.len() as i64 + 1) + 1;
     std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads)
-            .map(|t| {
-                let path = &path;
-                scope.spawn(move || -> Result<Vec<Decoded>, Reason> {
-                    let c = open_reader(path)?;
-                    let from = lo + t * step;
-                    read_range(&c, from, (from + step - 1).min(hi), ctx)
-                })
+        let handles: Vec<_> = others
+            .into_iter()
+            .enumerate()
+            .map(|(t, c)| {
+                let from = lo + (t as i64 + 1) * step;
+                scope.spawn(move || read_range(&c, from, (from + step - 1).min(hi), ctx))
             })
             .collect();
-        let mut all = read_range(conn, lo, lo + step - 1, ctx);
-        for h in others {
-            let part = h
-                .join()
-                .unwrap_or_else(|_| Err("a reading thread failed".into()));
-            all = all.and_then(|mut a| {
-                a.extend(part?);
-                Ok(a)
-            });
+        let mut parts = vec![read_range(conn, lo, (lo + step - 1).min(hi), ctx)?];
+        for h in handles {
+            parts.push(
+                h.join()
+                    .unwrap_or_else(|_| Err("a reading thread failed".into()))?,
+            );
         }
-        all
+        Ok(parts)
     })
 }
 
-fn read_range(
-    conn: &Connection,
-    lo: i64,
-    hi: i64,
-    ctx: &RowContext,
-) -> Result<Vec<Decoded>, Reason> {
+fn read_range(conn: &Connection, lo: i64, hi: i64, ctx: &RowContext) -> Result<Part, Reason> {
     let mut st = conn
         .prepare(
             "SELECT slot, source, id, seq, fields, norm, keys, crc FROM records
@@ -838,23 +998,30 @@ fn read_range(
         )
         .map_err(sql)?;
     let mut rows = st.query([lo, hi]).map_err(sql)?;
-    let mut out = Vec::new();
+    let mut part = Part::default();
     while let Some(r) = rows.next().map_err(sql)? {
-        let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
-        let blob = |i| r.get_ref(i).and_then(|v| Ok(v.as_blob()?));
-        let row = Row {
-            slot: r.get(0).map_err(sql)?,
-            source: r.get(1).map_err(sql)?,
-            id: text(2).map_err(sql)?,
-            seq: r.get(3).map_err(sql)?,
-            fields: text(4).map_err(sql)?,
-            norm: blob(5).map_err(sql)?,
-            keys: blob(6).map_err(sql)?,
-            crc: r.get(7).map_err(sql)?,
-        };
-        out.push(decode_record(&row, ctx)?);
+        let row = row_of(r)?;
+        let entry = decode_record(&row, ctx, &mut part.keys)?;
+        part.entries.push((row.slot as u32, entry));
     }
-    Ok(out)
+    Ok(part)
+}
+
+/// Borrows a record row from a statement's row (the columns of
+/// `SELECT slot, source, id, seq, fields, norm, keys, crc`).
+fn row_of<'a>(r: &'a rusqlite::Row<'a>) -> Result<Row<'a>, Reason> {
+    let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(sql);
+    let blob = |i| r.get_ref(i).and_then(|v| Ok(v.as_blob()?)).map_err(sql);
+    Ok(Row {
+        slot: r.get(0).map_err(sql)?,
+        source: r.get(1).map_err(sql)?,
+        id: text(2)?,
+        seq: r.get(3).map_err(sql)?,
+        fields: text(4)?,
+        norm: blob(5)?,
+        keys: blob(6)?,
+        crc: r.get(7).map_err(sql)?,
+    })
 }
 
 /// A record row, borrowed from the statement.
@@ -869,7 +1036,13 @@ struct Row<'a> {
     crc: i64,
 }
 
-fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
+/// Checks and decodes a record row; its blocking keys are appended to
+/// `keys` (one per rule).
+fn decode_record(
+    r: &Row<'_>,
+    ctx: &RowContext,
+    keys: &mut Vec<Option<u64>>,
+) -> Result<Box<Entry>, Reason> {
     if r.crc != record_crc(r.slot, r.source, r.id, r.seq, r.fields, r.norm, r.keys) {
         return Err(format!(
             "corrupt store: record slot {} fails its checksum",
@@ -889,22 +1062,19 @@ fn decode_record(r: &Row<'_>, ctx: &RowContext) -> Result<Decoded, Reason> {
         .map_err(|_| format!("record slot {}: values cannot be read", r.slot))?;
     let norm = NormalizedRecord::decode(r.norm)
         .ok_or_else(|| format!("record slot {}: normalized values are corrupt", r.slot))?;
-    let keys = decode_keys(r.keys, ctx.rules)
-        .ok_or_else(|| format!("record slot {}: blocking keys are corrupt", r.slot))?;
-    Ok((
-        r.slot as u32,
-        Box::new(Entry {
-            record: Record {
-                source: r.source as u32,
-                id: r.id.to_string(),
-                fields: fields.0,
-            },
-            norm,
-            identity: IdentityId::MAX,
-            seq: r.seq.max(0) as u64,
-        }),
-        keys,
-    ))
+    if decode_keys(r.keys, ctx.rules, keys).is_none() {
+        return Err(format!("record slot {}: blocking keys are corrupt", r.slot));
+    }
+    Ok(Box::new(Entry {
+        record: Record {
+            source: r.source as u32,
+            id: r.id.to_string(),
+            fields: fields.0,
+        },
+        norm,
+        identity: IdentityId::MAX,
+        seq: r.seq.max(0) as u64,
+    }))
 }
 
 /// A record's blocking keys: a mask (u64, bit i: rule i has a key), then
@@ -922,27 +1092,30 @@ fn encode_keys(keys: &[Option<u64>]) -> Vec<u8> {
     out
 }
 
-fn decode_keys(bytes: &[u8], rules: usize) -> Option<Vec<Option<u64>>> {
+/// Appends the `rules` keys encoded in `bytes` to `out`; `None` (and
+/// `out` as it was) when the encoding does not hold exactly those keys.
+fn decode_keys(bytes: &[u8], rules: usize, out: &mut Vec<Option<u64>>) -> Option<()> {
     let mask = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
-    let mut rest = bytes[8..].chunks_exact(8);
-    let keys = (0..rules)
-        .map(|i| {
-            (i < 64 && mask & (1 << i) != 0).then(|| {
-                rest.next()
-                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-            })
-        })
-        .collect::<Vec<_>>();
-    if rest.next().is_some() || !rest.remainder().is_empty() {
+    let body = &bytes[8..];
+    let known = if rules >= 64 {
+        mask
+    } else {
+        mask & ((1u64 << rules) - 1)
+    };
+    if known != mask || body.len() != 8 * known.count_ones() as usize {
         return None;
     }
-    keys.into_iter()
-        .map(|k| match k {
-            None => Some(None),
-            Some(Some(k)) => Some(Some(k)),
-            Some(None) => None,
-        })
-        .collect()
+    let mut rest = body.chunks_exact(8);
+    for i in 0..rules {
+        let key = if i < 64 && mask & (1 << i) != 0 {
+            rest.next()
+                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        } else {
+            None
+        };
+        out.push(key);
+    }
+    Some(())
 }
 
 /// A fingerprint of how this build computes blocking keys for a model:
@@ -1005,5 +1178,98 @@ impl<'de> serde::Deserialize<'de> for Fields {
             }
         }
         d.deserialize_map(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{IdentityStore, StoreOptions};
+
+    /// A durable store of a few hundred synthetic records.
+    fn stored(name: &str) -> std::path::PathBuf {
+        let synth = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 150,
+            seed: 7,
+            ..Default::default()
+        });
+        let data = synth.dataset;
+        let res = crate::Resolver::new(Settings::default())
+            .and_then(|r| r.resolve(&data))
+            .expect("resolves");
+        let dir = std::env::temp_dir().join(format!("linkage-db-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("store.db");
+        IdentityStore::from_resolution(&data, &res)
+            .and_then(|s| s.persist(&path, &StoreOptions::default()))
+            .and_then(IdentityStore::close)
+            .expect("written");
+        path
+    }
+
+    /// Identities and every slot's source, id, values and identity.
+    type Shape = (
+        BTreeMap<IdentityId, Vec<u32>>,
+        Vec<Option<(u32, String, Vec<(FieldKind, String)>, IdentityId)>>,
+    );
+
+    fn shape(s: &State) -> Shape {
+        let slots = s
+            .data
+            .slots
+            .iter()
+            .map(|e| {
+                e.as_ref().map(|e| {
+                    let r = &e.record;
+                    (r.source, r.id.clone(), r.fields.clone(), e.identity)
+                })
+            })
+            .collect();
+        (s.data.identities.clone(), slots)
+    }
+
+    #[test]
+    fn parallel_and_serial_reads_agree() {
+        let path = stored("parallel");
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("opens");
+        let (serial, keys_a) = read_with(&conn, u64::MAX).expect("serial read");
+        // Slot 0 on: several connections, each pinned to the same state.
+        let (parallel, keys_b) = read_with(&conn, 0).expect("parallel read");
+        assert!(serial.data.slots.len() > 100);
+        assert_eq!(shape(&serial), shape(&parallel));
+        assert_eq!(keys_a, keys_b);
+        assert!(keys_a, "stored keys are used");
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+
+    #[test]
+    fn helpers_that_see_another_state_are_refused() {
+        let path = stored("pinning");
+        let conn = Connection::open(&path).expect("opens");
+        let tx = conn.unchecked_transaction().expect("reads");
+        let seen = counters(&tx).expect("counters");
+        let p = path.to_str().expect("utf-8 path");
+        assert!(pinned_readers(p, 2, seen).expect("pins").is_some());
+        let later = Counters {
+            clock: seen.clock + 1,
+            ..seen
+        };
+        assert!(pinned_readers(p, 2, later).expect("pins").is_none());
+        drop(tx);
+        let _ = std::fs::remove_dir_all(path.parent().expect("dir"));
+    }
+
+    #[test]
+    fn keys_decode_only_when_they_match_the_rules() {
+        let encoded = encode_keys(&[Some(7), None, Some(9)]);
+        let mut out = Vec::new();
+        assert_eq!(decode_keys(&encoded, 3, &mut out), Some(()));
+        assert_eq!(out, vec![Some(7), None, Some(9)]);
+        // Fewer rules than keys, a truncated body, no mask: refused.
+        assert_eq!(decode_keys(&encoded, 2, &mut Vec::new()), None);
+        assert_eq!(decode_keys(&encoded[..20], 3, &mut Vec::new()), None);
+        assert_eq!(decode_keys(&encoded[..4], 3, &mut Vec::new()), None);
     }
 }

@@ -209,6 +209,11 @@ impl Durable {
         })
     }
 
+    /// True for the process holding the writer lock.
+    pub fn is_writer(&self) -> bool {
+        self.queue.is_some()
+    }
+
     /// Refuses changes on a read-only store or after a failed commit.
     pub fn check_writable(&self) -> Result<()> {
         if self.queue.is_none() {

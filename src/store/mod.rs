@@ -41,6 +41,7 @@ pub mod golden;
 mod index;
 mod open;
 mod persist;
+mod refresh;
 mod state;
 
 use std::path::Path;

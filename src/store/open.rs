@@ -95,8 +95,7 @@ impl IdentityStore {
             Some(durable::lock(path)?)
         };
         let mut conn = connect(path, options).map_err(|r| store_error(path, r))?;
-        let (state, keys_used) =
-            db::read(&conn, !options.read_only).map_err(|r| store_error(path, r))?;
+        let (state, keys_used) = db::read(&conn).map_err(|r| store_error(path, r))?;
         if !keys_used && !options.read_only {
             db::rewrite_keys(&mut conn, &state).map_err(|r| store_error(path, r))?;
         }

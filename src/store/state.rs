@@ -22,6 +22,8 @@ use crate::record::Record;
 use crate::score::{probability, ModelWeights, PairWeight};
 use crate::settings::Settings;
 
+mod catch_up;
+
 type KeyMap = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
 
 /// A stored record.
