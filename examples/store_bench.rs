@@ -4,7 +4,10 @@
 //! `match_record` throughput from 1 and 2 threads, and save and load time
 //! with the file size. Then the durable store: written to a database,
 //! opened again (timed), `match_record` and `add` latency with
-//! `Durability::Normal` and `Full`, adds from 2 threads, file size.
+//! `Durability::Normal` and `Full`, adds from 2 threads, updates,
+//! removals (values erased from the file before each returns), a
+//! read-only store in the same process refreshed over those changes, and
+//! the file size.
 //!
 //! ```text
 //! cargo run --release --example store_bench -- --records 1000000 [--keep-db PATH]
@@ -20,7 +23,7 @@ use std::time::{Duration, Instant};
 use linkage::eval::{evaluate, Truth};
 use linkage::store::{Durability, IdentityStore, Outcome, StoreOptions};
 use linkage::synth::{generate, SynthOptions};
-use linkage::{Dataset, Record, Resolver, Settings};
+use linkage::{Dataset, FieldKind, Record, Resolver, Settings};
 
 mod common;
 
@@ -294,6 +297,8 @@ fn durable(
             store.len(),
             store.identity_count()
         );
+        // A reader in this process, refreshed after the changes below.
+        let reader = IdentityStore::open(&path, &StoreOptions::read_only())?;
         let mut lat = Vec::with_capacity(one.len());
         for p in one {
             let t = Instant::now();
@@ -347,6 +352,44 @@ fn durable(
             wall,
             all.len() as f64 / wall.as_secs_f64(),
             percentiles(all)
+        );
+        // Updates (a changed email) and removals of records just added.
+        let changed = &one[..one.len().min(500)];
+        let mut lat = Vec::with_capacity(changed.len());
+        for p in changed {
+            let mut r = p.clone();
+            r.set(FieldKind::Email, format!("changed.{}@example.org", r.id));
+            let t = Instant::now();
+            store.update(r)?;
+            lat.push(t.elapsed());
+        }
+        println!(
+            "durable {durability:?}: update, {} records: {}",
+            changed.len(),
+            percentiles(lat)
+        );
+        let sources = store.sources();
+        let gone = &one[..one.len().min(200)];
+        let mut lat = Vec::with_capacity(gone.len());
+        for p in gone {
+            let t = Instant::now();
+            store.remove(&sources[p.source as usize], &p.id)?;
+            lat.push(t.elapsed());
+        }
+        println!(
+            "durable {durability:?}: remove (values erased from the file), {} records: {}",
+            gone.len(),
+            percentiles(lat)
+        );
+        let t = Instant::now();
+        let events = reader.refresh()?;
+        let took = t.elapsed();
+        if reader.len() != store.len() || reader.identity_count() != store.identity_count() {
+            return Err("the refreshed reader differs from the writer".into());
+        }
+        println!(
+            "durable {durability:?}: read-only refresh over {events} events in {took:.2?} ({} records)",
+            reader.len()
         );
     }
     let size = std::fs::metadata(&path)?.len();

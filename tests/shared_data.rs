@@ -199,8 +199,7 @@ fn external_sets_read_right_with_zero_configuration() {
         ("fake1000", &["fake1000"], 0.841),
         ("restaurants", &["restaurantProfiles"], 0.911),
         ("rldata10000", &["rldata10000"], 0.9097),
-        // Below Splink's 0.764 still: large entities split (see README).
-        ("patstat", &["patstat_input"], 0.48),
+        ("patstat", &["patstat_input"], 0.764),
         (
             "senzing_truthset",
             &["customers", "reference", "watchlist"],
@@ -229,23 +228,60 @@ fn external_sets_read_right_with_zero_configuration() {
     }
 }
 
+/// A copy of `files` of `dir` without their header rows (and the truth
+/// file), in a temporary folder named after `tag`.
+fn without_headers(dir: &Path, files: &[&str], tag: &str) -> PathBuf {
+    let tmp = std::env::temp_dir().join(format!("linkage-nohead-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    for f in files {
+        let text = std::fs::read_to_string(dir.join(format!("{f}.csv"))).unwrap();
+        let body: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        std::fs::write(tmp.join(format!("{f}.csv")), body).unwrap();
+    }
+    std::fs::copy(dir.join("truth.csv"), tmp.join("truth.csv")).unwrap();
+    tmp
+}
+
 /// Febrl without its header row: the columns are read from their values
 /// alone (given name and surname side by side, a street column without
 /// house numbers and the numbers beside it).
 #[test]
 fn febrl3_without_header_row_reads_its_columns() {
     let Some(dir) = shared("febrl3") else { return };
-    let text = std::fs::read_to_string(dir.join("febrl3.csv")).unwrap();
-    let body: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
-    let tmp = std::env::temp_dir().join(format!("linkage-nohead-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    std::fs::write(tmp.join("febrl3.csv"), body).unwrap();
-    std::fs::copy(dir.join("truth.csv"), tmp.join("truth.csv")).unwrap();
+    let tmp = without_headers(&dir, &["febrl3"], "febrl3");
     let m = run(&tmp, &["febrl3"]);
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(
         m.f1 >= 0.98,
         "febrl3 without header F1 {:.4} below 0.98",
+        m.f1
+    );
+}
+
+/// Pseudopeople's seven files without header rows: several parties in a
+/// row (a wage form's employer address before the employee's name and
+/// address, a tax return's spouse and dependants) are told apart by
+/// their values alone.
+#[test]
+fn pseudopeople_without_header_rows_reads_each_partys_columns() {
+    let Some(dir) = shared("external/pseudopeople") else {
+        return;
+    };
+    let files = [
+        "american_community_survey",
+        "current_population_survey",
+        "decennial_census",
+        "social_security",
+        "taxes_1040",
+        "taxes_w2_and_1099",
+        "women_infants_and_children",
+    ];
+    let tmp = without_headers(&dir, &files, "pseudopeople");
+    let m = run(&tmp, &files);
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        m.f1 >= 0.95,
+        "pseudopeople without headers F1 {:.4} below 0.95",
         m.f1
     );
 }

@@ -1078,6 +1078,111 @@ fn house_numbers_beside_streets(columns: &mut [ColumnMapping], values: &[Vec<&st
     }
 }
 
+/// Two given-name columns side by side whose strengths differ by less
+/// than this are ordered by position (the first is the given name).
+const GIVEN_ORDER_MARGIN: f64 = 0.1;
+
+/// Kinds that make up an address.
+fn is_address_kind(k: FieldKind) -> bool {
+    matches!(
+        k,
+        FieldKind::HouseNumber
+            | FieldKind::Street
+            | FieldKind::Unit
+            | FieldKind::AddressLine2
+            | FieldKind::City
+            | FieldKind::State
+            | FieldKind::Postcode
+            | FieldKind::FullAddress
+    )
+}
+
+/// How many times more often another party's street repeats than the
+/// record's own before the address is judged another party's.
+const OTHER_PARTY_REPEAT: f64 = 3.0;
+
+/// A row with two addresses (a wage form's employer and employee, an
+/// order's shop and customer) holds the record's own address and another
+/// party's. Without headers to say which, the values do: another party's
+/// address (an employer, an agency, a branch) is shared by many records,
+/// while people's own addresses repeat only within a household. The
+/// columns are cut into address groups at every column of another kind
+/// that identifies (names, ids, dates, contacts); when two groups each
+/// hold a street (or whole address) and one's street values repeat at
+/// least [`OTHER_PARTY_REPEAT`] times as often as the other's, that
+/// group is ignored as another party's, and a house number is looked for
+/// again beside the street that stays. Groups whose streets repeat alike
+/// (billing and shipping addresses of one customer) are left to the
+/// one-column-per-kind rule. Columns named by a header are not touched.
+fn own_address_group(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new()];
+    for (i, c) in columns.iter().enumerate() {
+        if is_address_kind(c.kind) {
+            if let Some(g) = groups.last_mut() {
+                g.push(i);
+            }
+        } else if c.kind != FieldKind::Ignore && groups.last().is_some_and(|g| !g.is_empty()) {
+            groups.push(Vec::new());
+        }
+    }
+    // Each group with a street: how often its street values repeat
+    // (filled values per distinct value).
+    let repeats: Vec<(usize, f64)> = groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, cols)| {
+            let street = cols.iter().copied().find(|&i| {
+                matches!(columns[i].kind, FieldKind::Street | FieldKind::FullAddress)
+                    && header_hint(&columns[i].column).is_none()
+            })?;
+            let filled: Vec<&str> = values[street].iter().filter_map(|v| non_blank(v)).collect();
+            if filled.len() < 20 {
+                return None;
+            }
+            let distinct = filled
+                .iter()
+                .map(|v| v.to_lowercase())
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+            Some((g, filled.len() as f64 / distinct.max(1) as f64))
+        })
+        .collect();
+    if repeats.len() < 2 {
+        return;
+    }
+    let Some(&(own, own_repeat)) = repeats.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return;
+    };
+    let own_street = groups[own]
+        .iter()
+        .copied()
+        .find(|&i| matches!(columns[i].kind, FieldKind::Street | FieldKind::FullAddress))
+        .map(|i| columns[i].column.clone())
+        .unwrap_or_default();
+    let mut changed = false;
+    for &(g, repeat) in &repeats {
+        if g == own || repeat < OTHER_PARTY_REPEAT * own_repeat {
+            continue;
+        }
+        for &i in &groups[g] {
+            let c = &mut columns[i];
+            if header_hint(&c.column).is_some() {
+                continue;
+            }
+            c.reason = format!(
+                "{}; ignored: another party's address (its streets repeat {repeat:.0} times each, \
+                 those of '{own_street}' {own_repeat:.1})",
+                c.reason
+            );
+            c.kind = FieldKind::Ignore;
+            changed = true;
+        }
+    }
+    if changed && !columns.iter().any(|c| c.kind == FieldKind::HouseNumber) {
+        house_numbers_beside_streets(columns, values);
+    }
+}
+
 /// Headers that name a place without saying of what (`place`, German
 /// `Ort`, French `lieu`): archives write an event's place after its date.
 const BARE_PLACE_HEADERS: &[&str] = &["place", "ort", "lieu", "plaats", "lugar", "luogo", "sted"];
@@ -1182,6 +1287,7 @@ pub fn infer_schema(
     birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
     house_numbers_beside_streets(&mut columns, &values);
+    own_address_group(&mut columns, &values);
     places_after_dates(&mut columns, &values);
     // A file with given-name or surname columns has its names there: a
     // column read as whole names from its values alone (no name header) is
@@ -1236,8 +1342,15 @@ pub fn infer_schema(
                 continue;
             }
             let (si, sj) = (strength(&columns[i], i), strength(&columns[j], j));
-            let second_given = kind == FieldKind::GivenName && j < i && si <= sj;
-            if sj > si || second_given {
+            // Of two given-name columns side by side and about as strong
+            // (first and middle names, both full names), the first is the
+            // given name, as forms write them: a sample's small difference
+            // in known names must not swap them.
+            let close_given = kind == FieldKind::GivenName
+                && i.abs_diff(j) <= 2
+                && (si - sj).abs() < GIVEN_ORDER_MARGIN;
+            let second_given = kind == FieldKind::GivenName && j < i && (si <= sj || close_given);
+            if (sj > si && !(close_given && i < j)) || second_given {
                 let better = columns[j].column.clone();
                 // A second given name sits among the record's own name
                 // columns; a given name elsewhere in the row, between
@@ -1607,6 +1720,83 @@ mod tests {
         let k = schema_kinds(&headers[..4], &rows);
         assert_eq!(k[1], GivenName, "{k:?}");
         assert_eq!(k[2], MiddleName, "{k:?}");
+    }
+
+    #[test]
+    fn of_two_given_name_columns_about_as_strong_the_first_is_the_given_name() {
+        use FieldKind::*;
+        let given = [
+            "james", "mary", "robert", "linda", "michael", "susan", "david",
+        ];
+        let surname = ["garcia", "nguyen", "okafor", "moreau", "kowalski"];
+        // `unknown_first` of every 10 first names are not known given
+        // names; the middle names all are.
+        let form = |unknown_first: usize| {
+            rows_of(40, move |i| {
+                let first = if i % 10 < unknown_first {
+                    format!("qzx{}", i % 5)
+                } else {
+                    given[i % 7].to_string()
+                };
+                vec![
+                    format!("{i}"),
+                    first,
+                    given[(i + 3) % 7].to_string(),
+                    surname[(i / 7) % 5].to_string(),
+                ]
+            })
+        };
+        let headers = ["column1", "column2", "column3", "column4"];
+        // The middle names slightly stronger: order decides.
+        let k = schema_kinds(&headers, &form(1));
+        assert_eq!((k[1], k[2]), (GivenName, MiddleName), "{k:?}");
+        // Far stronger: the values decide.
+        let k = schema_kinds(&headers, &form(4));
+        assert_eq!(k[2], GivenName, "{k:?}");
+        assert_ne!(k[1], GivenName, "{k:?}");
+    }
+
+    #[test]
+    fn an_address_shared_by_many_records_is_another_partys() {
+        use FieldKind::*;
+        let given = ["james", "mary", "robert", "linda", "michael", "susan"];
+        let surname = ["garcia", "nguyen", "okafor", "moreau", "kowalski"];
+        let types = ["st", "ave", "rd", "dr", "ln", "way"];
+        let words = ["oak", "main", "elm", "pine", "cedar", "birch", "maple"];
+        // A street of its own for nearly every person; `shared` streets
+        // for all of them (an employer's sites).
+        let street = |i: usize, shared: usize| {
+            let k = if shared > 0 { i % shared } else { i };
+            format!("{} {}", words[k % 7], types[(k / 7) % 6])
+        };
+        // No header row: id, employer house number and street, the
+        // employee's name, house number and street.
+        let wage_form = |employer_sites: usize, own_sites: usize| {
+            rows_of(30, move |i| {
+                vec![
+                    format!("{i}"),
+                    format!("{}", 100 + (i % employer_sites.max(1)) * 3),
+                    street(i, employer_sites),
+                    given[i % 6].to_string(),
+                    surname[(i / 6) % 5].to_string(),
+                    format!("{}", 10 + i * 7),
+                    street(i, own_sites),
+                ]
+            })
+        };
+        let headers: Vec<String> = (1..=7).map(|i| format!("column{i}")).collect();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let k = schema_kinds(&headers, &wage_form(4, 0));
+        assert_eq!(k[1..3], [Ignore, Ignore], "{k:?}");
+        assert_eq!(k[5..7], [HouseNumber, Street], "{k:?}");
+        // Negative: two addresses that repeat alike (billing and shipping
+        // of one customer) are not another party's: both stay streets
+        // (equally strong, so the one-column-per-kind rule keeps both).
+        let k = schema_kinds(&headers, &wage_form(0, 0));
+        assert_eq!((k[2], k[6]), (Street, Street), "{k:?}");
+        // One address only, however often it repeats: the record's own.
+        let k = schema_kinds(&headers[..5], &wage_form(4, 0));
+        assert_eq!(k[2], Street, "{k:?}");
     }
 
     #[test]
