@@ -250,7 +250,21 @@ impl Evidence<'_> {
     fn share(&self, test: impl Fn(&str) -> bool) -> f64 {
         share(&self.values, test)
     }
+
+    /// Few distinct values (at most `most`) over many rows (at least
+    /// `rows`), each repeated: a category. The values must repeat (on
+    /// average [`CATEGORY_REPEATS`] times each): a sparse column whose few
+    /// filled values all differ (the company names of the six
+    /// organisations in a file of people) is not one.
+    fn is_category(&self, rows: usize, most: usize) -> bool {
+        self.rows >= rows
+            && self.distinct <= most
+            && self.values.len() as f64 >= CATEGORY_REPEATS * self.distinct as f64
+    }
 }
+
+/// How many times a category's values repeat on average, at least.
+const CATEGORY_REPEATS: f64 = 2.5;
 
 fn mapping(column: &str, kind: FieldKind, confidence: f64, reason: String) -> ColumnMapping {
     ColumnMapping {
@@ -364,7 +378,7 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     // Few values over many rows are a category (`Household`, `Group
     // quarters`), whatever their words.
     let alphabetic = e.share(|v| v.chars().any(char::is_alphabetic));
-    if e.rows >= 50 && e.distinct <= 20 && alphabetic >= 0.8 {
+    if e.is_category(50, 20) && alphabetic >= 0.8 {
         return (
             FieldKind::Ignore,
             1.0 - e.distinct as f64 / 50.0,
@@ -410,7 +424,7 @@ fn kind_from_values(e: &Evidence<'_>) -> (FieldKind, f64, String) {
     }
     let name = e.share(is_name_like);
     if name >= 0.8 {
-        if e.rows >= 50 && e.distinct <= 20 {
+        if e.is_category(50, 20) {
             return (
                 FieldKind::Ignore,
                 1.0 - e.distinct as f64 / 50.0,
@@ -644,8 +658,7 @@ fn infer_column_as(header: &str, values: &[&str], rows: usize, parties: bool) ->
                     _ => h,
                 };
                 let s = support(refined, &e);
-                let category = e.rows >= 200
-                    && e.distinct <= 20
+                let category = e.is_category(200, 20)
                     && matches!(
                         refined,
                         FieldKind::FullName | FieldKind::Organisation | FieldKind::Street
@@ -1422,6 +1435,29 @@ mod tests {
         assert_eq!(header_hint("street_address"), Some(FieldKind::Street));
         assert_eq!(header_hint("order_total"), None);
         assert_eq!(header_hint("Segment"), None);
+    }
+
+    #[test]
+    fn a_category_repeats_its_few_values() {
+        // 300 rows of three household types: a category.
+        let kinds = ["household", "group quarters", "institution"];
+        let cat: Vec<&str> = (0..300).map(|i| kinds[i % 3]).collect();
+        let m = infer_column("c1", &cat, cat.len());
+        assert_eq!(m.kind, FieldKind::Ignore);
+        assert!(m.reason.contains("a category"), "{}", m.reason);
+        // Six different company names in a sparse column of 60 rows: few
+        // distinct values, but none repeats, so not a category.
+        let mut sparse = vec![""; 54];
+        sparse.extend([
+            "Acme Widgets Inc",
+            "Borealis Shipping Ltd",
+            "Cobalt & Finch LLC",
+            "Dunmore Bakery GmbH",
+            "Ebonwood Timber Co",
+            "Fairhaven Dental Group",
+        ]);
+        let m = infer_column("c2", &sparse, sparse.len());
+        assert!(!m.reason.contains("a category"), "{}", m.reason);
     }
 
     #[test]
