@@ -847,8 +847,14 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
         let Some(w) = unlabelled.iter().find(|w| w.index == i) else {
             continue;
         };
-        // Two along only past a second given name.
-        if i == given + 2 && columns[given + 1].kind != FieldKind::MiddleName {
+        // Two along only past a second given name (read as one already,
+        // or as a given name that the one-column-per-kind rule makes one).
+        if i == given + 2
+            && !matches!(
+                columns[given + 1].kind,
+                FieldKind::MiddleName | FieldKind::GivenName
+            )
+        {
             continue;
         }
         if columns[i].kind != FieldKind::Ignore {
@@ -864,11 +870,77 @@ fn name_columns_by_position(columns: &mut [ColumnMapping], values: &[Vec<&str>])
             );
             continue;
         }
+        // A surname is filled about as often as the given name; a sparse
+        // column of single words beside it is something else (a native
+        // spelling, an alias), and the surname may be on the other side.
+        if w.fill < given_fill / 2.0 {
+            continue;
+        }
         let c = &mut columns[i];
         c.kind = FieldKind::Surname;
         c.confidence = 0.6;
         c.reason = format!("single-word names beside the given-name column '{given_name}'");
         break;
+    }
+}
+
+/// Share of a place column's values that its commonest value holds, at
+/// least: a town is home to many of a file's people, a surname to few.
+const PLACE_TOP_SHARE: f64 = 0.1;
+
+/// Distinct values a place column holds, at least.
+const PLACE_MIN_DISTINCT: usize = 8;
+
+/// In a file whose surname column is known, another column of single
+/// words that are not given names (no header to say what) is a surname
+/// or a place. Values tell: people cluster in places, so a place
+/// column's commonest value (the capital, the main town) holds a large
+/// share of the rows ([`PLACE_TOP_SHARE`]), while even the commonest
+/// surname holds a few percent. Such a column becomes the city; one whose
+/// values spread like surnames (a second surname, a maiden name) stays
+/// out, as before.
+fn places_among_single_words(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
+    if !columns.iter().any(|c| c.kind == FieldKind::Surname)
+        || columns.iter().any(|c| c.kind == FieldKind::City)
+    {
+        return;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (i, c) in columns.iter().enumerate() {
+        if c.kind != FieldKind::Ignore || header_hint(&c.column).is_some() {
+            continue;
+        }
+        let vals: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+        if vals.len() < 20
+            || share(&vals, |v| !v.trim().contains(' ')) < 0.8
+            || share(&vals, is_name_like) < 0.9
+            || share(&vals, is_known_given_name) >= 0.3
+            || share(&vals, |v| {
+                v.trim().chars().filter(|c| c.is_alphabetic()).count() >= 3
+            }) < 0.9
+        {
+            continue;
+        }
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        for v in &vals {
+            *counts.entry(v.trim().to_lowercase()).or_default() += 1;
+        }
+        let top = counts.values().copied().max().unwrap_or(0) as f64 / vals.len() as f64;
+        // Many places (a type or status has a handful of values), not
+        // one nearly everywhere.
+        if counts.len() >= PLACE_MIN_DISTINCT
+            && (PLACE_TOP_SHARE..0.8).contains(&top)
+            && best.is_none_or(|(_, t)| top > t)
+        {
+            best = Some((i, top));
+        }
+    }
+    if let Some((i, top)) = best {
+        let reason = format!(
+            "single words, not given names, the commonest held by {}: a place (the surname is in another column)",
+            pct(top)
+        );
+        columns[i] = mapping(&columns[i].column, FieldKind::City, 0.5, reason);
     }
 }
 
@@ -1299,6 +1371,7 @@ pub fn infer_schema(
     }
     birth_date_parts(&mut columns, &values);
     name_columns_by_position(&mut columns, &values);
+    places_among_single_words(&mut columns, &values);
     house_numbers_beside_streets(&mut columns, &values);
     own_address_group(&mut columns, &values);
     places_after_dates(&mut columns, &values);
@@ -1762,7 +1835,9 @@ mod tests {
     fn of_two_given_name_columns_about_as_strong_the_first_is_the_given_name() {
         use FieldKind::*;
         let given = [
-            "james", "mary", "robert", "linda", "michael", "susan", "david",
+            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
+            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
+            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
         ];
         let surname = ["garcia", "nguyen", "okafor", "moreau", "kowalski"];
         // `unknown_first` of every 10 first names are not known given
@@ -1790,6 +1865,143 @@ mod tests {
         let k = schema_kinds(&headers, &form(4));
         assert_eq!(k[2], GivenName, "{k:?}");
         assert_ne!(k[1], GivenName, "{k:?}");
+    }
+
+    #[test]
+    fn single_words_that_cluster_are_a_place_and_those_that_spread_a_surname() {
+        use FieldKind::*;
+        let given = [
+            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
+            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
+            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
+        ];
+        let surnames = [
+            "garcia",
+            "nguyen",
+            "okafor",
+            "moreau",
+            "kowalski",
+            "lindqvist",
+            "haddad",
+            "brennan",
+            "tanaka",
+            "petrov",
+            "osei",
+            "varga",
+            "silva",
+            "novak",
+            "fischer",
+            "dubois",
+            "rossi",
+            "jensen",
+            "murphy",
+            "kaur",
+            "ahmed",
+            "costa",
+            "weber",
+        ];
+        let towns = [
+            "london", "leeds", "york", "bath", "derby", "hull", "luton", "wells", "ripon",
+        ];
+        // id, given, surname, date of birth, then `fourth(i)`.
+        let file = |fourth: &dyn Fn(usize) -> String| {
+            rows_of(90, |i| {
+                vec![
+                    format!("{i}"),
+                    given[i % 25].to_string(),
+                    surnames[i % 23].to_string(),
+                    format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
+                    fourth(i),
+                ]
+            })
+        };
+        let headers = ["column1", "column2", "column3", "column4", "column5"];
+        // A third of the people in the capital: a place.
+        let k = schema_kinds(
+            &headers,
+            &file(&|i| {
+                if i % 3 == 0 {
+                    towns[0].to_string()
+                } else {
+                    towns[1 + (i / 3) % 8].to_string()
+                }
+            }),
+        );
+        assert_eq!(k[2], Surname, "{k:?}");
+        assert_eq!(k[4], City, "{k:?}");
+        // Values that spread like surnames (a second surname): not a place.
+        let k = schema_kinds(&headers, &file(&|i| surnames[(i * 7 + 3) % 23].to_string()));
+        assert_ne!(k[4], City, "{k:?}");
+        // Initials cluster too, but are no place.
+        let k = schema_kinds(
+            &headers,
+            &file(&|i| ["j", "m", "a", "k", "r", "s", "t", "l"][i % 8].to_string()),
+        );
+        assert_ne!(k[4], City, "{k:?}");
+    }
+
+    #[test]
+    fn the_surname_after_a_full_second_given_name_and_not_a_sparse_column() {
+        use FieldKind::*;
+        let given = [
+            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
+            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
+            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
+        ];
+        let surnames = [
+            "garcia",
+            "nguyen",
+            "okafor",
+            "moreau",
+            "kowalski",
+            "lindqvist",
+            "haddad",
+            "brennan",
+            "tanaka",
+            "petrov",
+            "osei",
+            "varga",
+            "silva",
+            "novak",
+            "fischer",
+            "dubois",
+            "rossi",
+            "jensen",
+            "murphy",
+            "kaur",
+            "ahmed",
+            "costa",
+            "weber",
+        ];
+        let headers = ["column1", "column2", "column3", "column4"];
+        // id, first name, middle name (full, always filled), surname.
+        let rows = rows_of(60, |i| {
+            vec![
+                format!("{i}"),
+                given[i % 25].to_string(),
+                given[(i + 2) % 25].to_string(),
+                surnames[i % 23].to_string(),
+            ]
+        });
+        let k = schema_kinds(&headers, &rows);
+        assert_eq!(k[1..], [GivenName, MiddleName, Surname], "{k:?}");
+        // id, surname, given name, a sparse column of single words: the
+        // surname is the full column before the given name.
+        let rows = rows_of(60, |i| {
+            vec![
+                format!("{i}"),
+                surnames[i % 23].to_string(),
+                given[i % 25].to_string(),
+                if i % 6 == 0 {
+                    surnames[(i / 6) % 23].to_string()
+                } else {
+                    String::new()
+                },
+            ]
+        });
+        let k = schema_kinds(&headers, &rows);
+        assert_eq!((k[1], k[2]), (Surname, GivenName), "{k:?}");
+        assert_ne!(k[3], Surname, "{k:?}");
     }
 
     #[test]
