@@ -900,11 +900,24 @@ const PLACE_MIN_DISTINCT: usize = 8;
 /// values spread like surnames (a second surname, a maiden name) stays
 /// out, as before.
 fn places_among_single_words(columns: &mut [ColumnMapping], values: &[Vec<&str>]) {
-    if !columns.iter().any(|c| c.kind == FieldKind::Surname)
-        || columns.iter().any(|c| c.kind == FieldKind::City)
-    {
+    let Some(surname) = columns.iter().position(|c| c.kind == FieldKind::Surname) else {
+        return;
+    };
+    if columns.iter().any(|c| c.kind == FieldKind::City) {
         return;
     }
+    // Proper nouns: where the file writes its surnames capitalised
+    // (`Lebedev`, not `LEBEDEV` or `lebedev`), a place is written so too,
+    // and a column of lower-case words (`farmer`, `labourer`: an
+    // occupation) is no place.
+    let capitalised = |i: usize| {
+        let vals: Vec<&str> = values[i].iter().filter_map(|v| non_blank(v)).collect();
+        share(&vals, |v| {
+            let mut letters = v.trim().chars().filter(|c| c.is_alphabetic());
+            letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase)
+        })
+    };
+    let proper_nouns = capitalised(surname) >= 0.8;
     let mut best: Option<(usize, f64)> = None;
     for (i, c) in columns.iter().enumerate() {
         if c.kind != FieldKind::Ignore || header_hint(&c.column).is_some() {
@@ -918,6 +931,7 @@ fn places_among_single_words(columns: &mut [ColumnMapping], values: &[Vec<&str>]
             || share(&vals, |v| {
                 v.trim().chars().filter(|c| c.is_alphabetic()).count() >= 3
             }) < 0.9
+            || (proper_nouns && capitalised(i) < 0.5)
         {
             continue;
         }
@@ -1932,6 +1946,47 @@ mod tests {
         // Values that spread like surnames (a second surname): not a place.
         let k = schema_kinds(&headers, &file(&|i| surnames[(i * 7 + 3) % 23].to_string()));
         assert_ne!(k[4], City, "{k:?}");
+        // Common nouns in lower case (occupations) beside capitalised
+        // surnames: no place, however they cluster.
+        let capital = |v: &str| {
+            let mut c = v.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        };
+        let jobs = [
+            "farmer", "labourer", "servant", "clerk", "weaver", "miner", "smith", "baker", "carter",
+        ];
+        let rows = rows_of(90, |i| {
+            vec![
+                format!("{i}"),
+                capital(given[i % 25]),
+                capital(surnames[i % 23]),
+                format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
+                if i % 3 == 0 {
+                    jobs[0].to_string()
+                } else {
+                    jobs[1 + (i / 3) % 8].to_string()
+                },
+            ]
+        });
+        let k = schema_kinds(&headers, &rows);
+        assert_eq!(k[2], Surname, "{k:?}");
+        assert_ne!(k[4], City, "{k:?}");
+        // The same towns capitalised are a place.
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                r[4] = capital(if i % 3 == 0 {
+                    towns[0]
+                } else {
+                    towns[1 + (i / 3) % 8]
+                });
+                r
+            })
+            .collect();
+        let k = schema_kinds(&headers, &rows);
+        assert_eq!(k[4], City, "{k:?}");
         // Initials cluster too, but are no place.
         let k = schema_kinds(
             &headers,
