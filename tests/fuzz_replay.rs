@@ -246,4 +246,29 @@ fn write_seed_corpus() {
     for (name, bytes) in seeds {
         write("store_db_open", name.into(), &bytes);
     }
+    // Near each metadata key (values without a checksum): the byte after
+    // it and the record header before it changed.
+    for key in [
+        "slot_count",
+        "next_identity",
+        "clock",
+        "format",
+        "placeholders",
+    ] {
+        let Some(at) = base
+            .bytes
+            .windows(key.len())
+            .position(|w| w == key.as_bytes())
+        else {
+            continue;
+        };
+        for (i, delta) in [(at + key.len(), 0x40u8), (at.saturating_sub(2), 0x07)]
+            .into_iter()
+            .enumerate()
+        {
+            let seed = [vec![0], op(4, (delta.0 as u32).to_le_bytes(), &[delta.1])].concat();
+            write("store_db_open", format!("seed-meta-{key}-{i}"), &seed);
+        }
+    }
+    std::fs::write(corpus.join("store_db_open.base.db"), &base.bytes).unwrap();
 }

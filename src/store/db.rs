@@ -630,6 +630,14 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
         (read_records(conn, writer, &ctx), read_identities(conn))
     };
     let decoded = decoded?;
+    // Every slot holds a record or lost it to a removal (one event each):
+    // metadata claiming more slots is corrupt, not a size to allocate.
+    let event_base = event_count(conn)?;
+    if slot_count > decoded.len() as u64 + event_base {
+        return Err(format!(
+            "slot count {slot_count} exceeds the records and events stored"
+        ));
+    }
     // Stored keys are used only when this build computes the same keys
     // (a changed blocking rule or normalizer changes the fingerprint).
     let fingerprint = key_fingerprint(&settings);
@@ -693,7 +701,6 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
             merged_into.insert(from, into);
         }
     }
-    let event_base = event_count(conn)?;
     State::build_keyed(
         Parts {
             settings,
@@ -1005,5 +1012,80 @@ impl<'de> serde::Deserialize<'de> for Fields {
             }
         }
         d.deserialize_map(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{IdentityStore, StoreOptions};
+    use crate::{Resolver, Settings};
+
+    /// The slot count in the metadata has no checksum: a count beyond the
+    /// records and events stored is refused before anything is sized by
+    /// it (a 64 KB file claiming billions of slots is no allocation of
+    /// gigabytes), while removed records' empty slots still open.
+    #[test]
+    fn a_slot_count_beyond_records_and_events_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-slots-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 20,
+            seed: 3,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        // Two removals: their slots stay, empty.
+        for r in &data.records[..2] {
+            store
+                .remove(&data.sources[r.source as usize], &r.id)
+                .unwrap();
+        }
+        store.close().unwrap();
+        let (rows, events): (u64, u64) = {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            let n = |t: &str| {
+                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .unwrap() as u64
+            };
+            (n("records"), n("events"))
+        };
+        let n = data.records.len() as u64;
+        assert_eq!(rows, n - 2);
+        let set_slots = |n: u64| {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'slot_count'",
+                [n as i64],
+            )
+            .unwrap();
+        };
+        // The written count (two slots empty) and the largest the log
+        // allows open; one more, or billions, are refused.
+        for (slots, opens) in [
+            (n, true),
+            (rows + events, true),
+            (rows + events + 1, false),
+            (u32::MAX as u64, false),
+        ] {
+            set_slots(slots);
+            let opened = IdentityStore::open(&path, &StoreOptions::read_only());
+            assert_eq!(opened.is_ok(), opens, "slot count {slots}");
+            if let Err(e) = opened {
+                assert!(e.to_string().contains("slot count"), "{e}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
