@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! meta(key, value)                    format version, model (JSON), placeholders,
-//!                                     next identity id, clock, slot count
+//!                                     next identity id, clock, slot count, event count
 //! sources(idx, name)                  source systems, by the index records use
 //! records(slot, source, id, seq,      one row per stored record: raw values as a
 //!         fields, norm)               JSON array of [kind, value], normalized values
@@ -342,6 +342,19 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
         if let Some(last) = batch.last() {
             put_counters(&tx, last.next_identity, last.clock, last.slot_count)?;
         }
+        // The log's length beside its rows: a lost last row is found at open.
+        if let Some(next) = batch
+            .iter()
+            .filter_map(|r| r.events.last())
+            .map(|e| e.0 + 1)
+            .max()
+        {
+            put_meta(
+                &tx,
+                "event_count",
+                rusqlite::types::Value::Integer(next as i64),
+            )?;
+        }
     }
     tx.commit().map_err(sql)
 }
@@ -421,6 +434,8 @@ pub(crate) fn write_all(
         s.data.clock,
         s.data.slots.len() as u64,
     )?;
+    let event_count = events.last().map_or(0, |e| e.seq + 1);
+    put_meta(&tx, "event_count", Integer(event_count as i64))?;
     {
         let mut st = tx
             .prepare("INSERT INTO sources (idx, name) VALUES (?1, ?2)")
@@ -633,6 +648,15 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
     // Every slot holds a record or lost it to a removal (one event each):
     // metadata claiming more slots is corrupt, not a size to allocate.
     let event_base = event_count(conn)?;
+    // Stores written before the count was kept have none to compare.
+    if let Some(n) = meta_int(conn, "event_count")
+        .ok()
+        .filter(|&n| n != event_base)
+    {
+        return Err(format!(
+            "event log holds {event_base} events, the store recorded {n}"
+        ));
+    }
     if slot_count > decoded.len() as u64 + event_base {
         return Err(format!(
             "slot count {slot_count} exceeds the records and events stored"
@@ -1086,6 +1110,55 @@ mod tests {
                 assert!(e.to_string().contains("slot count"), "{e}");
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The log's last row lost (its cell dropped from a page, say): the
+    /// rest is still numbered from 0, so only the stored count tells. The
+    /// store is refused rather than opened with a shorter log whose next
+    /// event would reuse a number consumers have seen. A store without the
+    /// count (written before it was kept) opens.
+    #[test]
+    fn a_log_shorter_than_its_recorded_count_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-log-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 20,
+            seed: 4,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        for r in &data.records[..3] {
+            store
+                .remove(&data.sources[r.source as usize], &r.id)
+                .unwrap();
+        }
+        let logged = store.events(0, usize::MAX).unwrap().len();
+        store.close().unwrap();
+        let reopened = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(reopened.events(0, usize::MAX).unwrap().len(), logged);
+        drop(reopened);
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute("DELETE FROM events WHERE seq = ?1", [logged as i64 - 1])
+            .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("event log holds"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'event_count'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.events(0, usize::MAX).unwrap().len(), logged - 1);
+        drop(old);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
