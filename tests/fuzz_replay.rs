@@ -32,6 +32,26 @@ fn every_kept_fuzz_input_passes_its_target() {
     println!("replayed {replayed} kept fuzz inputs");
 }
 
+/// Each kept `store_db_open` crasher is refused, both ways, for the reason
+/// it was kept (its corruption hits bytes of the base file's present
+/// layout: a change to the layout that moves them fails here, not
+/// silently).
+#[test]
+fn kept_store_databases_are_refused_for_their_reason() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/store_db_open");
+    for (file, reason) in [
+        ("slot-count-of-168-million", "slot count"),
+        ("last-event-row-dropped", "event log holds"),
+        ("model-threshold-digit-changed", "model fails its checksum"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        for got in fuzz_checks::store_db_open_refusals(&bytes) {
+            let got = got.unwrap_or_else(|| panic!("{file} opened"));
+            assert!(got.contains(reason), "{file}: {got}");
+        }
+    }
+}
+
 /// Every directory under `tests/data/fuzz/` is a target's (a misspelt
 /// directory would silently replay nothing).
 #[test]

@@ -2,8 +2,9 @@
 //! written, and how a whole store is read back.
 //!
 //! ```text
-//! meta(key, value)                    format version, model (JSON), placeholders,
-//!                                     next identity id, clock, slot count, event count
+//! meta(key, value)                    format version, model (JSON), placeholders and
+//!                                     their checksum, next identity id, clock, slot
+//!                                     count, event count
 //! sources(idx, name)                  source systems, by the index records use
 //! records(slot, source, id, seq,      one row per stored record: raw values as a
 //!         fields, norm)               JSON array of [kind, value], normalized values
@@ -422,12 +423,15 @@ pub(crate) fn write_all(
         "key_fingerprint",
         Integer(key_fingerprint(&s.data.settings) as i64),
     )?;
-    put_meta(&tx, "settings", Text(s.data.settings.to_json()))?;
+    let settings = s.data.settings.to_json();
+    let placeholders = serde_json::to_string(&s.data.placeholders).map_err(|e| e.to_string())?;
     put_meta(
         &tx,
-        "placeholders",
-        Text(serde_json::to_string(&s.data.placeholders).map_err(|e| e.to_string())?),
+        "model_crc",
+        Integer(crc(&[settings.as_bytes(), placeholders.as_bytes()])),
     )?;
+    put_meta(&tx, "settings", Text(settings))?;
+    put_meta(&tx, "placeholders", Text(placeholders))?;
     put_counters(
         &tx,
         s.data.next_identity,
@@ -597,9 +601,18 @@ pub(crate) fn read(conn: &Connection, writer: bool) -> Result<(State, bool), Rea
 
 fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
     check_format(conn)?;
-    let settings = Settings::from_json(&meta_text(conn, "settings")?)
-        .map_err(|e| format!("stored model is not valid: {e}"))?;
-    let placeholders: Vec<Placeholder> = serde_json::from_str(&meta_text(conn, "placeholders")?)
+    let (settings, placeholders) = (
+        meta_text(conn, "settings")?,
+        meta_text(conn, "placeholders")?,
+    );
+    // The model has its checksum too (none in stores written before it was kept).
+    let sum = crc(&[settings.as_bytes(), placeholders.as_bytes()]) as u64;
+    if meta_int(conn, "model_crc").is_ok_and(|stored| stored != sum) {
+        return Err("corrupt store: the stored model fails its checksum".into());
+    }
+    let settings =
+        Settings::from_json(&settings).map_err(|e| format!("stored model is not valid: {e}"))?;
+    let placeholders: Vec<Placeholder> = serde_json::from_str(&placeholders)
         .map_err(|e| format!("stored placeholders cannot be read: {e}"))?;
     let next_identity = meta_int(conn, "next_identity")?;
     let clock = meta_int(conn, "clock")?;
@@ -1158,6 +1171,56 @@ mod tests {
         drop(c);
         let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
         assert_eq!(old.events(0, usize::MAX).unwrap().len(), logged - 1);
+        drop(old);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The model is read from the metadata, which rows' checksums do not
+    /// cover: a changed digit (a threshold of 0.9 read as 0.8) would
+    /// change every decision silently. It carries a checksum of its own;
+    /// a store without one (written before it was kept) opens.
+    #[test]
+    fn a_changed_stored_model_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-model-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 10,
+            seed: 5,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap()
+            .close()
+            .unwrap();
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let json: String = c
+            .query_row("SELECT value FROM meta WHERE key = 'settings'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let mut changed: Settings = Settings::from_json(&json).unwrap();
+        changed.threshold = 0.8;
+        c.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'settings'",
+            [changed.to_json()],
+        )
+        .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("model fails its checksum"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'model_crc'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.settings().threshold, 0.8);
         drop(old);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -535,6 +535,9 @@ pub struct BaseDb {
     content: Content,
     /// Its event log.
     events: Vec<linkage::store::LoggedEvent>,
+    /// Its model and sources.
+    settings: String,
+    sources: Vec<String>,
 }
 
 /// A directory of this process's own under the temporary directory,
@@ -580,6 +583,8 @@ pub fn base_db() -> &'static BaseDb {
             .expect("remove");
         let content = check_store(&store, false);
         let events = store.events(0, usize::MAX).expect("the log");
+        let settings = store.settings().to_json();
+        let sources = store.sources();
         store.close().expect("close");
         // The log is checkpointed into the file and emptied at close (an
         // empty `-wal` may stay when the read connection closes last).
@@ -606,6 +611,8 @@ pub fn base_db() -> &'static BaseDb {
             values,
             content,
             events,
+            settings,
+            sources,
         }
     })
 }
@@ -787,6 +794,14 @@ pub fn store_db_open(data: &[u8]) {
             content == base.content,
             "a damaged file opened with other content"
         );
+        assert!(
+            store.settings().to_json() == base.settings,
+            "a damaged file opened with another model"
+        );
+        assert!(
+            store.sources() == base.sources,
+            "a damaged file opened with other sources"
+        );
         if let Ok(events) = store.events(0, usize::MAX) {
             assert!(
                 events == base.events,
@@ -822,4 +837,22 @@ pub fn store_db_open(data: &[u8]) {
     let _ = std::fs::remove_dir_all(
         std::env::temp_dir().join(format!("linkage-fuzz-{}-db", std::process::id())),
     );
+}
+
+/// The reasons a corrupted base database is refused with, read-only and
+/// for writing (`None` for an open that succeeded): the replay test
+/// checks that each kept `store_db_open` crasher still reaches the check
+/// it was kept for (its offsets follow the base file's layout).
+pub fn store_db_open_refusals(data: &[u8]) -> [Option<String>; 2] {
+    let bytes = corrupt_db(base_db(), data.get(1..).unwrap_or_default());
+    [StoreOptions::read_only(), StoreOptions::default()].map(|options| {
+        let dir = scratch("refusals");
+        let path = dir.join("store.db");
+        std::fs::write(&path, &bytes).expect("the corrupted file");
+        let reason = IdentityStore::open(&path, &options)
+            .err()
+            .map(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        reason
+    })
 }
