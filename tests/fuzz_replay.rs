@@ -43,6 +43,7 @@ fn kept_store_databases_are_refused_for_their_reason() {
         ("slot-count-of-168-million", "slot count"),
         ("last-event-row-dropped", "event log holds"),
         ("model-threshold-digit-changed", "model fails its checksum"),
+        ("source-name-changed", "source names fail"),
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
         for got in fuzz_checks::store_db_open_refusals(&bytes) {

@@ -4,7 +4,7 @@
 //! ```text
 //! meta(key, value)                    format version, model (JSON), placeholders and
 //!                                     their checksum, next identity id, clock, slot
-//!                                     count, event count
+//!                                     count, event count, source names' checksum
 //! sources(idx, name)                  source systems, by the index records use
 //! records(slot, source, id, seq,      one row per stored record: raw values as a
 //!         fields, norm)               JSON array of [kind, value], normalized values
@@ -70,6 +70,28 @@ fn record_crc(
         norm,
         keys,
     ])
+}
+
+/// A checksum of the source names in index order (their rows carry none).
+fn sources_crc<S: AsRef<str>>(names: &[S]) -> i64 {
+    let parts: Vec<&[u8]> = names.iter().map(|n| n.as_ref().as_bytes()).collect();
+    crc(&parts)
+}
+
+/// Writes the checksum of the source names as the table now holds them.
+fn put_sources_crc(conn: &Connection) -> Result<(), Reason> {
+    let names = conn
+        .prepare_cached("SELECT name FROM sources ORDER BY idx")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map_err(sql)?;
+    put_meta(
+        conn,
+        "sources_crc",
+        rusqlite::types::Value::Integer(sources_crc(&names)),
+    )
 }
 
 fn pair_crc(a: i64, b: &[u8]) -> i64 {
@@ -343,6 +365,9 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
         if let Some(last) = batch.last() {
             put_counters(&tx, last.next_identity, last.clock, last.slot_count)?;
         }
+        if batch.iter().any(|r| !r.new_sources.is_empty()) {
+            put_sources_crc(&tx)?;
+        }
         // The log's length beside its rows: a lost last row is found at open.
         if let Some(next) = batch
             .iter()
@@ -438,6 +463,7 @@ pub(crate) fn write_all(
         s.data.clock,
         s.data.slots.len() as u64,
     )?;
+    put_meta(&tx, "sources_crc", Integer(sources_crc(&s.data.sources)))?;
     let event_count = events.last().map_or(0, |e| e.seq + 1);
     put_meta(&tx, "event_count", Integer(event_count as i64))?;
     {
@@ -635,6 +661,9 @@ fn read_in(conn: &Connection, writer: bool) -> Result<(State, bool), Reason> {
             }
             sources.push(name);
         }
+    }
+    if meta_int(conn, "sources_crc").is_ok_and(|stored| stored != sources_crc(&sources) as u64) {
+        return Err("corrupt store: the source names fail their checksum".into());
     }
     let rules = settings.blocking.rules.len();
     let ctx = RowContext {
@@ -1221,6 +1250,53 @@ mod tests {
         drop(c);
         let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
         assert_eq!(old.settings().threshold, 0.8);
+        drop(old);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Source names have no checksum column: a changed byte would move
+    /// every record of the source under another name. Their checksum is
+    /// kept in the metadata, written again when a source is added; a
+    /// store without one (written before it was kept) opens.
+    #[test]
+    fn a_changed_source_name_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-sources-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 10,
+            seed: 6,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        // A source added later rewrites the checksum.
+        let late = store.add_source("late");
+        let mut r = crate::Record::new(late, "L-1");
+        r.set(crate::FieldKind::Surname, "Orrin");
+        store.add(r).unwrap();
+        store.close().unwrap();
+        let reopened = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(reopened.sources().last().map(String::as_str), Some("late"));
+        drop(reopened);
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute("UPDATE sources SET name = 'lath' WHERE name = 'late'", [])
+            .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("source names fail"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'sources_crc'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.sources().last().map(String::as_str), Some("lath"));
         drop(old);
         let _ = std::fs::remove_dir_all(&dir);
     }
