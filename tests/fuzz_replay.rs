@@ -32,6 +32,27 @@ fn every_kept_fuzz_input_passes_its_target() {
     println!("replayed {replayed} kept fuzz inputs");
 }
 
+/// Each kept `store_db_open` crasher is refused, both ways, for the reason
+/// it was kept (its corruption hits bytes of the base file's present
+/// layout: a change to the layout that moves them fails here, not
+/// silently).
+#[test]
+fn kept_store_databases_are_refused_for_their_reason() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/store_db_open");
+    for (file, reason) in [
+        ("slot-count-of-168-million", "slot count"),
+        ("last-event-row-dropped", "event log holds"),
+        ("model-threshold-digit-changed", "model fails its checksum"),
+        ("source-name-changed", "source names fail"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        for got in fuzz_checks::store_db_open_refusals(&bytes) {
+            let got = got.unwrap_or_else(|| panic!("{file} opened"));
+            assert!(got.contains(reason), "{file}: {got}");
+        }
+    }
+}
+
 /// Every directory under `tests/data/fuzz/` is a target's (a misspelt
 /// directory would silently replay nothing).
 #[test]
@@ -49,6 +70,29 @@ fn every_kept_directory_names_a_target() {
             );
         }
     }
+}
+
+/// The `store_db_open` target's base database, untouched, opens both
+/// ways and holds its records (so the target reaches the store's checks,
+/// not only the refusals), and a change to it lasts.
+#[test]
+fn the_untouched_store_database_opens_both_ways() {
+    use linkage::store::{IdentityStore, StoreOptions};
+    let base = fuzz_checks::base_db();
+    let dir = std::env::temp_dir().join(format!("linkage-replay-{}-db", std::process::id()));
+    for options in [StoreOptions::read_only(), StoreOptions::default()] {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        std::fs::write(&path, &base.bytes).unwrap();
+        let store = IdentityStore::open(&path, &options).unwrap();
+        assert!(store.len() > 5 && store.identity_count() > 1);
+        assert!(store.events(0, usize::MAX).unwrap().len() > 3);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // The target itself on the untouched file, with and without a change.
+    fuzz_checks::store_db_open(&[0]);
+    fuzz_checks::store_db_open(&[1]);
 }
 
 /// Writes the fuzzers' seed corpora to `fuzz/corpus/<target>/` from the
@@ -188,4 +232,64 @@ fn write_seed_corpus() {
     let mut payload = vec![1u8];
     payload.extend_from_slice(&bytes[24..]);
     write("store_snapshot", "seed-payload".into(), &payload);
+    // Store databases: the base file untouched, with a change (first
+    // byte 1), and each kind of corruption once.
+    let base = fuzz_checks::base_db();
+    let len = (base.bytes.len() as u32).to_le_bytes();
+    let half = (base.bytes.len() as u32 / 2).to_le_bytes();
+    let op = |code: u8, at: [u8; 4], more: &[u8]| {
+        let mut v = vec![code];
+        v.extend_from_slice(&at);
+        v.extend_from_slice(more);
+        v
+    };
+    let seeds: [(&str, Vec<u8>); 7] = [
+        ("seed-untouched", vec![0]),
+        ("seed-change", vec![1]),
+        (
+            "seed-overwrite",
+            [vec![1], op(0, half, &[3, 0xff, 0, 0x7f, 1])].concat(),
+        ),
+        ("seed-truncate", [vec![0], op(1, half, &[])].concat()),
+        (
+            "seed-page-copy",
+            [vec![1], op(2, [1, 0, 2, 0], &[])].concat(),
+        ),
+        (
+            "seed-page-zero",
+            [vec![1], op(3, [3, 0, 0, 0], &[])].concat(),
+        ),
+        (
+            "seed-xor",
+            [vec![1], op(4, [100, 0, 0, 0], &[0x10]), op(4, len, &[1])].concat(),
+        ),
+    ];
+    for (name, bytes) in seeds {
+        write("store_db_open", name.into(), &bytes);
+    }
+    // Near each metadata key (values without a checksum): the byte after
+    // it and the record header before it changed.
+    for key in [
+        "slot_count",
+        "next_identity",
+        "clock",
+        "format",
+        "placeholders",
+    ] {
+        let Some(at) = base
+            .bytes
+            .windows(key.len())
+            .position(|w| w == key.as_bytes())
+        else {
+            continue;
+        };
+        for (i, delta) in [(at + key.len(), 0x40u8), (at.saturating_sub(2), 0x07)]
+            .into_iter()
+            .enumerate()
+        {
+            let seed = [vec![0], op(4, (delta.0 as u32).to_le_bytes(), &[delta.1])].concat();
+            write("store_db_open", format!("seed-meta-{key}-{i}"), &seed);
+        }
+    }
+    std::fs::write(corpus.join("store_db_open.base.db"), &base.bytes).unwrap();
 }

@@ -2,8 +2,9 @@
 //! written, and how a whole store is read back.
 //!
 //! ```text
-//! meta(key, value)                    format version, model (JSON), placeholders,
-//!                                     next identity id, clock, slot count
+//! meta(key, value)                    format version, model (JSON), placeholders and
+//!                                     their checksum, next identity id, clock, slot
+//!                                     count, event count, source names' checksum
 //! sources(idx, name)                  source systems, by the index records use
 //! records(slot, source, id, seq,      one row per stored record: raw values as a
 //!         fields, norm)               JSON array of [kind, value], normalized values
@@ -69,6 +70,28 @@ fn record_crc(
         norm,
         keys,
     ])
+}
+
+/// A checksum of the source names in index order (their rows carry none).
+fn sources_crc<S: AsRef<str>>(names: &[S]) -> i64 {
+    let parts: Vec<&[u8]> = names.iter().map(|n| n.as_ref().as_bytes()).collect();
+    crc(&parts)
+}
+
+/// Writes the checksum of the source names as the table now holds them.
+fn put_sources_crc(conn: &Connection) -> Result<(), Reason> {
+    let names = conn
+        .prepare_cached("SELECT name FROM sources ORDER BY idx")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map_err(sql)?;
+    put_meta(
+        conn,
+        "sources_crc",
+        rusqlite::types::Value::Integer(sources_crc(&names)),
+    )
 }
 
 fn pair_crc(a: i64, b: &[u8]) -> i64 {
@@ -342,6 +365,22 @@ pub(crate) fn write(conn: &mut Connection, batch: &[&ChangeRows]) -> Result<(), 
         if let Some(last) = batch.last() {
             put_counters(&tx, last.next_identity, last.clock, last.slot_count)?;
         }
+        if batch.iter().any(|r| !r.new_sources.is_empty()) {
+            put_sources_crc(&tx)?;
+        }
+        // The log's length beside its rows: a lost last row is found at open.
+        if let Some(next) = batch
+            .iter()
+            .filter_map(|r| r.events.last())
+            .map(|e| e.0 + 1)
+            .max()
+        {
+            put_meta(
+                &tx,
+                "event_count",
+                rusqlite::types::Value::Integer(next as i64),
+            )?;
+        }
     }
     tx.commit().map_err(sql)
 }
@@ -409,18 +448,24 @@ pub(crate) fn write_all(
         "key_fingerprint",
         Integer(key_fingerprint(&s.data.settings) as i64),
     )?;
-    put_meta(&tx, "settings", Text(s.data.settings.to_json()))?;
+    let settings = s.data.settings.to_json();
+    let placeholders = serde_json::to_string(&s.data.placeholders).map_err(|e| e.to_string())?;
     put_meta(
         &tx,
-        "placeholders",
-        Text(serde_json::to_string(&s.data.placeholders).map_err(|e| e.to_string())?),
+        "model_crc",
+        Integer(crc(&[settings.as_bytes(), placeholders.as_bytes()])),
     )?;
+    put_meta(&tx, "settings", Text(settings))?;
+    put_meta(&tx, "placeholders", Text(placeholders))?;
     put_counters(
         &tx,
         s.data.next_identity,
         s.data.clock,
         s.data.slots.len() as u64,
     )?;
+    put_meta(&tx, "sources_crc", Integer(sources_crc(&s.data.sources)))?;
+    let event_count = events.last().map_or(0, |e| e.seq + 1);
+    put_meta(&tx, "event_count", Integer(event_count as i64))?;
     {
         let mut st = tx
             .prepare("INSERT INTO sources (idx, name) VALUES (?1, ?2)")
@@ -662,9 +707,18 @@ fn read_in(
     seen: Counters,
     helpers: Vec<Connection>,
 ) -> Result<(State, bool), Reason> {
-    let settings = Settings::from_json(&meta_text(conn, "settings")?)
-        .map_err(|e| format!("stored model is not valid: {e}"))?;
-    let placeholders: Vec<Placeholder> = serde_json::from_str(&meta_text(conn, "placeholders")?)
+    let (settings, placeholders) = (
+        meta_text(conn, "settings")?,
+        meta_text(conn, "placeholders")?,
+    );
+    // The model has its checksum too (none in stores written before it was kept).
+    let sum = crc(&[settings.as_bytes(), placeholders.as_bytes()]) as u64;
+    if meta_int(conn, "model_crc").is_ok_and(|stored| stored != sum) {
+        return Err("corrupt store: the stored model fails its checksum".into());
+    }
+    let settings =
+        Settings::from_json(&settings).map_err(|e| format!("stored model is not valid: {e}"))?;
+    let placeholders: Vec<Placeholder> = serde_json::from_str(&placeholders)
         .map_err(|e| format!("stored placeholders cannot be read: {e}"))?;
     let Counters {
         next_identity,
@@ -691,6 +745,9 @@ fn read_in(
             sources.push(name);
         }
     }
+    if meta_int(conn, "sources_crc").is_ok_and(|stored| stored != sources_crc(&sources) as u64) {
+        return Err("corrupt store: the source names fail their checksum".into());
+    }
     let rules = settings.blocking.rules.len();
     let ctx = RowContext {
         slot_count,
@@ -712,11 +769,28 @@ fn read_in(
         None => (read_records(conn, Vec::new(), &ctx), read_identities(conn)),
     };
     let parts = parts?;
+    let live: usize = parts.iter().map(|p| p.entries.len()).sum();
+    // Every slot holds a record or lost it to a removal (one event each):
+    // metadata claiming more slots is corrupt, not a size to allocate.
+    let event_base = event_count(conn)?;
+    // Stores written before the count was kept have none to compare.
+    if let Some(n) = meta_int(conn, "event_count")
+        .ok()
+        .filter(|&n| n != event_base)
+    {
+        return Err(format!(
+            "event log holds {event_base} events, the store recorded {n}"
+        ));
+    }
+    if slot_count > live as u64 + event_base {
+        return Err(format!(
+            "slot count {slot_count} exceeds the records and events stored"
+        ));
+    }
     // Stored keys are used only when this build computes the same keys
     // (a changed blocking rule or normalizer changes the fingerprint).
     let fingerprint = key_fingerprint(&settings);
     let keys_valid = meta_int(conn, "key_fingerprint").ok() == Some(fingerprint);
-    let live: usize = parts.iter().map(|p| p.entries.len()).sum();
     let mut keys = BlockKeys {
         rules,
         slots: Vec::with_capacity(if keys_valid { live } else { 0 }),
@@ -784,7 +858,6 @@ fn read_in(
             merged_into.insert(from, into);
         }
     }
-    let event_base = event_count(conn)?;
     State::build_keyed(
         Parts {
             settings,
@@ -882,6 +955,9 @@ pub(crate) fn head(conn: &Connection) -> Result<Head, Reason> {
         .map_err(sql)?;
     if c.slot_count > u32::MAX as u64 {
         return Err(format!("slot count {} out of range", c.slot_count));
+    }
+    if meta_int(conn, "sources_crc").is_ok_and(|stored| stored != sources_crc(&sources) as u64) {
+        return Err("corrupt store: the source names fail their checksum".into());
     }
     Ok(Head {
         next_identity: c.next_identity,
@@ -1185,6 +1261,7 @@ impl<'de> serde::Deserialize<'de> for Fields {
 mod tests {
     use super::*;
     use crate::store::{IdentityStore, StoreOptions};
+    use crate::Resolver;
 
     /// A durable store of a few hundred synthetic records.
     fn stored(name: &str) -> std::path::PathBuf {
@@ -1271,5 +1348,220 @@ mod tests {
         assert_eq!(decode_keys(&encoded, 2, &mut Vec::new()), None);
         assert_eq!(decode_keys(&encoded[..20], 3, &mut Vec::new()), None);
         assert_eq!(decode_keys(&encoded[..4], 3, &mut Vec::new()), None);
+    }
+
+    /// The slot count in the metadata has no checksum: a count beyond the
+    /// records and events stored is refused before anything is sized by
+    /// it (a 64 KB file claiming billions of slots is no allocation of
+    /// gigabytes), while removed records' empty slots still open.
+    #[test]
+    fn a_slot_count_beyond_records_and_events_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-slots-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 20,
+            seed: 3,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        // Two removals: their slots stay, empty.
+        for r in &data.records[..2] {
+            store
+                .remove(&data.sources[r.source as usize], &r.id)
+                .unwrap();
+        }
+        store.close().unwrap();
+        let (rows, events): (u64, u64) = {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            let n = |t: &str| {
+                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .unwrap() as u64
+            };
+            (n("records"), n("events"))
+        };
+        let n = data.records.len() as u64;
+        assert_eq!(rows, n - 2);
+        let set_slots = |n: u64| {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'slot_count'",
+                [n as i64],
+            )
+            .unwrap();
+        };
+        // The written count (two slots empty) and the largest the log
+        // allows open; one more, or billions, are refused.
+        for (slots, opens) in [
+            (n, true),
+            (rows + events, true),
+            (rows + events + 1, false),
+            (u32::MAX as u64, false),
+        ] {
+            set_slots(slots);
+            let opened = IdentityStore::open(&path, &StoreOptions::read_only());
+            assert_eq!(opened.is_ok(), opens, "slot count {slots}");
+            if let Err(e) = opened {
+                assert!(e.to_string().contains("slot count"), "{e}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The log's last row lost (its cell dropped from a page, say): the
+    /// rest is still numbered from 0, so only the stored count tells. The
+    /// store is refused rather than opened with a shorter log whose next
+    /// event would reuse a number consumers have seen. A store without the
+    /// count (written before it was kept) opens.
+    #[test]
+    fn a_log_shorter_than_its_recorded_count_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-log-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 20,
+            seed: 4,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        for r in &data.records[..3] {
+            store
+                .remove(&data.sources[r.source as usize], &r.id)
+                .unwrap();
+        }
+        let logged = store.events(0, usize::MAX).unwrap().len();
+        store.close().unwrap();
+        let reopened = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(reopened.events(0, usize::MAX).unwrap().len(), logged);
+        drop(reopened);
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute("DELETE FROM events WHERE seq = ?1", [logged as i64 - 1])
+            .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("event log holds"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'event_count'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.events(0, usize::MAX).unwrap().len(), logged - 1);
+        drop(old);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The model is read from the metadata, which rows' checksums do not
+    /// cover: a changed digit (a threshold of 0.9 read as 0.8) would
+    /// change every decision silently. It carries a checksum of its own;
+    /// a store without one (written before it was kept) opens.
+    #[test]
+    fn a_changed_stored_model_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-model-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 10,
+            seed: 5,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap()
+            .close()
+            .unwrap();
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let json: String = c
+            .query_row("SELECT value FROM meta WHERE key = 'settings'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let mut changed: Settings = Settings::from_json(&json).unwrap();
+        changed.threshold = 0.8;
+        c.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'settings'",
+            [changed.to_json()],
+        )
+        .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("model fails its checksum"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'model_crc'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.settings().threshold, 0.8);
+        drop(old);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Source names have no checksum column: a changed byte would move
+    /// every record of the source under another name. Their checksum is
+    /// kept in the metadata, written again when a source is added; a
+    /// store without one (written before it was kept) opens.
+    #[test]
+    fn a_changed_source_name_is_refused() {
+        let dir = std::env::temp_dir().join(format!("linkage-db-sources-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.db");
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 10,
+            seed: 6,
+            ..Default::default()
+        })
+        .dataset;
+        let resolution = Resolver::new(Settings::default())
+            .unwrap()
+            .resolve(&data)
+            .unwrap();
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .unwrap()
+            .persist(&path, &StoreOptions::default())
+            .unwrap();
+        // A source added later rewrites the checksum.
+        let late = store.add_source("late");
+        let mut r = crate::Record::new(late, "L-1");
+        r.set(crate::FieldKind::Surname, "Orrin");
+        store.add(r).unwrap();
+        store.close().unwrap();
+        let reopened = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(reopened.sources().last().map(String::as_str), Some("late"));
+        drop(reopened);
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute("UPDATE sources SET name = 'lath' WHERE name = 'late'", [])
+            .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("source names fail"), "{e}");
+        c.execute("DELETE FROM meta WHERE key = 'sources_crc'", [])
+            .unwrap();
+        drop(c);
+        let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        assert_eq!(old.sources().last().map(String::as_str), Some("lath"));
+        drop(old);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -29,7 +29,7 @@ use linkage::normalize::phone::{normalize_phone, PhoneRules};
 use linkage::normalize::record::{NormalizeReport, NormalizeRules};
 use linkage::normalize::NormalizedRecord;
 use linkage::score::{Scorer, TermFrequencies};
-use linkage::store::IdentityStore;
+use linkage::store::{IdentityStore, StoreOptions, SurvivorshipRules};
 use linkage::{Dataset, FieldKind, Record, Resolution, Resolver, Settings};
 
 /// A target's body: panics when an invariant fails.
@@ -47,6 +47,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("compare_pair", compare_pair),
     ("settings_json", settings_json),
     ("store_snapshot", store_snapshot),
+    ("store_db_open", store_db_open),
     ("resolve_small", resolve_small),
 ];
 
@@ -516,4 +517,342 @@ pub fn resolve_small(data: &[u8]) {
         one.clustering.cluster_of, two.clustering.cluster_of,
         "clusters depend on the thread count"
     );
+}
+
+/// The store database every `store_db_open` input corrupts: a durable
+/// store made once per process from a few synthetic records (a resolved
+/// batch, then records added, updated and removed), closed, read back as
+/// bytes.
+pub struct BaseDb {
+    /// The database file's bytes (no write-ahead log beside it).
+    pub bytes: Vec<u8>,
+    /// Its page size (from the SQLite header).
+    pub page: usize,
+    /// The stored values (longer than three characters): none may appear
+    /// in an error.
+    pub values: Vec<String>,
+    /// What the file holds: identities with their members.
+    content: Content,
+    /// Its event log.
+    events: Vec<linkage::store::LoggedEvent>,
+    /// Its model and sources.
+    settings: String,
+    sources: Vec<String>,
+}
+
+/// A directory of this process's own under the temporary directory,
+/// emptied.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("linkage-fuzz-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// The base database (made on first use).
+pub fn base_db() -> &'static BaseDb {
+    static BASE: OnceLock<BaseDb> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let data = linkage::synth::generate(&linkage::synth::SynthOptions {
+            customers: 6,
+            seed: 16,
+            ..linkage::synth::SynthOptions::default()
+        })
+        .dataset;
+        let resolution = resolve(&data, Settings::default()).expect("the sample resolves");
+        let path = scratch("base").join("store.db");
+        let store = IdentityStore::from_resolution(&data, &resolution)
+            .expect("a store")
+            .persist(&path, &StoreOptions::default())
+            .expect("a durable store");
+        let signup = store.add_source("signup");
+        let mut twin = Record::new(signup, "S-1");
+        for (k, v) in &data.records[0].fields {
+            twin.set(*k, v.to_uppercase());
+        }
+        store.add(twin).expect("add");
+        let mut other = Record::new(signup, "S-2");
+        other.set(FieldKind::GivenName, "Quillon");
+        other.set(FieldKind::Surname, "Vastrebeck");
+        store.add(other.clone()).expect("add");
+        other.set(FieldKind::Email, "qv@example.org");
+        store.update(other).expect("update");
+        let r = &data.records[1];
+        store
+            .remove(&data.sources[r.source as usize], &r.id)
+            .expect("remove");
+        let content = check_store(&store, false);
+        let events = store.events(0, usize::MAX).expect("the log");
+        let settings = store.settings().to_json();
+        let sources = store.sources();
+        store.close().expect("close");
+        // The log is checkpointed into the file and emptied at close (an
+        // empty `-wal` may stay when the read connection closes last).
+        let wal = path.with_file_name("store.db-wal");
+        let left = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        assert_eq!(left, 0, "a log is left beside the closed store");
+        let bytes = std::fs::read(&path).expect("the store file");
+        let page = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+            1 => 65536,
+            p => p as usize,
+        };
+        let mut values: Vec<String> = data
+            .records
+            .iter()
+            .flat_map(|r| r.fields.iter().map(|(_, v)| v.clone()))
+            .filter(|v| v.chars().count() > 3)
+            .collect();
+        values.sort();
+        values.dedup();
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        BaseDb {
+            bytes,
+            page,
+            values,
+            content,
+            events,
+            settings,
+            sources,
+        }
+    })
+}
+
+/// The base database corrupted as `ops` says: operations of an opcode
+/// byte and a 4-byte offset (little-endian, taken modulo the file's or the
+/// page count), some with more bytes: overwrite (a length byte, then the
+/// bytes), truncate, copy a page over another (two 2-byte page numbers),
+/// zero a page, xor a byte.
+pub fn corrupt_db(base: &BaseDb, ops: &[u8]) -> Vec<u8> {
+    let mut bytes = base.bytes.clone();
+    let mut rest = ops;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        if rest.len() < n {
+            return None;
+        }
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Some(head)
+    };
+    for _ in 0..64 {
+        let Some(head) = take(5) else { break };
+        let op = head[0];
+        let at = u32::from_le_bytes([head[1], head[2], head[3], head[4]]) as usize;
+        let len = bytes.len();
+        let pages = len.div_ceil(base.page).max(1);
+        match op % 5 {
+            0 => {
+                let Some(&[n]) = take(1) else { break };
+                let Some(new) = take(n as usize % 16 + 1) else {
+                    break;
+                };
+                if len > 0 {
+                    let from = at % len;
+                    let end = (from + new.len()).min(len);
+                    bytes[from..end].copy_from_slice(&new[..end - from]);
+                }
+            }
+            1 => bytes.truncate(at % (len + 1)),
+            2 => {
+                let (src, dst) = ((at & 0xffff) % pages, (at >> 16) % pages);
+                let page = |p: usize| p * base.page..((p + 1) * base.page).min(len);
+                let copy: Vec<u8> = bytes[page(src)].to_vec();
+                let target = page(dst);
+                let n = copy.len().min(target.len());
+                bytes[target.start..target.start + n].copy_from_slice(&copy[..n]);
+            }
+            3 => {
+                let p = at % pages;
+                let end = ((p + 1) * base.page).min(len);
+                bytes[p * base.page..end].fill(0);
+            }
+            _ => {
+                let Some(&[x]) = take(1) else { break };
+                if len > 0 {
+                    bytes[at % len] ^= x.max(1);
+                }
+            }
+        }
+    }
+    bytes
+}
+
+/// A store's content, comparable across opens: identities with their
+/// members (source, id, values) in join order.
+type Content = Vec<(u64, Vec<(String, String, Vec<(FieldKind, String)>)>)>;
+
+/// The invariants of an opened store: every record in exactly one live
+/// identity, identity ids unique and ascending, each resolving to itself,
+/// each member readable; the event log, when readable, numbered 0, 1, 2,
+/// ...; `deep`: golden records and matching work on every identity.
+fn check_store(store: &IdentityStore, deep: bool) -> Content {
+    let ids = store.identity_ids();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "identity ids repeat");
+    assert_eq!(store.identity_count(), ids.len());
+    let mut seen = HashSet::new();
+    let mut content = Vec::new();
+    for &id in &ids {
+        assert_eq!(store.resolve_id(id), Some(id), "live identity {id} moved");
+        let members = store.records_of(id);
+        assert!(!members.is_empty(), "identity {id} is empty");
+        let mut held = Vec::new();
+        for m in members {
+            assert!(
+                seen.insert((m.source.clone(), m.id.clone())),
+                "a record in two identities"
+            );
+            assert_eq!(store.identity_of(&m.source, &m.id), Some(id));
+            let record = store.record(&m.source, &m.id).expect("a member is stored");
+            assert_eq!(record.id, m.id);
+            held.push((m.source, m.id, record.fields));
+        }
+        if deep {
+            let golden = store.golden_record(id, &SurvivorshipRules::default());
+            assert!(golden.is_some(), "no golden record for identity {id}");
+        }
+        content.push((id, held));
+    }
+    assert_eq!(seen.len(), store.len(), "records outside identities");
+    if let Ok(events) = store.events(0, usize::MAX) {
+        for (i, e) in events.iter().enumerate() {
+            assert_eq!(e.seq, i as u64, "event log out of sequence");
+        }
+    }
+    if let Some((_, members)) = content.first().filter(|_| deep) {
+        let (source, _, fields) = &members[0];
+        let index = store.sources().iter().position(|s| s == source);
+        let mut probe = Record::new(index.expect("a member's source is known") as u32, "probe");
+        for (k, v) in fields {
+            probe.set(*k, v.clone());
+        }
+        if let Ok(matches) = store.match_record(&probe, 3) {
+            for m in matches {
+                assert!(ids.contains(&m.identity), "a match to no live identity");
+                assert!((0.0..=1.0).contains(&m.probability), "{}", m.probability);
+                assert!(!m.weight.is_nan(), "a match of weight NaN");
+            }
+        }
+    }
+    content
+}
+
+/// A refused open: a clear error that names the file and shows no stored
+/// value.
+fn check_open_error(e: &linkage::Error, base: &BaseDb) {
+    let message = e.to_string();
+    assert!(
+        message.contains("store.db"),
+        "error does not name the file: {message}"
+    );
+    assert!(
+        !matches!(e, linkage::Error::StoreLocked { .. }),
+        "a fresh store is locked"
+    );
+    for v in &base.values {
+        assert!(
+            !message.contains(v.as_str()),
+            "an error shows a stored value"
+        );
+    }
+}
+
+/// A corrupted store database opened read-only and for writing. The
+/// first byte: bit 0 tries a change after a writable open; the rest are
+/// the corruptions of [`corrupt_db`]. Each open either fails with a clear
+/// error (naming the file, no stored value shown) or gives a store that
+/// holds every record in exactly one identity (see `check_store`); both
+/// opens that succeed hold the same content; a change accepted and
+/// closed is there when the file is opened again.
+pub fn store_db_open(data: &[u8]) {
+    let Some((&flags, ops)) = data.split_first() else {
+        return;
+    };
+    let base = base_db();
+    let bytes = corrupt_db(base, ops);
+    let mut contents = Vec::new();
+    for read_only in [true, false] {
+        let dir = scratch("db");
+        let path = dir.join("store.db");
+        std::fs::write(&path, &bytes).expect("the corrupted file");
+        let options = if read_only {
+            StoreOptions::read_only()
+        } else {
+            StoreOptions::default()
+        };
+        let store = match IdentityStore::open(&path, &options) {
+            Ok(store) => store,
+            Err(e) => {
+                check_open_error(&e, base);
+                continue;
+            }
+        };
+        // Golden records and matching once per content (the opens that
+        // succeed are compared below).
+        let content = check_store(&store, contents.is_empty());
+        // Every row carries a checksum: a damaged file that opens holds
+        // what was written, and its log, when readable, is the one written.
+        assert!(
+            content == base.content,
+            "a damaged file opened with other content"
+        );
+        assert!(
+            store.settings().to_json() == base.settings,
+            "a damaged file opened with another model"
+        );
+        assert!(
+            store.sources() == base.sources,
+            "a damaged file opened with other sources"
+        );
+        if let Ok(events) = store.events(0, usize::MAX) {
+            assert!(
+                events == base.events,
+                "a damaged file opened with another log"
+            );
+        }
+        contents.push(content);
+        if read_only || flags & 1 == 0 {
+            drop(store);
+            continue;
+        }
+        let before = store.len();
+        let source = store.add_source("fuzz");
+        let mut record = Record::new(source, "F-1");
+        record.set(FieldKind::GivenName, "Ostrava");
+        record.set(FieldKind::Surname, "Quintrell");
+        let Ok(change) = store.add(record) else {
+            drop(store);
+            continue;
+        };
+        assert_eq!(store.identity_of("fuzz", "F-1"), Some(change.identity));
+        assert_eq!(store.len(), before + 1, "an add did not add one record");
+        let after = check_store(&store, true);
+        if store.close().is_ok() {
+            let again = IdentityStore::open(&path, &StoreOptions::read_only())
+                .expect("a store closed after a change opens again");
+            assert_eq!(check_store(&again, false), after, "the change did not last");
+        }
+    }
+    if let [a, b] = &contents[..] {
+        assert_eq!(a, b, "read-only and writable opens differ");
+    }
+    let _ = std::fs::remove_dir_all(
+        std::env::temp_dir().join(format!("linkage-fuzz-{}-db", std::process::id())),
+    );
+}
+
+/// The reasons a corrupted base database is refused with, read-only and
+/// for writing (`None` for an open that succeeded): the replay test
+/// checks that each kept `store_db_open` crasher still reaches the check
+/// it was kept for (its offsets follow the base file's layout).
+pub fn store_db_open_refusals(data: &[u8]) -> [Option<String>; 2] {
+    let bytes = corrupt_db(base_db(), data.get(1..).unwrap_or_default());
+    [StoreOptions::read_only(), StoreOptions::default()].map(|options| {
+        let dir = scratch("refusals");
+        let path = dir.join("store.db");
+        std::fs::write(&path, &bytes).expect("the corrupted file");
+        let reason = IdentityStore::open(&path, &options)
+            .err()
+            .map(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        reason
+    })
 }

@@ -68,6 +68,15 @@ impl State {
         if c.head.sources.len() < known || c.head.sources[..known] != self.data.sources[..] {
             return Err("the stored sources changed; open the store again".into());
         }
+        // Each new slot is an added record, one event at least: a count
+        // beyond that is corrupt, not a size to allocate.
+        let new_events = c.head.events.saturating_sub(self.data.event_base);
+        if c.head.slot_count > self.data.slots.len() as u64 + new_events {
+            return Err(format!(
+                "slot count {} exceeds the records and events stored",
+                c.head.slot_count
+            ));
+        }
         if (c.head.slot_count as usize) < self.data.slots.len()
             || c.head.next_identity < self.data.next_identity
             || c.head.clock < self.data.clock
