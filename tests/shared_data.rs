@@ -242,32 +242,16 @@ fn without_headers(dir: &Path, files: &[&str], tag: &str) -> PathBuf {
     tmp
 }
 
-/// Febrl without its header row: the columns are read from their values
-/// alone (given name and surname side by side, a street column without
-/// house numbers and the numbers beside it).
+/// Sets without their header rows: the columns are read from their
+/// values alone. Febrl: given name and surname side by side, a street
+/// column without house numbers and the numbers beside it. Pseudopeople:
+/// several parties in a row (a wage form's employer address before the
+/// employee's name and address, a tax return's spouse and dependants).
+/// fake1000: the town column (single words like surnames) told from the
+/// surname by how its values cluster.
 #[test]
-fn febrl3_without_header_row_reads_its_columns() {
-    let Some(dir) = shared("febrl3") else { return };
-    let tmp = without_headers(&dir, &["febrl3"], "febrl3");
-    let m = run(&tmp, &["febrl3"]);
-    let _ = std::fs::remove_dir_all(&tmp);
-    assert!(
-        m.f1 >= 0.98,
-        "febrl3 without header F1 {:.4} below 0.98",
-        m.f1
-    );
-}
-
-/// Pseudopeople's seven files without header rows: several parties in a
-/// row (a wage form's employer address before the employee's name and
-/// address, a tax return's spouse and dependants) are told apart by
-/// their values alone.
-#[test]
-fn pseudopeople_without_header_rows_reads_each_partys_columns() {
-    let Some(dir) = shared("external/pseudopeople") else {
-        return;
-    };
-    let files = [
+fn sets_without_header_rows_read_their_columns() {
+    let pseudopeople: &[&str] = &[
         "american_community_survey",
         "current_population_survey",
         "decennial_census",
@@ -276,29 +260,20 @@ fn pseudopeople_without_header_rows_reads_each_partys_columns() {
         "taxes_w2_and_1099",
         "women_infants_and_children",
     ];
-    let tmp = without_headers(&dir, &files, "pseudopeople");
-    let m = run(&tmp, &files);
-    let _ = std::fs::remove_dir_all(&tmp);
-    assert!(
-        m.f1 >= 0.97,
-        "pseudopeople without headers F1 {:.4} below 0.97",
-        m.f1
-    );
-}
-
-/// fake1000 without its header row: the town column (single words like
-/// surnames) is told from the surname by how its values cluster.
-#[test]
-fn fake1000_without_header_row_reads_its_town() {
-    let Some(dir) = shared("external/fake1000") else {
-        return;
-    };
-    let tmp = without_headers(&dir, &["fake1000"], "fake1000");
-    let m = run(&tmp, &["fake1000"]);
-    let _ = std::fs::remove_dir_all(&tmp);
-    assert!(
-        m.f1 >= 0.90,
-        "fake1000 without header F1 {:.4} below 0.90",
-        m.f1
-    );
+    let sets: [(&str, &[&str], f64); 3] = [
+        ("febrl3", &["febrl3"], 0.98),
+        ("external/pseudopeople", pseudopeople, 0.97),
+        ("external/fake1000", &["fake1000"], 0.90),
+    ];
+    for (set, files, floor) in sets {
+        let Some(dir) = shared(set) else { return };
+        let tmp = without_headers(&dir, files, &set.replace('/', "-"));
+        let m = run(&tmp, files);
+        let _ = std::fs::remove_dir_all(&tmp);
+        assert!(
+            m.f1 >= floor,
+            "{set} without header rows: F1 {:.4} below {floor}",
+            m.f1
+        );
+    }
 }

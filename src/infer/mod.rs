@@ -1782,6 +1782,40 @@ mod tests {
         );
     }
 
+    /// Common given names, for test files.
+    const GIVEN: [&str; 25] = [
+        "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john", "karen",
+        "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen", "george", "sandra",
+        "steven", "donna", "edward", "carol", "brian",
+    ];
+
+    /// Surnames of many origins, for test files.
+    const SURNAMES: [&str; 23] = [
+        "garcia",
+        "nguyen",
+        "okafor",
+        "moreau",
+        "kowalski",
+        "lindqvist",
+        "haddad",
+        "brennan",
+        "tanaka",
+        "petrov",
+        "osei",
+        "varga",
+        "silva",
+        "novak",
+        "fischer",
+        "dubois",
+        "rossi",
+        "jensen",
+        "murphy",
+        "kaur",
+        "ahmed",
+        "costa",
+        "weber",
+    ];
+
     /// Rows of `n` people with the given columns, values made by `f`.
     fn rows_of(n: usize, f: impl Fn(usize) -> Vec<String>) -> Vec<Vec<String>> {
         (0..n).map(f).collect()
@@ -1848,11 +1882,7 @@ mod tests {
     #[test]
     fn of_two_given_name_columns_about_as_strong_the_first_is_the_given_name() {
         use FieldKind::*;
-        let given = [
-            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
-            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
-            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
-        ];
+        let given = GIVEN;
         let surname = ["garcia", "nguyen", "okafor", "moreau", "kowalski"];
         // `unknown_first` of every 10 first names are not known given
         // names; the middle names all are.
@@ -1884,36 +1914,8 @@ mod tests {
     #[test]
     fn single_words_that_cluster_are_a_place_and_those_that_spread_a_surname() {
         use FieldKind::*;
-        let given = [
-            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
-            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
-            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
-        ];
-        let surnames = [
-            "garcia",
-            "nguyen",
-            "okafor",
-            "moreau",
-            "kowalski",
-            "lindqvist",
-            "haddad",
-            "brennan",
-            "tanaka",
-            "petrov",
-            "osei",
-            "varga",
-            "silva",
-            "novak",
-            "fischer",
-            "dubois",
-            "rossi",
-            "jensen",
-            "murphy",
-            "kaur",
-            "ahmed",
-            "costa",
-            "weber",
-        ];
+        let given = GIVEN;
+        let surnames = SURNAMES;
         let towns = [
             "london", "leeds", "york", "bath", "derby", "hull", "luton", "wells", "ripon",
         ];
@@ -1998,36 +2000,8 @@ mod tests {
     #[test]
     fn the_surname_after_a_full_second_given_name_and_not_a_sparse_column() {
         use FieldKind::*;
-        let given = [
-            "james", "mary", "robert", "linda", "michael", "susan", "david", "sarah", "john",
-            "karen", "thomas", "nancy", "daniel", "lisa", "paul", "betty", "mark", "helen",
-            "george", "sandra", "steven", "donna", "edward", "carol", "brian",
-        ];
-        let surnames = [
-            "garcia",
-            "nguyen",
-            "okafor",
-            "moreau",
-            "kowalski",
-            "lindqvist",
-            "haddad",
-            "brennan",
-            "tanaka",
-            "petrov",
-            "osei",
-            "varga",
-            "silva",
-            "novak",
-            "fischer",
-            "dubois",
-            "rossi",
-            "jensen",
-            "murphy",
-            "kaur",
-            "ahmed",
-            "costa",
-            "weber",
-        ];
+        let given = GIVEN;
+        let surnames = SURNAMES;
         let headers = ["column1", "column2", "column3", "column4"];
         // id, first name, middle name (full, always filled), surname.
         let rows = rows_of(60, |i| {

@@ -1263,25 +1263,42 @@ mod tests {
     use crate::store::{IdentityStore, StoreOptions};
     use crate::Resolver;
 
-    /// A durable store of a few hundred synthetic records.
-    fn stored(name: &str) -> std::path::PathBuf {
-        let synth = crate::synth::generate(&crate::synth::SynthOptions {
-            customers: 150,
-            seed: 7,
+    /// A durable store of `customers` synthetic customers (seed `seed`)
+    /// in a fresh temporary folder: the folder, the database path, the
+    /// data and the open store (the writer).
+    fn durable_store(
+        tag: &str,
+        customers: usize,
+        seed: u64,
+    ) -> (
+        std::path::PathBuf,
+        std::path::PathBuf,
+        crate::Dataset,
+        IdentityStore,
+    ) {
+        let data = crate::synth::generate(&crate::synth::SynthOptions {
+            customers,
+            seed,
             ..Default::default()
-        });
-        let data = synth.dataset;
-        let res = crate::Resolver::new(Settings::default())
+        })
+        .dataset;
+        let res = Resolver::new(Settings::default())
             .and_then(|r| r.resolve(&data))
             .expect("resolves");
-        let dir = std::env::temp_dir().join(format!("linkage-db-{}-{name}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("linkage-db-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         let path = dir.join("store.db");
-        IdentityStore::from_resolution(&data, &res)
+        let store = IdentityStore::from_resolution(&data, &res)
             .and_then(|s| s.persist(&path, &StoreOptions::default()))
-            .and_then(IdentityStore::close)
             .expect("written");
+        (dir, path, data, store)
+    }
+
+    /// A closed durable store of a few hundred synthetic records.
+    fn stored(name: &str) -> std::path::PathBuf {
+        let (_, path, _, store) = durable_store(name, 150, 7);
+        store.close().expect("closed");
         path
     }
 
@@ -1356,24 +1373,7 @@ mod tests {
     /// gigabytes), while removed records' empty slots still open.
     #[test]
     fn a_slot_count_beyond_records_and_events_is_refused() {
-        let dir = std::env::temp_dir().join(format!("linkage-db-slots-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("store.db");
-        let data = crate::synth::generate(&crate::synth::SynthOptions {
-            customers: 20,
-            seed: 3,
-            ..Default::default()
-        })
-        .dataset;
-        let resolution = Resolver::new(Settings::default())
-            .unwrap()
-            .resolve(&data)
-            .unwrap();
-        let store = IdentityStore::from_resolution(&data, &resolution)
-            .unwrap()
-            .persist(&path, &StoreOptions::default())
-            .unwrap();
+        let (dir, path, data, store) = durable_store("slots", 20, 3);
         // Two removals: their slots stay, empty.
         for r in &data.records[..2] {
             store
@@ -1426,24 +1426,7 @@ mod tests {
     /// count (written before it was kept) opens.
     #[test]
     fn a_log_shorter_than_its_recorded_count_is_refused() {
-        let dir = std::env::temp_dir().join(format!("linkage-db-log-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("store.db");
-        let data = crate::synth::generate(&crate::synth::SynthOptions {
-            customers: 20,
-            seed: 4,
-            ..Default::default()
-        })
-        .dataset;
-        let resolution = Resolver::new(Settings::default())
-            .unwrap()
-            .resolve(&data)
-            .unwrap();
-        let store = IdentityStore::from_resolution(&data, &resolution)
-            .unwrap()
-            .persist(&path, &StoreOptions::default())
-            .unwrap();
+        let (dir, path, data, store) = durable_store("log", 20, 4);
         for r in &data.records[..3] {
             store
                 .remove(&data.sources[r.source as usize], &r.id)
@@ -1474,26 +1457,8 @@ mod tests {
     /// a store without one (written before it was kept) opens.
     #[test]
     fn a_changed_stored_model_is_refused() {
-        let dir = std::env::temp_dir().join(format!("linkage-db-model-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("store.db");
-        let data = crate::synth::generate(&crate::synth::SynthOptions {
-            customers: 10,
-            seed: 5,
-            ..Default::default()
-        })
-        .dataset;
-        let resolution = Resolver::new(Settings::default())
-            .unwrap()
-            .resolve(&data)
-            .unwrap();
-        IdentityStore::from_resolution(&data, &resolution)
-            .unwrap()
-            .persist(&path, &StoreOptions::default())
-            .unwrap()
-            .close()
-            .unwrap();
+        let (dir, path, _, store) = durable_store("model", 10, 5);
+        store.close().unwrap();
         let c = rusqlite::Connection::open(&path).unwrap();
         let json: String = c
             .query_row("SELECT value FROM meta WHERE key = 'settings'", [], |r| {
@@ -1524,24 +1489,7 @@ mod tests {
     /// store without one (written before it was kept) opens.
     #[test]
     fn a_changed_source_name_is_refused() {
-        let dir = std::env::temp_dir().join(format!("linkage-db-sources-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("store.db");
-        let data = crate::synth::generate(&crate::synth::SynthOptions {
-            customers: 10,
-            seed: 6,
-            ..Default::default()
-        })
-        .dataset;
-        let resolution = Resolver::new(Settings::default())
-            .unwrap()
-            .resolve(&data)
-            .unwrap();
-        let store = IdentityStore::from_resolution(&data, &resolution)
-            .unwrap()
-            .persist(&path, &StoreOptions::default())
-            .unwrap();
+        let (dir, path, _, store) = durable_store("sources", 10, 6);
         // A source added later rewrites the checksum.
         let late = store.add_source("late");
         let mut r = crate::Record::new(late, "L-1");
