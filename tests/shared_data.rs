@@ -10,6 +10,17 @@ use common::{one_at_a_time, read_and_resolve, store_clusters};
 use linkage::eval::{evaluate, Metrics, Truth};
 use linkage::input::{read_csv_files, CsvOptions};
 
+/// The files of the pseudopeople set.
+const PSEUDOPEOPLE: &[&str] = &[
+    "american_community_survey",
+    "current_population_survey",
+    "decennial_census",
+    "social_security",
+    "taxes_1040",
+    "taxes_w2_and_1099",
+    "women_infants_and_children",
+];
+
 fn shared(set: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
@@ -205,19 +216,7 @@ fn external_sets_read_right_with_zero_configuration() {
             &["customers", "reference", "watchlist"],
             0.542,
         ),
-        (
-            "pseudopeople",
-            &[
-                "american_community_survey",
-                "current_population_survey",
-                "decennial_census",
-                "social_security",
-                "taxes_1040",
-                "taxes_w2_and_1099",
-                "women_infants_and_children",
-            ],
-            0.898,
-        ),
+        ("pseudopeople", PSEUDOPEOPLE, 0.898),
     ];
     for (set, files, floor) in sets {
         let Some(dir) = shared(&format!("external/{set}")) else {
@@ -251,18 +250,9 @@ fn without_headers(dir: &Path, files: &[&str], tag: &str) -> PathBuf {
 /// surname by how its values cluster.
 #[test]
 fn sets_without_header_rows_read_their_columns() {
-    let pseudopeople: &[&str] = &[
-        "american_community_survey",
-        "current_population_survey",
-        "decennial_census",
-        "social_security",
-        "taxes_1040",
-        "taxes_w2_and_1099",
-        "women_infants_and_children",
-    ];
     let sets: [(&str, &[&str], f64); 3] = [
         ("febrl3", &["febrl3"], 0.98),
-        ("external/pseudopeople", pseudopeople, 0.97),
+        ("external/pseudopeople", PSEUDOPEOPLE, 0.97),
         ("external/fake1000", &["fake1000"], 0.90),
     ];
     for (set, files, floor) in sets {
