@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
     [ "$left_secs" -le 0 ] || [ "$left_runs" -le 0 ] && break
     RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz run -s none -O -a "$t" "corpus/$t" -- \
       -rss_limit_mb=2048 -timeout=1 -max_total_time="$left_secs" -runs="$left_runs" \
-      -max_len=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
+      -max_len=4096 -report_slow_units=1 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
       >> "logs/$t.log" 2>&1
     status=$?
     n=$(grep '^stat::number_of_executed_units' "logs/$t.log" | tail -1 | awk '{print $2}')
@@ -48,7 +48,7 @@ for t in "${targets[@]}"; do
       break
     fi
   done
-  # A unit reported slow (over 10 s) without a timeout: the alarm can be
+  # A unit reported slow (over 1 s) without a timeout: the alarm can be
   # taken by another of the target's threads. Run again: over 1 s, it is
   # kept as a timeout; else it was a pause.
   for unit in "artifacts/$t"/slow-unit-*; do
