@@ -9,7 +9,8 @@
 # 1 s limit) came from the process being paused (SIGSTOP, a suspended
 # machine): the input is set aside in artifacts/<target>/paused/ and the
 # run resumes with what is left of its time and executions. Crashes, and
-# timeouts that reproduce, end the target's run.
+# timeouts that reproduce, end the target's run. Units reported slow are
+# run again at the end the same way.
 set -uo pipefail
 # One core: the store code's rayon calls get one worker thread.
 export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
@@ -32,7 +33,7 @@ for t in "${targets[@]}"; do
     [ "$left_secs" -le 0 ] || [ "$left_runs" -le 0 ] && break
     RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz run -s none -O -a "$t" "corpus/$t" -- \
       -rss_limit_mb=2048 -timeout=1 -max_total_time="$left_secs" -runs="$left_runs" \
-      -max_len=4096 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
+      -max_len=4096 -report_slow_units=1 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
       >> "logs/$t.log" 2>&1
     status=$?
     n=$(grep '^stat::number_of_executed_units' "logs/$t.log" | tail -1 | awk '{print $2}')
@@ -45,6 +46,17 @@ for t in "${targets[@]}"; do
       echo "run.sh: $unit does not time out again (a pause); resuming" >> "logs/$t.log"
     else
       break
+    fi
+  done
+  # A unit reported slow (over 1 s) without a timeout: the alarm can be
+  # taken by another of the target's threads. Run again: over 1 s, it is
+  # kept as a timeout; else it was a pause.
+  for unit in "artifacts/$t"/slow-unit-*; do
+    [ -f "$unit" ] || continue
+    if nice -n 19 "$bin/$t" -timeout=1 -rss_limit_mb=2048 "$unit" >/dev/null 2>&1; then
+      mkdir -p "artifacts/$t/paused"; mv "$unit" "artifacts/$t/paused/"
+    else
+      mv "$unit" "artifacts/$t/timeout-${unit##*slow-unit-}"; status=1
     fi
   done
   echo "$t exit $status executions $done_runs wall $(( $(date +%s) - start ))s $(grep -E '^#[0-9]+' "logs/$t.log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+')"

@@ -40,10 +40,12 @@ fn every_kept_fuzz_input_passes_its_target() {
 fn kept_store_databases_are_refused_for_their_reason() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/store_db_open");
     for (file, reason) in [
-        ("slot-count-of-168-million", "slot count"),
+        ("slot-count-of-168-million", "metadata's pages are damaged"),
+        ("slot-count-beyond-the-log", "slot count"),
         ("last-event-row-dropped", "event log holds"),
         ("model-threshold-digit-changed", "model fails its checksum"),
         ("source-name-changed", "source names fail"),
+        ("meta-page-cells-overlap", "metadata's pages are damaged"),
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
         for got in fuzz_checks::store_db_open_refusals(&bytes) {
