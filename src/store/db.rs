@@ -1363,7 +1363,10 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         for options in [StoreOptions::read_only(), StoreOptions::default()] {
             let e = IdentityStore::open(&path, &options).unwrap_err();
-            assert!(e.to_string().contains("metadata's pages are damaged"), "{e}");
+            assert!(
+                e.to_string().contains("metadata's pages are damaged"),
+                "{e}"
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
