@@ -7,18 +7,21 @@
 #
 #   datafusion/bench.sh N [DIR]     # N records generated into DIR (seed 7)
 #
-# Needs the release examples: it builds them first (target dir
-# $CARGO_TARGET_DIR, default target/).
+# Builds the examples first: the core's in target/release, the DataFusion
+# crate's (profile `datafusion`) in $LINKAGE_DF_TARGET_DIR (default
+# ~/.cache/linkage-target, as in .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?usage: bench.sh RECORDS [DIR]}
 dir=${2:-/tmp/linkage-bench-$n}
-target=${CARGO_TARGET_DIR:-target}
+df_target=${LINKAGE_DF_TARGET_DIR:-$HOME/.cache/linkage-target}
 cargo build --release --features parquet --example resolve --example bench
-cargo build --release -p linkage-datafusion --example distributed --example scheduler --example executor
-ex="$target/release/examples"
+CARGO_TARGET_DIR="$df_target" cargo build --profile datafusion -p linkage-datafusion \
+  --example distributed --example scheduler --example executor
+core="target/release/examples"
+ex="$df_target/datafusion/examples"
 if [ ! -f "$dir/crm.csv" ]; then
-  "$ex/bench" --generate "$n:$dir" --seed 7
+  "$core/bench" --generate "$n:$dir" --seed 7
 fi
 files=$(ls "$dir"/*.csv | grep -v truth.csv)
 work=$(mktemp -d /tmp/linkage-bench-work.XXXX)
@@ -31,7 +34,7 @@ measure() { # name, command...: wall seconds and peak RSS of the command
   echo "$name: wall ${secs} s, peak memory $((kb / 1024)) MB; $(tail -1 "$work/$name.out")"
 }
 
-measure core "$ex/resolve" $files --quiet --truth "$dir/truth.csv" --out "$work/core.csv"
+measure core "$core/resolve" $files --quiet --truth "$dir/truth.csv" --out "$work/core.csv"
 mkdir -p "$work/inproc"
 measure datafusion "$ex/distributed" $files --quiet --truth "$dir/truth.csv" \
   --out "$work/df.parquet" --work-dir "$work/inproc" --keep-tables

@@ -47,18 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = SchedulerConfig::default()
         .with_hostname(host)
         .with_port(port)
-        .with_override_session_builder(Arc::new(|config| {
-            Ok(SessionStateBuilder::new()
-                .with_config(config)
-                .with_default_features()
-                .with_scalar_functions(
-                    linkage_datafusion::udf::udfs()
-                        .into_iter()
-                        .map(Arc::new)
-                        .collect(),
-                )
-                .build())
-        }));
+        .with_override_session_builder(Arc::new(session_state));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -1,7 +1,7 @@
 //! A Ballista cluster on localhost: one scheduler and two executors, each
 //! a process of its own (the `scheduler` and `executor` examples), run the
 //! plan; the clusters are the core's. The bundled sample always runs;
-//! `customers10k` when `../shared/data` is present (else skipped, with a
+//! `customers10k` and `messy10k` when `../shared/data` is present (else skipped, with a
 //! message). The processes are stopped at the end, pass or fail.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -148,11 +148,39 @@ fn a_ballista_cluster_gives_the_core_clusters() {
     };
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
     same_as_core(&csv_files(&sample), &url, &cluster.work);
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/customers10k");
-    if shared.join("truth.csv").is_file() {
-        same_as_core(&csv_files(&shared), &url, &cluster.work);
-    } else {
-        eprintln!("skipped: {} not found", shared.display());
+    for set in ["customers10k", "messy10k"] {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/data")
+            .join(set);
+        if shared.join("truth.csv").is_file() {
+            same_as_core(&csv_files(&shared), &url, &cluster.work);
+        } else {
+            eprintln!("skipped: {} not found", shared.display());
+        }
+    }
+    // Both executors ran tasks: each wrote shuffle files of its own.
+    for i in 0..2 {
+        let files = files_under(&cluster.work.join(format!("executor{i}")));
+        eprintln!("executor {i}: {files} shuffle files");
+        assert!(files > 0, "executor {i} ran no task");
     }
     drop(cluster);
+}
+
+/// Files under `dir`, at any depth.
+fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                files_under(&p)
+            } else {
+                1
+            }
+        })
+        .sum()
 }
