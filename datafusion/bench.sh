@@ -29,7 +29,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 measure() { # name, command...: wall seconds and peak RSS of the command
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/$name.out" 2> "$work/$name.err"
+  if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/$name.out" 2> "$work/$name.err"; then
+    echo "$name failed:"; tail -20 "$work/$name.err"; return 1
+  fi
   read -r secs kb < "$work/time"
   echo "$name: wall ${secs} s, peak memory $((kb / 1024)) MB; $(tail -1 "$work/$name.out")"
 }

@@ -187,16 +187,17 @@ pub(crate) async fn candidates(
     let windowed = blocking.windowed();
     let cand = work.table("cand");
     for r in 0..rules.len() {
-        let sql = rule_pairs_sql(
+        for sql in rule_pairs_sql(
             r,
             &blocking.rules,
             &windowed,
             &comparisons,
             settings.link_mode,
-        );
-        let n = materialize(ctx, &sql, &cand, "cand").await?;
-        blocking.rules[r].new_pairs = n;
-        blocking.pairs += n;
+        ) {
+            let n = materialize(ctx, &sql, &cand, "cand").await?;
+            blocking.rules[r].new_pairs += n;
+            blocking.pairs += n;
+        }
     }
     Ok(blocking)
 }
@@ -209,15 +210,19 @@ fn as_u64(
         .ok_or_else(|| Error::table("block sizes", "not integers"))
 }
 
-/// The query of rule `r`'s new candidate pairs with their levels, mask and
-/// far-edge counts.
+/// The queries of rule `r`'s new candidate pairs with their levels, mask
+/// and far-edge counts: one for the blocks compared in full, one more for
+/// the oversized blocks' windows when the rule has any. Two queries, not
+/// one `UNION ALL`: on Ballista 55 the union repeated the first branch's
+/// rows once per partition of the stage (16 times; found by the 100k
+/// bench, where the in-process plan was right).
 fn rule_pairs_sql(
     r: usize,
     stats: &[RuleStats],
     windowed: &[usize],
     comparisons: &str,
     mode: LinkMode,
-) -> String {
+) -> Vec<String> {
     // Blocks compared in full: all pairs of records sharing the key.
     let full = format!(
         "SELECT a.idx AS a, b.idx AS b FROM \
@@ -226,19 +231,17 @@ fn rule_pairs_sql(
          ON a.k{r} = b.k{r} AND a.idx < b.idx"
     );
     // Oversized blocks: each record with the next `window` in name order.
-    let pairs = if stats[r].oversized_blocks > 0 {
-        format!(
-            "{full} UNION ALL \
-             SELECT CASE WHEN x.idx < y.idx THEN x.idx ELSE y.idx END AS a, \
+    let mut pair_queries = vec![full];
+    if stats[r].oversized_blocks > 0 {
+        pair_queries.push(format!(
+            "SELECT CASE WHEN x.idx < y.idx THEN x.idx ELSE y.idx END AS a, \
                     CASE WHEN x.idx < y.idx THEN y.idx ELSE x.idx END AS b FROM \
                (SELECT rk.idx AS idx, rk.k{r} AS k, rk.p{r} + o.d AS tp FROM rk CROSS JOIN offs{r} o \
                 WHERE rk.p{r} IS NOT NULL) x JOIN \
                (SELECT idx, k{r}, p{r} FROM rk WHERE p{r} IS NOT NULL) y \
              ON y.k{r} = x.k AND y.p{r} = x.tp"
-        )
-    } else {
-        full
-    };
+        ));
+    }
     let mut keep = Vec::new();
     if mode == LinkMode::LinkOnly {
         keep.push("ra.src <> rb.src".to_string());
@@ -270,13 +273,17 @@ fn rule_pairs_sql(
             stats[q].limit.window
         ));
     }
-    format!(
-        "SELECT {} FROM ({pairs}) p JOIN rk ra ON p.a = ra.idx JOIN rk rb ON p.b = rb.idx{}",
-        cols.join(", "),
-        if keep.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", keep.join(" AND "))
-        }
-    )
+    let cols = cols.join(", ");
+    let filter = match keep.is_empty() {
+        true => String::new(),
+        false => format!(" WHERE {}", keep.join(" AND ")),
+    };
+    pair_queries
+        .iter()
+        .map(|pairs| {
+            format!(
+                "SELECT {cols} FROM ({pairs}) p JOIN rk ra ON p.a = ra.idx JOIN rk rb ON p.b = rb.idx{filter}"
+            )
+        })
+        .collect()
 }

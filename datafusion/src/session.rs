@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ballista::prelude::SessionContextExt;
+use ballista::prelude::{SessionConfigExt, SessionContextExt};
+use ballista_core::config::BALLISTA_SHUFFLE_COMPRESSION_CODEC;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -88,8 +89,18 @@ pub(crate) async fn context(engine: &Engine) -> Result<SessionContext> {
                     "--cluster '{url}': expected df://HOST:PORT"
                 )));
             }
+            // Shuffles compressed with zstd: Ballista's default, LZ4
+            // frames, failed to decompress on a 1M-record run
+            // (`DecompressionError(OffsetZero)` reading a shuffle).
+            let ballista = SessionConfig::new_with_ballista()
+                .set_str(BALLISTA_SHUFFLE_COMPRESSION_CODEC, "zstd")
+                .with_information_schema(false)
+                .set_bool(
+                    "datafusion.execution.parquet.schema_force_view_types",
+                    false,
+                );
             let state = datafusion::execution::SessionStateBuilder::new()
-                .with_config(config(None))
+                .with_config(ballista)
                 .with_default_features()
                 .build();
             let ctx = SessionContext::remote_with_state(url, state).await?;

@@ -121,14 +121,15 @@ fn csv_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn same_as_core(files: &[PathBuf], url: &str, work: &Path) {
+fn same_as_core(files: &[PathBuf], url: &str, work: &Path, base: Settings) {
     let (data, schemas, _) = read_csv_files(files, &CsvOptions::default()).unwrap();
-    let mut settings = Settings::default();
+    let mut settings = base.clone();
     settings.schemas = schemas;
     let core = Resolver::new(settings).unwrap().resolve(&data).unwrap();
     let options = Options {
         engine: Engine::Ballista { url: url.into() },
         work_dir: work.to_path_buf(),
+        settings: base,
         ..Options::default()
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -147,13 +148,34 @@ fn a_ballista_cluster_gives_the_core_clusters() {
         return;
     };
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
-    same_as_core(&csv_files(&sample), &url, &cluster.work);
+    same_as_core(
+        &csv_files(&sample),
+        &url,
+        &cluster.work,
+        Settings::default(),
+    );
+    // Blocks over 6 records windowed (3 neighbours): the windows' part of
+    // the plan runs on the cluster too.
+    let mut small_blocks = Settings::default();
+    small_blocks.blocking.max_block_size = 6;
+    small_blocks.blocking.window = 3;
+    same_as_core(
+        &csv_files(&sample),
+        &url,
+        &cluster.work,
+        small_blocks.clone(),
+    );
     for set in ["customers10k", "messy10k"] {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../shared/data")
             .join(set);
         if shared.join("truth.csv").is_file() {
-            same_as_core(&csv_files(&shared), &url, &cluster.work);
+            same_as_core(
+                &csv_files(&shared),
+                &url,
+                &cluster.work,
+                Settings::default(),
+            );
         } else {
             eprintln!("skipped: {} not found", shared.display());
         }

@@ -23,8 +23,26 @@ fn csv_files(dir: &Path) -> Vec<PathBuf> {
 /// small memory limit) on `files`; asserts the same candidate pairs, model
 /// and clusters; returns the F1 against `truth` when given.
 fn same_clusters(files: &[PathBuf], partitions: usize, truth: Option<&Path>) -> Option<f64> {
+    same_clusters_with(files, partitions, truth, Settings::default())
+}
+
+/// Settings whose blocks over 6 records are windowed (3 neighbours), so
+/// that small files exercise the windows' part of the plan.
+fn small_blocks() -> Settings {
+    let mut s = Settings::default();
+    s.blocking.max_block_size = 6;
+    s.blocking.window = 3;
+    s
+}
+
+fn same_clusters_with(
+    files: &[PathBuf],
+    partitions: usize,
+    truth: Option<&Path>,
+    base: Settings,
+) -> Option<f64> {
     let (data, schemas, _) = read_csv_files(files, &CsvOptions::default()).unwrap();
-    let mut settings = Settings::default();
+    let mut settings = base.clone();
     settings.schemas = schemas;
     let core = Resolver::new(settings).unwrap().resolve(&data).unwrap();
 
@@ -33,6 +51,7 @@ fn same_clusters(files: &[PathBuf], partitions: usize, truth: Option<&Path>) -> 
             memory_limit: 512 << 20,
             partitions: Some(partitions),
         },
+        settings: base,
         ..Options::default()
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -74,6 +93,18 @@ fn the_bundled_sample_gives_the_core_clusters() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
     let f1 = same_clusters(&csv_files(&dir), 3, Some(&dir.join("truth.csv"))).unwrap();
     assert!(f1 > 0.9, "F1 {f1}");
+}
+
+#[test]
+fn windowed_blocks_give_the_core_clusters() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
+    let f1 = same_clusters_with(
+        &csv_files(&dir),
+        3,
+        Some(&dir.join("truth.csv")),
+        small_blocks(),
+    );
+    assert!(f1.unwrap() > 0.8, "F1 {f1:?}");
 }
 
 fn shared(set: &str) -> Option<PathBuf> {
