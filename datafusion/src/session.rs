@@ -53,8 +53,8 @@ fn default_memory_limit() -> usize {
 }
 
 /// The session's configuration: what the plan relies on.
-fn config(partitions: Option<usize>) -> SessionConfig {
-    let mut c = SessionConfig::new()
+fn config(base: SessionConfig, partitions: Option<usize>) -> SessionConfig {
+    let mut c = base
         .with_information_schema(false)
         // Binary and text columns as plain Arrow arrays (the functions cast
         // anything else).
@@ -81,7 +81,7 @@ pub(crate) async fn context(engine: &Engine) -> Result<SessionContext> {
                     DiskManagerBuilder::default().with_mode(DiskManagerMode::OsTmpDirectory),
                 )
                 .build_arc()?;
-            SessionContext::new_with_config_rt(config(*partitions), runtime)
+            SessionContext::new_with_config_rt(config(SessionConfig::new(), *partitions), runtime)
         }
         Engine::Ballista { url } => {
             if !url.starts_with("df://") {
@@ -93,14 +93,9 @@ pub(crate) async fn context(engine: &Engine) -> Result<SessionContext> {
             // frames, failed to decompress on a 1M-record run
             // (`DecompressionError(OffsetZero)` reading a shuffle).
             let ballista = SessionConfig::new_with_ballista()
-                .set_str(BALLISTA_SHUFFLE_COMPRESSION_CODEC, "zstd")
-                .with_information_schema(false)
-                .set_bool(
-                    "datafusion.execution.parquet.schema_force_view_types",
-                    false,
-                );
+                .set_str(BALLISTA_SHUFFLE_COMPRESSION_CODEC, "zstd");
             let state = datafusion::execution::SessionStateBuilder::new()
-                .with_config(ballista)
+                .with_config(config(ballista, None))
                 .with_default_features()
                 .build();
             let ctx = SessionContext::remote_with_state(url, state).await?;
