@@ -754,15 +754,40 @@ fn words_match(words: &[String], end: usize, phrase: &[&str]) -> bool {
             .all(|(p, w)| p == w)
 }
 
+/// One phrase of [`PHRASES`], split into its words, with its kind and the
+/// phrase written as one word (`date of birth` -> `dateofbirth`).
+struct Phrase {
+    kind: FieldKind,
+    text: &'static str,
+    words: Vec<&'static str>,
+    joined: String,
+}
+
+/// [`PHRASES`] split once (header reading runs per column of every file).
+fn phrases() -> &'static [Phrase] {
+    static SPLIT: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
+    SPLIT.get_or_init(|| {
+        PHRASES
+            .iter()
+            .flat_map(|(kind, phrases)| {
+                phrases.iter().map(|p| Phrase {
+                    kind: *kind,
+                    text: p,
+                    words: p.split(' ').collect(),
+                    joined: p.replace(' ', ""),
+                })
+            })
+            .collect()
+    })
+}
+
 /// The phrase ending at `end` (longest first), with its kind and length.
 fn phrase_at(words: &[String], end: usize) -> Option<(FieldKind, usize, &'static str)> {
     let mut best: Option<(FieldKind, usize, &'static str)> = None;
-    for (kind, phrases) in PHRASES {
-        for p in *phrases {
-            let parts: Vec<&str> = p.split(' ').collect();
-            if words_match(words, end, &parts) && best.is_none_or(|(_, n, _)| parts.len() > n) {
-                best = Some((*kind, parts.len(), p));
-            }
+    for p in phrases() {
+        let n = p.words.len();
+        if words_match(words, end, &p.words) && best.is_none_or(|(_, m, _)| n > m) {
+            best = Some((p.kind, n, p.text));
         }
     }
     best
@@ -772,12 +797,7 @@ fn phrase_at(words: &[String], end: usize) -> Option<(FieldKind, usize, &'static
 /// (`firstname`, `dateofbirth`, `zipcode`); the first such phrase in the
 /// table.
 pub(crate) fn phrase_as_one_word(key: &str) -> Option<FieldKind> {
-    PHRASES.iter().find_map(|(kind, phrases)| {
-        phrases
-            .iter()
-            .any(|p| p.len() >= key.len() && p.replace(' ', "") == key)
-            .then_some(*kind)
-    })
+    phrases().iter().find(|p| p.joined == key).map(|p| p.kind)
 }
 
 /// A word that only numbers its column (`1`, `c1`'s `c`, `no`).

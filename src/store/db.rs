@@ -1208,10 +1208,16 @@ fn decode_keys(bytes: &[u8], rules: usize, out: &mut Vec<Option<u64>>) -> Option
 /// the rules and the keys of a fixed set of synthetic records. Stored
 /// keys are trusted only under the same fingerprint.
 fn key_fingerprint(settings: &Settings) -> u64 {
-    let synth = crate::synth::generate(&crate::synth::SynthOptions {
-        customers: 40,
-        seed: 20261201,
-        ..Default::default()
+    // The synthetic records are the same on every call: made once.
+    static SYNTH: std::sync::OnceLock<Vec<Record>> = std::sync::OnceLock::new();
+    let records = SYNTH.get_or_init(|| {
+        crate::synth::generate(&crate::synth::SynthOptions {
+            customers: 40,
+            seed: 20261201,
+            ..Default::default()
+        })
+        .dataset
+        .records
     });
     let mut h = crc32fast::Hasher::new();
     h.update(
@@ -1219,7 +1225,7 @@ fn key_fingerprint(settings: &Settings) -> u64 {
             .unwrap_or_default()
             .as_bytes(),
     );
-    for r in &synth.dataset.records {
+    for r in records {
         let n = NormalizedRecord::from_record(
             r,
             &settings.normalize,
