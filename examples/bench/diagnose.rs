@@ -12,8 +12,14 @@ use linkage::eval::Truth;
 use linkage::explain::PairExplanation;
 use linkage::{Dataset, FieldKind, Record, Resolution};
 
-/// Clusters printed in full.
-const EXAMPLES: usize = 4;
+/// Clusters printed in full (`LINKAGE_DIAGNOSE_EXAMPLES` sets another
+/// number).
+fn examples() -> usize {
+    std::env::var("LINKAGE_DIAGNOSE_EXAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
 
 const NO_BIRTH: &str = "a cross link has a record without birth date";
 
@@ -347,7 +353,8 @@ pub fn impure_clusters(
             *tally.relation.entry(rel).or_default() += 1;
             *tally.relation_bridged.entry(rel).or_default() += usize::from(bridged);
             *tally.patterns.entry(pattern(link)).or_default() += 1;
-            if k % (n / EXAMPLES).max(1) == 0 && k / (n / EXAMPLES).max(1) < EXAMPLES {
+            let shown = examples();
+            if k % (n / shown.max(1)).max(1) == 0 && k / (n / shown.max(1)).max(1) < shown {
                 let _ = writeln!(tally.examples, "\ncluster {c} ({rel}):");
                 for (e, p) in &people {
                     for r in &p.records {

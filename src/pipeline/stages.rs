@@ -13,7 +13,7 @@ use crate::progress::{Stage, Tracker};
 use crate::record::Dataset;
 use crate::score::patterns::PatternTable;
 use crate::score::side::{side_sessions, unreachable, SideSession};
-use crate::score::train::{estimate_u, expected_share, train_m};
+use crate::score::train::{estimate_u, expected_share, prior_fixed_point, train_m};
 use crate::score::TrainingReport;
 use crate::settings::Settings;
 
@@ -217,6 +217,16 @@ fn fit_prior(
             .fold(0.0, f64::max);
         report.unseen_matches = unseen;
         expected_matches += unseen;
+    }
+    if settings.training.prior_fixed_point {
+        let all = patterns.select(&vec![true; settings.comparisons.len()], None);
+        return prior_fixed_point(
+            &settings.comparisons,
+            &all,
+            report.unseen_matches,
+            comparable,
+        )
+        .clamp(1e-12, 0.5);
     }
     (expected_matches / comparable.max(1.0)).clamp(1e-12, 0.5)
 }
