@@ -31,7 +31,9 @@ for t in "${targets[@]}"; do
     left_secs=$(( secs - ($(date +%s) - start) ))
     left_runs=$(( runs - done_runs ))
     [ "$left_secs" -le 0 ] || [ "$left_runs" -le 0 ] && break
-    RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz run -s none -O -a "$t" "corpus/$t" -- \
+    # The binary built above, run directly: `cargo fuzz run` would rebuild
+    # it mid-run whenever the crate's sources change.
+    nice -n 19 "$bin/$t" "corpus/$t" \
       -rss_limit_mb=2048 -timeout=1 -max_total_time="$left_secs" -runs="$left_runs" \
       -max_len=4096 -report_slow_units=1 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
       >> "logs/$t.log" 2>&1

@@ -235,7 +235,10 @@ fn word_overlap(x: &str, y: &str) -> f64 {
         v.sort_unstable();
         v.dedup();
     }
-    if a.len() > b.len() {
+    // The words are matched greedily, so which side leads must not depend
+    // on the argument order: the shorter list, of equal lengths the
+    // lesser, leads (the overlap is symmetric).
+    if (a.len(), &a) > (b.len(), &b) {
         std::mem::swap(&mut a, &mut b);
     }
     if a.is_empty() {
@@ -697,6 +700,27 @@ mod tests {
         // A short word must be spelt the same.
         assert_eq!(word_overlap("abc", "abd"), 0.0);
         assert_eq!(word_overlap("widgets", "widgetz"), 1.0);
+    }
+
+    #[test]
+    fn word_overlap_is_symmetric_when_fuzzy_matches_compete() {
+        // Words one edit apart compete for the same partner; the greedy
+        // matching must not depend on which side is given first.
+        let words = ["abcde", "abcdf", "abcdz", "abxde", "zbcde", "qqqqq"];
+        let mut lists = Vec::new();
+        for i in 0..words.len() {
+            for j in 0..words.len() {
+                lists.push(format!("{} {}", words[i], words[j]));
+                for k in 0..words.len() {
+                    lists.push(format!("{} {} {}", words[i], words[j], words[k]));
+                }
+            }
+        }
+        for x in &lists {
+            for y in &lists {
+                assert_eq!(word_overlap(x, y), word_overlap(y, x), "{x} / {y}");
+            }
+        }
     }
 
     #[test]
