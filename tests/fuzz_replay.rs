@@ -46,6 +46,10 @@ fn kept_store_databases_are_refused_for_their_reason() {
         ("model-threshold-digit-changed", "model fails its checksum"),
         ("source-name-changed", "source names fail"),
         ("meta-page-cells-overlap", "metadata's pages are damaged"),
+        (
+            "meta-key-renamed-and-sources-page-overwritten",
+            "a key this format does not have",
+        ),
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
         for got in fuzz_checks::store_db_open_refusals(&bytes) {

@@ -522,6 +522,49 @@ fn meta_int(conn: &Connection, key: &str) -> Result<u64, Reason> {
     }
 }
 
+/// The metadata keys this build writes. Stores written before the
+/// integrity keys were kept lack all of [`INTEGRITY_KEYS`].
+const META_KEYS: [&str; 10] = [
+    "format",
+    "key_fingerprint",
+    "settings",
+    "placeholders",
+    "next_identity",
+    "clock",
+    "slot_count",
+    "event_count",
+    "model_crc",
+    "sources_crc",
+];
+
+/// The keys that check the rest (written together since they were kept):
+/// a store has all of them or, written before them, none.
+const INTEGRITY_KEYS: [&str; 3] = ["event_count", "model_crc", "sources_crc"];
+
+/// Checks the metadata's key set: a key this build does not write, or
+/// some of [`INTEGRITY_KEYS`] without the others, is damage (a changed
+/// letter in a key's name would otherwise skip the check it keeps).
+fn check_meta_keys(conn: &Connection) -> Result<(), Reason> {
+    let keys = conn
+        .prepare_cached("SELECT key FROM meta")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map_err(sql)?;
+    if keys.iter().any(|k| !META_KEYS.contains(&k.as_str())) {
+        return Err("corrupt store: the metadata holds a key this format does not have".into());
+    }
+    let held = INTEGRITY_KEYS
+        .iter()
+        .filter(|k| keys.iter().any(|x| x == *k))
+        .count();
+    if held != 0 && held != INTEGRITY_KEYS.len() {
+        return Err("corrupt store: the metadata lacks some of its checksums".into());
+    }
+    Ok(())
+}
+
 fn meta_text(conn: &Connection, key: &str) -> Result<String, Reason> {
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()
@@ -717,6 +760,7 @@ fn read_in(
     if verdict != "ok" {
         return Err("corrupt store database (the metadata's pages are damaged)".into());
     }
+    check_meta_keys(conn)?;
     let (settings, placeholders) = (
         meta_text(conn, "settings")?,
         meta_text(conn, "placeholders")?,
@@ -966,6 +1010,7 @@ pub(crate) fn head(conn: &Connection) -> Result<Head, Reason> {
     if c.slot_count > u32::MAX as u64 {
         return Err(format!("slot count {} out of range", c.slot_count));
     }
+    check_meta_keys(conn)?;
     if meta_int(conn, "sources_crc").is_ok_and(|stored| stored != sources_crc(&sources) as u64) {
         return Err("corrupt store: the source names fail their checksum".into());
     }
@@ -1435,6 +1480,46 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Makes the store at `path` (open as `c`) one written before the
+    /// integrity keys were kept, `first` removed first: without it alone
+    /// the store is refused.
+    fn forget_integrity_keys(c: &rusqlite::Connection, first: &str, path: &std::path::Path) {
+        c.execute("DELETE FROM meta WHERE key = ?1", [first])
+            .unwrap();
+        let e = IdentityStore::open(path, &StoreOptions::read_only()).unwrap_err();
+        assert!(e.to_string().contains("lacks some of its checksums"), "{e}");
+        for key in INTEGRITY_KEYS {
+            c.execute("DELETE FROM meta WHERE key = ?1", [key]).unwrap();
+        }
+    }
+
+    /// A metadata key whose name changed (the source names' checksum's,
+    /// say: its check would be skipped as in an older store) is refused.
+    #[test]
+    fn a_renamed_metadata_key_is_refused() {
+        let (dir, path, _, store) = durable_store("meta-key", 10, 4);
+        store.close().unwrap();
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute(
+            "UPDATE meta SET key = 'souCces_crc' WHERE key = 'sources_crc'",
+            [],
+        )
+        .unwrap();
+        let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
+        assert!(
+            e.to_string().contains("a key this format does not have"),
+            "{e}"
+        );
+        c.execute(
+            "UPDATE meta SET key = 'sources_crc' WHERE key = 'souCces_crc'",
+            [],
+        )
+        .unwrap();
+        drop(c);
+        IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// The log's last row lost (its cell dropped from a page, say): the
     /// rest is still numbered from 0, so only the stored count tells. The
     /// store is refused rather than opened with a shorter log whose next
@@ -1458,8 +1543,7 @@ mod tests {
             .unwrap();
         let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
         assert!(e.to_string().contains("event log holds"), "{e}");
-        c.execute("DELETE FROM meta WHERE key = 'event_count'", [])
-            .unwrap();
+        forget_integrity_keys(&c, "event_count", &path);
         drop(c);
         let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
         assert_eq!(old.events(0, usize::MAX).unwrap().len(), logged - 1);
@@ -1490,8 +1574,7 @@ mod tests {
         .unwrap();
         let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
         assert!(e.to_string().contains("model fails its checksum"), "{e}");
-        c.execute("DELETE FROM meta WHERE key = 'model_crc'", [])
-            .unwrap();
+        forget_integrity_keys(&c, "model_crc", &path);
         drop(c);
         let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
         assert_eq!(old.settings().threshold, 0.8);
@@ -1520,8 +1603,7 @@ mod tests {
             .unwrap();
         let e = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap_err();
         assert!(e.to_string().contains("source names fail"), "{e}");
-        c.execute("DELETE FROM meta WHERE key = 'sources_crc'", [])
-            .unwrap();
+        forget_integrity_keys(&c, "sources_crc", &path);
         drop(c);
         let old = IdentityStore::open(&path, &StoreOptions::read_only()).unwrap();
         assert_eq!(old.sources().last().map(String::as_str), Some("lath"));
