@@ -78,15 +78,19 @@ fn sources_crc<S: AsRef<str>>(names: &[S]) -> i64 {
     crc(&parts)
 }
 
-/// Writes the checksum of the source names as the table now holds them.
-fn put_sources_crc(conn: &Connection) -> Result<(), Reason> {
-    let names = conn
-        .prepare_cached("SELECT name FROM sources ORDER BY idx")
+/// The first column of a query's rows, as text.
+fn text_column(conn: &Connection, query: &str) -> Result<Vec<String>, Reason> {
+    conn.prepare_cached(query)
         .and_then(|mut st| {
             st.query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<String>>>()
         })
-        .map_err(sql)?;
+        .map_err(sql)
+}
+
+/// Writes the checksum of the source names as the table now holds them.
+fn put_sources_crc(conn: &Connection) -> Result<(), Reason> {
+    let names = text_column(conn, "SELECT name FROM sources ORDER BY idx")?;
     put_meta(
         conn,
         "sources_crc",
@@ -545,13 +549,7 @@ const INTEGRITY_KEYS: [&str; 3] = ["event_count", "model_crc", "sources_crc"];
 /// some of [`INTEGRITY_KEYS`] without the others, is damage (a changed
 /// letter in a key's name would otherwise skip the check it keeps).
 fn check_meta_keys(conn: &Connection) -> Result<(), Reason> {
-    let keys = conn
-        .prepare_cached("SELECT key FROM meta")
-        .and_then(|mut st| {
-            st.query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()
-        })
-        .map_err(sql)?;
+    let keys = text_column(conn, "SELECT key FROM meta")?;
     if keys.iter().any(|k| !META_KEYS.contains(&k.as_str())) {
         return Err("corrupt store: the metadata holds a key this format does not have".into());
     }
@@ -1010,14 +1008,7 @@ pub(crate) struct Head {
 /// Reads the [`Head`] (call inside a read transaction).
 pub(crate) fn head(conn: &Connection) -> Result<Head, Reason> {
     let c = counters(conn)?;
-    let mut st = conn
-        .prepare_cached("SELECT name FROM sources ORDER BY idx")
-        .map_err(sql)?;
-    let sources = st
-        .query_map([], |r| r.get::<_, String>(0))
-        .map_err(sql)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(sql)?;
+    let sources = text_column(conn, "SELECT name FROM sources ORDER BY idx")?;
     if c.slot_count > u32::MAX as u64 {
         return Err(format!("slot count {} out of range", c.slot_count));
     }
