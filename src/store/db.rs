@@ -748,27 +748,13 @@ fn read_in(
     seen: Counters,
     helpers: Vec<Connection>,
 ) -> Result<(State, bool), Reason> {
-    // Every commit rewrites the metadata's pages: damage there that reads
-    // pass over (cells overlapping) would be spread by the next commit,
-    // which could overwrite the stored model. Its b-tree is checked whole
-    // (a few pages; the other tables' rows carry checksums).
-    let verdict: String = conn
-        .query_row("PRAGMA quick_check(meta)", [], |r| r.get(0))
-        .map_err(sql)?;
-    if verdict != "ok" {
-        return Err("corrupt store database (the metadata's pages are damaged)".into());
-    }
-    // The event log is not read at open, only counted: cells whose offsets
-    // are damaged read as rows of one number with no event, which the
-    // count and the numbers' range do not tell, and the next commit
-    // spreads the damage. Its b-tree is checked whole too (about 60 events
-    // a page).
-    let verdict: String = conn
-        .query_row("PRAGMA quick_check(events)", [], |r| r.get(0))
-        .map_err(sql)?;
-    if verdict != "ok" {
-        return Err("corrupt store database (the event log's pages are damaged)".into());
-    }
+    // Damage to a b-tree that reads pass over (cells overlapping, a
+    // divider key changed, cell offsets pointing elsewhere) is spread by
+    // the next commit: counters written over the stored model, a record
+    // written again beside its old row, events numbered twice. Rows carry
+    // checksums, but only the file's b-trees tell such damage: they are
+    // checked whole (0.33 s for a store of a million records).
+    check_pages(conn)?;
     check_meta_keys(conn)?;
     let (settings, placeholders) = (
         meta_text(conn, "settings")?,
@@ -938,6 +924,41 @@ fn read_in(
     )
     .map(|s| (s, keys_valid))
     .map_err(|e| format!("stored model cannot be used: {e}"))
+}
+
+/// The tables whose damaged pages are named in an error, with how.
+const TABLE_NAMES: [(&str, &str); 7] = [
+    ("meta", "metadata's"),
+    ("events", "event log's"),
+    ("records", "records'"),
+    ("identities", "identities'"),
+    ("merges", "merges'"),
+    ("sources", "source names'"),
+    ("sqlite_schema", "schema's"),
+];
+
+/// Checks the file's b-trees (`PRAGMA quick_check`); damage is refused
+/// with the table it lies in (checked one by one only then), or the file
+/// as a whole (free pages, pages of no table).
+fn check_pages(conn: &Connection) -> Result<(), Reason> {
+    let ok = |check: &str| -> Result<bool, Reason> {
+        let verdict: String = conn
+            .query_row(&format!("PRAGMA {check}"), [], |r| r.get(0))
+            .map_err(sql)?;
+        Ok(verdict == "ok")
+    };
+    if ok("quick_check")? {
+        return Ok(());
+    }
+    for (table, name) in TABLE_NAMES {
+        // A table whose check cannot even run is damaged too.
+        if !ok(&format!("quick_check({table})")).unwrap_or(false) {
+            return Err(format!(
+                "corrupt store database (the {name} pages are damaged)"
+            ));
+        }
+    }
+    Err("corrupt store database (pages of no table are damaged)".into())
 }
 
 /// Writes every record's blocking keys again as this build computes them
@@ -1651,6 +1672,41 @@ mod tests {
                 e.to_string().contains("metadata's pages are damaged"),
                 "{e}"
             );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A divider key of the records' b-tree changed (a row's slot read as
+    /// 0 on an interior page): every row still reads in order, so the
+    /// store opened whole, but a record written again by slot missed its
+    /// row and was stored twice, and the file no longer opened ("record
+    /// slot 0 belongs to no identity"). The file's b-trees are checked at
+    /// open, and the damage named by its table.
+    #[test]
+    fn a_damaged_divider_key_of_the_records_is_refused() {
+        let (dir, path, _, store) = durable_store("divider", 40, 8);
+        store.close().unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+        let root: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'records'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let start = (root as usize - 1) * page;
+        assert_eq!(bytes[start], 0x05, "the records' root is an interior page");
+        // The first cell: a 4-byte child page, then its largest slot as a
+        // varint, made 0 (when it takes one byte).
+        let cell = start + u16::from_be_bytes([bytes[start + 12], bytes[start + 13]]) as usize;
+        assert!(bytes[cell + 4] < 0x80 && bytes[cell + 4] > 0);
+        bytes[cell + 4] = 0;
+        std::fs::write(&path, &bytes).unwrap();
+        for options in [StoreOptions::read_only(), StoreOptions::default()] {
+            let e = IdentityStore::open(&path, &options).unwrap_err();
+            assert!(e.to_string().contains("records' pages are damaged"), "{e}");
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
