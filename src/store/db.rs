@@ -1634,6 +1634,23 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A database file's bytes and where a table's root page starts in
+    /// them (page 1 after the file header).
+    fn root_page(path: &std::path::Path, table: &str) -> (Vec<u8>, usize) {
+        let bytes = std::fs::read(path).unwrap();
+        let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+        let root: i64 = rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let start = (root as usize - 1) * page + if root == 1 { 100 } else { 0 };
+        (bytes, start)
+    }
+
     /// Two cells of the metadata's page overlapping (a changed cell
     /// offset): reads of the keys still succeed, but the next commit's
     /// counters would be written over the stored model. The metadata's
@@ -1642,19 +1659,9 @@ mod tests {
     fn overlapping_cells_in_the_metadata_are_refused() {
         let (dir, path, _, store) = durable_store("cells", 5, 7);
         store.close().unwrap();
-        let mut bytes = std::fs::read(&path).unwrap();
-        let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
-        let root: i64 = rusqlite::Connection::open(&path)
-            .unwrap()
-            .query_row(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'meta'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        // The page's cell pointers (after an 8- or 12-byte header; page 1
-        // starts after the file header): the last one made the first's.
-        let start = (root as usize - 1) * page + if root == 1 { 100 } else { 0 };
+        let (mut bytes, start) = root_page(&path, "meta");
+        // The page's cell pointers (after an 8- or 12-byte header): the
+        // last one made the first's.
         let header = if bytes[start] == 0x0a || bytes[start] == 0x0d {
             8
         } else {
@@ -1686,17 +1693,7 @@ mod tests {
     fn a_damaged_divider_key_of_the_records_is_refused() {
         let (dir, path, _, store) = durable_store("divider", 40, 8);
         store.close().unwrap();
-        let mut bytes = std::fs::read(&path).unwrap();
-        let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
-        let root: i64 = rusqlite::Connection::open(&path)
-            .unwrap()
-            .query_row(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'records'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        let start = (root as usize - 1) * page;
+        let (mut bytes, start) = root_page(&path, "records");
         assert_eq!(bytes[start], 0x05, "the records' root is an interior page");
         // The first cell: a 4-byte child page, then its largest slot as a
         // varint, made 0 (when it takes one byte).
